@@ -1,0 +1,33 @@
+// Validation of CLI arguments (a trust boundary): clear errors that name the option and what it accepts.
+
+import { z } from 'zod';
+import { GossipError } from '../errors.js';
+import { MAX_RELAYS } from '../protocol/limits.js';
+
+export function parseInteger(name: string, value: unknown, min: number, max: number): number {
+  const parsed = z.coerce
+    .number()
+    .int()
+    .min(min)
+    .max(max)
+    .safeParse(typeof value === 'string' ? value.trim() : value);
+  if (!parsed.success || (typeof value === 'string' && !/^-?\d+$/.test(value.trim()))) {
+    throw new GossipError(
+      'GOSSIP_ERR_BAD_ARGUMENT',
+      `${name} must be a whole number from ${min} to ${max} (got "${String(value)}")`,
+    );
+  }
+  return parsed.data;
+}
+
+export function parseRelays(value: unknown): number {
+  return parseInteger('--relays', value, 1, MAX_RELAYS);
+}
+
+export function parseChoice<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+  throw new GossipError(
+    'GOSSIP_ERR_BAD_ARGUMENT',
+    `${name} must be one of ${choices.join(', ')} (got "${String(value)}")`,
+  );
+}

@@ -1,0 +1,121 @@
+// `gossip start-network [random [<degree>] | circular | powerlaw | turan [<partitions>]] [-n <nn>] [-P] ...`
+
+import { writeFile } from 'node:fs/promises';
+import { GossipError } from '../../errors.js';
+import { LOG_LEVELS } from '../../log.js';
+import { homePaths, resolveHome } from '../../network/home.js';
+import { startNetwork } from '../../network/start-network.js';
+import { MAX_NODE_ID } from '../../protocol/limits.js';
+import {
+  describeTopology,
+  generateTopology,
+  TopologyError,
+  type TopologySpec,
+} from '../../topology/generators.js';
+import type { Graph } from '../../topology/graph.js';
+import { renderTopologySvg } from '../../topology/render-svg.js';
+import { parseChoice, parseInteger, parseRelays } from '../args.js';
+import { printResult } from '../output.js';
+
+const TOPOLOGIES = ['random', 'circular', 'powerlaw', 'turan'] as const;
+
+export function topologySpec(kind: string, parameter: string | undefined): TopologySpec {
+  const topology = parseChoice('the topology', kind, TOPOLOGIES);
+  if (topology !== 'random' && topology !== 'turan' && parameter !== undefined) {
+    throw new GossipError('GOSSIP_ERR_USAGE', `${topology} takes no parameter (got "${parameter}")`);
+  }
+  switch (topology) {
+    case 'random':
+      return { kind: 'random', degree: parseInteger('the degree', parameter ?? '3', 1, 999) };
+    case 'turan':
+      return {
+        kind: 'turan',
+        partitions: parseInteger('the number of partitions', parameter ?? '2', 1, 999),
+      };
+    case 'circular':
+      return { kind: 'circular' };
+    case 'powerlaw':
+      return { kind: 'powerlaw', m: 3, p: 0.5 };
+  }
+}
+
+export function buildGraph(spec: TopologySpec, n: number, seed: number, maxPeers: number): Graph {
+  try {
+    return generateTopology(spec, { n, seed, maxPeers });
+  } catch (error) {
+    if (error instanceof TopologyError)
+      throw new GossipError('GOSSIP_ERR_TOPOLOGY', error.message, { cause: error });
+    throw error;
+  }
+}
+
+export async function startNetworkCommand(
+  kind: string,
+  parameter: string | undefined,
+  options: Record<string, unknown>,
+): Promise<void> {
+  const spec = topologySpec(kind, parameter);
+  const n = parseInteger('-n/--nodes', options.nodes, 2, 1000);
+  const seed =
+    options.seed === undefined
+      ? Math.floor(Math.random() * 2 ** 31)
+      : parseInteger('--seed', options.seed, 0, 2 ** 31 - 1);
+  const maxPeers = parseInteger('--max-peers', options.maxPeers, 1, MAX_NODE_ID);
+  const basePort = parseInteger('--base-port', options.basePort, 1, 65_534);
+  const relays = parseRelays(options.relays);
+  const logLevel = parseChoice('--log-level', options.logLevel, LOG_LEVELS);
+  const host = String(options.host);
+  const graph = buildGraph(spec, n, seed, maxPeers);
+  const description = describeTopology(spec);
+  const paths = homePaths(resolveHome(options.home));
+  const json = options.json === true;
+  const began = performance.now();
+  const state = await startNetwork(paths, {
+    graph,
+    description,
+    seed,
+    maxPeers,
+    basePort,
+    host,
+    relays,
+    logLevel,
+    onProgress: json ? undefined : progressPrinter(n),
+  });
+  const seconds = (performance.now() - began) / 1000;
+  let plot: string | undefined;
+  if (options.plot === true) {
+    plot = paths.plotFile;
+    await writeFile(plot, renderTopologySvg(graph, { title: `gossip: ${description}, ${n} nodes`, seed }));
+  }
+  const first = state.nodes[0];
+  const last = state.nodes[state.nodes.length - 1];
+  const human = [
+    `Started ${n} nodes (${description}, seed ${seed}) in ${seconds.toFixed(2)} s`,
+    `  nodes:     Gossip-Node-1 ... Gossip-Node-${n}`,
+    `  edges:     ${graph.edges.length} (max ${maxPeers} peers per node)`,
+    `  diameter:  ${state.topology.diameter ?? 'disconnected'}`,
+    `  addresses: ${host}:${first?.port}-${last?.port}`,
+    `  relays:    ${relays}`,
+    `  logs:      ${paths.logsDir}/node-<N>.log (or: gossip logs <N>)`,
+    `  state:     ${paths.stateFile}`,
+    ...(plot === undefined ? [] : [`  plot:      ${plot}`]),
+    'Next: gossip send-message 1 "Hello World"; gossip get-messages 2; gossip stop-network',
+  ].join('\n');
+  printResult(options as { json?: boolean }, human, {
+    ...state,
+    home: paths.home,
+    plot: plot ?? null,
+    seconds,
+  });
+}
+
+function progressPrinter(total: number): (ready: number, all: number) => void {
+  if (process.stderr.isTTY !== true) {
+    process.stderr.write(`Starting ${total} nodes...\n`);
+    return () => {};
+  }
+  return (ready, all) => {
+    process.stderr.write(`\rStarting ${all} nodes: ${ready}/${all} answering`);
+    if (ready === all) process.stderr.write('\n');
+  };
+}

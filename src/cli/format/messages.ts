@@ -1,0 +1,31 @@
+// The reference layout of `get-messages`: a header, then a bullet per message and an arrow line per path.
+
+import type { MessageView } from '../../protocol/replies.js';
+import type { PathSelection, ReadFilter } from '../../protocol/requests.js';
+import { formatOriginTime } from './time.js';
+
+export interface ListingHeader {
+  nodeName: string;
+  filter: ReadFilter;
+  selection: PathSelection;
+}
+
+export function formatPath(path: readonly number[]): string {
+  return path.join(' ➜ ');
+}
+
+export function formatMessages(
+  header: ListingHeader,
+  messages: readonly MessageView[],
+  timeDetail: number,
+): string {
+  const which = header.filter === 'all' ? 'all messages' : `${header.filter} messages`;
+  const lines = [`Fetched ${which} from ${header.nodeName}; showing ${header.selection} path(s):`];
+  if (messages.length === 0) lines.push('', '(no messages)');
+  for (const message of messages) {
+    const time = timeDetail > 0 ? `${formatOriginTime(BigInt(message.originNs), timeDetail)} ` : '';
+    lines.push('', `• ${time}${message.text}`);
+    for (const record of message.paths) lines.push(`  ↳ ${formatPath(record.path)}`);
+  }
+  return lines.join('\n');
+}

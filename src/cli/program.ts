@@ -1,0 +1,188 @@
+// The commander program: every command's spelling, options and help. Actions are imported lazily so that
+// `gossip node`, which the launcher starts 16 times, loads only what a node needs.
+
+import { Command, Option } from 'commander';
+
+const count = (_value: string, previous: number): number => previous + 1;
+
+/** Options every command takes. */
+function common(command: Command): Command {
+  return command
+    .option('--home <dir>', 'state directory of the network (default: $GOSSIP_HOME or ~/.gossip)')
+    .option('--json', 'print machine-readable JSON instead of text');
+}
+
+function examples(command: Command, lines: string[]): Command {
+  return command.addHelpText('after', `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('gossip')
+    .description('A real, networked gossip cluster: one process per node, line-delimited TCP.')
+    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  examples(
+    program
+      .command('node')
+      .description('run one node in the foreground until SIGTERM/SIGINT')
+      .addOption(
+        new Option('--id <n>', 'node id (a positive integer)').env('GOSSIP_ID').makeOptionMandatory(),
+      )
+      .addOption(new Option('--port <p>', 'TCP port to listen on').env('GOSSIP_PORT').makeOptionMandatory())
+      .addOption(new Option('--host <addr>', 'address to listen on').env('GOSSIP_HOST').default('127.0.0.1'))
+      .addOption(
+        new Option('--peers <list>', 'peers as <id>@<host>:<port>, comma separated').env('GOSSIP_PEERS'),
+      )
+      .addOption(new Option('--data-dir <dir>', 'directory for the node data').env('GOSSIP_DATA_DIR'))
+      .addOption(
+        new Option('--log-file <file>', 'write NDJSON logs here instead of stdout').env('GOSSIP_LOG_FILE'),
+      )
+      .addOption(
+        new Option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent')
+          .env('GOSSIP_LOG_LEVEL')
+          .default('info'),
+      )
+      .addOption(
+        new Option('--max-line-bytes <n>', 'cap on one request line, in bytes').env('GOSSIP_MAX_LINE_BYTES'),
+      )
+      .addOption(new Option('--max-queue <n>', 'cap on lines queued for one peer').env('GOSSIP_MAX_QUEUE'))
+      .action(async (options: Record<string, unknown>) => {
+        const { runNodeCommand } = await import('./commands/node.js');
+        await runNodeCommand(options);
+      }),
+    ['gossip node --id 1 --port 7101 --peers 2@127.0.0.1:7102,4@127.0.0.1:7104 --log-file /tmp/node-1.log'],
+  );
+
+  examples(
+    common(
+      program
+        .command('start-network')
+        .description('start a local network, one detached process per node')
+        .argument('[topology]', 'random | circular | powerlaw | turan', 'random')
+        .argument('[parameter]', 'degree for random (default 3), partitions for turan (default 2)')
+        .option('-n, --nodes <n>', 'number of nodes', '16')
+        .option('-P, --plot', 'write an SVG picture of the topology and print its path')
+        .option('--seed <s>', 'seed of the topology generator (same seed, same graph)')
+        .option('--max-peers <k>', 'most peers any node may have', '3')
+        .option('--base-port <p>', 'node N listens on base port + N', '7000')
+        .option('--host <addr>', 'address every node listens on', '127.0.0.1')
+        .option('-r, --relays <count>', 'default relay limit of messages sent with the CLI', '1')
+        .option('--log-level <level>', 'log level of the nodes', 'info'),
+    ).action(async (topology: string, parameter: string | undefined, options: Record<string, unknown>) => {
+      const { startNetworkCommand } = await import('./commands/start-network.js');
+      await startNetworkCommand(topology, parameter, options);
+    }),
+    [
+      'gossip start-network',
+      'gossip start-network circular -n 8',
+      'gossip start-network random 3 --seed 42 -P',
+      'gossip start-network powerlaw -n 32 --max-peers 5',
+      'gossip start-network --home /tmp/net2 --base-port 9000',
+    ],
+  );
+
+  examples(
+    common(
+      program.command('stop-network').description('stop every node of the network and clear its state'),
+    ).action(async (options: Record<string, unknown>) => {
+      const { stopNetworkCommand } = await import('./commands/stop-network.js');
+      await stopNetworkCommand(options);
+    }),
+    ['gossip stop-network'],
+  );
+
+  examples(
+    common(
+      program
+        .command('send-message')
+        .description('submit a new message to a node')
+        .argument('<node>', 'node number, or host:port')
+        .argument('<message...>', 'the message text (several words are joined with spaces)')
+        .option('-r, --relays <count>', 'relay limit: copies each node may send over each link'),
+    ).action(async (node: string, words: string[], options: Record<string, unknown>) => {
+      const { sendMessageCommand } = await import('./commands/send-message.js');
+      await sendMessageCommand(node, words, options);
+    }),
+    [
+      'gossip send-message 1 "Hello World"',
+      'gossip send-message 3 Hi -r 2',
+      'gossip send-message 127.0.0.1:7005 Hi',
+    ],
+  );
+
+  examples(
+    common(
+      program
+        .command('get-messages')
+        .description("show a node's messages and the paths they took to reach it")
+        .argument('<node>', 'node number, or host:port')
+        .argument('[filter]', 'unread | read | all (fetching all or unread marks every message read)', 'all')
+        .option('-p, --paths', 'shortest paths; -pp longest; -ppp shortest and longest', count, 0)
+        .option('-A, --all-paths', 'every path (the default)')
+        .option(
+          '-t, --time',
+          'show origin time; -tt adds the date; -ttt full date with UTC offset',
+          count,
+          0,
+        ),
+    ).action(async (node: string, filter: string, options: Record<string, unknown>) => {
+      const { getMessagesCommand } = await import('./commands/get-messages.js');
+      await getMessagesCommand(node, filter, options);
+    }),
+    ['gossip get-messages 10', 'gossip get-messages 10 unread -p', 'gossip get-messages 10 all -pp -tt'],
+  );
+
+  examples(
+    common(
+      program
+        .command('list-peers')
+        .description("list a node's peers")
+        .argument('<node>', 'node number, or host:port'),
+    ).action(async (node: string, options: Record<string, unknown>) => {
+      const { listPeersCommand } = await import('./commands/list-peers.js');
+      await listPeersCommand(node, options);
+    }),
+    ['gossip list-peers 4'],
+  );
+
+  examples(
+    common(
+      program
+        .command('remove-node')
+        .description('stop a node; its former peers drop it')
+        .argument('<node>', 'node number'),
+    ).action(async (node: string, options: Record<string, unknown>) => {
+      const { removeNodeCommand } = await import('./commands/remove-node.js');
+      await removeNodeCommand(node, options);
+    }),
+    ['gossip remove-node 12'],
+  );
+
+  examples(
+    common(
+      program.command('status').description('a table of the nodes: pid, address, state, peers, messages'),
+    ).action(async (options: Record<string, unknown>) => {
+      const { statusCommand } = await import('./commands/status.js');
+      await statusCommand(options);
+    }),
+    ['gossip status', 'gossip status --json'],
+  );
+
+  examples(
+    common(
+      program
+        .command('logs')
+        .description("a node's log, pretty-printed")
+        .argument('<node>', 'node number')
+        .option('-f, --follow', 'keep printing new lines until interrupted'),
+    ).action(async (node: string, options: Record<string, unknown>) => {
+      const { logsCommand } = await import('./commands/logs.js');
+      await logsCommand(node, options);
+    }),
+    ['gossip logs 3', 'gossip logs 3 -f'],
+  );
+
+  return program;
+}

@@ -1,0 +1,75 @@
+// Typed calls to a node: each sends one wire command and validates the reply with zod.
+
+import type { z } from 'zod';
+import { GossipError } from '../errors.js';
+import { encodeNew } from '../protocol/relay-line.js';
+import {
+  errorReplySchema,
+  type HealthReply,
+  healthReplySchema,
+  type MessagesReply,
+  messagesReplySchema,
+  newReplySchema,
+  peersReplySchema,
+  type StatsReply,
+  statsReplySchema,
+} from '../protocol/replies.js';
+import type { PathSelection, ReadFilter } from '../protocol/requests.js';
+import { formatAddress, type NodeAddress, sendRequest } from './request.js';
+
+export async function submitMessage(
+  address: NodeAddress,
+  text: string,
+  relays: number,
+): Promise<{ id: string; node?: number | undefined }> {
+  return parseReply(address, await sendRequest(address, encodeNew(relays, text), 'line'), newReplySchema);
+}
+
+export async function fetchMessages(
+  address: NodeAddress,
+  filter: ReadFilter,
+  paths: PathSelection,
+): Promise<MessagesReply> {
+  const reply = await sendRequest(address, `/MESSAGES:${filter}|${paths}\n`, 'line', 30_000);
+  return parseReply(address, reply, messagesReplySchema);
+}
+
+export async function fetchPeers(address: NodeAddress): Promise<Array<[number, string]>> {
+  return parseReply(address, await sendRequest(address, '/PEERS:\n', 'close'), peersReplySchema);
+}
+
+export async function fetchStats(address: NodeAddress, timeoutMs?: number): Promise<StatsReply> {
+  return parseReply(address, await sendRequest(address, '/STATS:\n', 'line', timeoutMs), statsReplySchema);
+}
+
+export async function fetchHealth(address: NodeAddress, timeoutMs?: number): Promise<HealthReply> {
+  return parseReply(address, await sendRequest(address, '/HEALTH:\n', 'line', timeoutMs), healthReplySchema);
+}
+
+export async function removePeer(address: NodeAddress, peerId: number): Promise<void> {
+  await sendRequest(address, `/REMOVE:${peerId}\n`, 'none');
+}
+
+function parseReply<T>(address: NodeAddress, reply: string, schema: z.ZodType<T>): T {
+  const where = formatAddress(address);
+  let json: unknown;
+  try {
+    json = JSON.parse(reply);
+  } catch {
+    throw new GossipError(
+      'GOSSIP_ERR_BAD_REPLY',
+      `${where} sent a reply that is not JSON: ${reply.slice(0, 80)}`,
+    );
+  }
+  const refused = errorReplySchema.safeParse(json);
+  if (refused.success) {
+    throw new GossipError('GOSSIP_ERR_REJECTED', `${where} refused the request: ${refused.data.error}`, {
+      details: { wireCode: refused.data.code },
+    });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new GossipError('GOSSIP_ERR_BAD_REPLY', `${where} sent an unexpected reply: ${reply.slice(0, 80)}`);
+  }
+  return parsed.data;
+}

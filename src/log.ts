@@ -1,0 +1,37 @@
+// pino logger factory: NDJSON with the event name in `msg`, written straight to a file or stdout
+// (no transports, no worker threads inside daemons).
+
+import { type Logger, pino } from 'pino';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface LoggerHandle {
+  logger: Logger;
+  /** Writes out anything buffered; call before the process exits. */
+  flush(): void;
+}
+
+export function createLogger(options: {
+  file?: string | undefined;
+  level: LogLevel;
+  nodeId: number;
+}): LoggerHandle {
+  const destination = pino.destination({
+    dest: options.file ?? 1,
+    mkdir: true,
+    sync: false,
+    minLength: 4096,
+  });
+  const logger = pino({ level: options.level, base: { nodeId: options.nodeId } }, destination);
+  return {
+    logger,
+    flush: () => {
+      try {
+        destination.flushSync();
+      } catch {
+        // Nothing buffered or the stream is already closed.
+      }
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// Turns a `<node>` argument (a node number, or host:port) into an address, using the state file.
+
+import { GossipError } from '../errors.js';
+import type { HomePaths } from './home.js';
+import { type NetworkState, type NodeEntry, readState } from './state.js';
+
+export interface NodeTarget {
+  host: string;
+  port: number;
+  /** Known when the argument was a number, or host:port of a node in the state file. */
+  id?: number | undefined;
+  entry?: NodeEntry | undefined;
+  state?: NetworkState | undefined;
+}
+
+const HOST_PORT = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/;
+
+export async function resolveNode(paths: HomePaths, argument: string): Promise<NodeTarget> {
+  const hostPort = HOST_PORT.exec(argument);
+  if (hostPort !== null) {
+    const host = (hostPort[1] ?? '').replace(/^\[|\]$/g, '');
+    const port = Number(hostPort[2]);
+    if (port < 1 || port > 65_535) throw badNode(argument);
+    const state = await readState(paths).catch(() => undefined);
+    const entry = state?.nodes.find((node) => node.host === host && node.port === port);
+    return { host, port, id: entry?.id, entry, state };
+  }
+  if (!/^\d+$/.test(argument)) throw badNode(argument);
+  const id = Number(argument);
+  const state = await readState(paths);
+  if (state === undefined) {
+    throw new GossipError(
+      'GOSSIP_ERR_NO_NETWORK',
+      `no network is running (no state in ${paths.home}); start one with: gossip start-network, or name the node as host:port`,
+    );
+  }
+  const entry = state.nodes.find((node) => node.id === id);
+  if (entry === undefined) {
+    const ids = state.nodes.map((node) => node.id);
+    throw new GossipError(
+      'GOSSIP_ERR_UNKNOWN_NODE',
+      `there is no node ${id} in this network (nodes are ${Math.min(...ids)}-${Math.max(...ids)})`,
+    );
+  }
+  return { host: entry.host, port: entry.port, id, entry, state };
+}
+
+function badNode(argument: string): GossipError {
+  return new GossipError(
+    'GOSSIP_ERR_BAD_ARGUMENT',
+    `"${argument}" is not a node: give a node number (e.g. 4) or host:port (e.g. 127.0.0.1:7004)`,
+  );
+}

@@ -1,0 +1,64 @@
+// Starts one `gossip node` as its own detached process (it outlives the CLI), with its output in a file.
+
+import { closeSync, openSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+
+/** The CLI shim; nodes are started through it exactly as a user would start one. */
+export const GOSSIP_BIN = fileURLToPath(new URL('../../bin/gossip.js', import.meta.url));
+
+export interface NodeLaunch {
+  id: number;
+  host: string;
+  port: number;
+  peers: ReadonlyArray<{ id: number; host: string; port: number }>;
+  logFile: string;
+  outputFile: string;
+  dataDir: string;
+  logLevel: string;
+}
+
+export interface SpawnedNode {
+  pid: number;
+  /** Settles if the process exits while this CLI still runs (e.g. its port was taken). */
+  exited: Promise<{ exitCode: number | undefined }>;
+}
+
+export function nodeArguments(launch: NodeLaunch): string[] {
+  const peers = launch.peers.map((peer) => `${peer.id}@${peer.host}:${peer.port}`).join(',');
+  return [
+    'node',
+    '--id',
+    String(launch.id),
+    '--port',
+    String(launch.port),
+    '--host',
+    launch.host,
+    ...(peers === '' ? [] : ['--peers', peers]),
+    '--data-dir',
+    launch.dataDir,
+    '--log-file',
+    launch.logFile,
+    '--log-level',
+    launch.logLevel,
+  ];
+}
+
+export function spawnNode(launch: NodeLaunch): SpawnedNode {
+  // execa's types only list fds 3-9, but any open fd is handed to child_process.spawn as is.
+  const output = openSync(launch.outputFile, 'w') as 3;
+  try {
+    const child = execa(process.execPath, [GOSSIP_BIN, ...nodeArguments(launch)], {
+      detached: true,
+      reject: false,
+      stdin: 'ignore',
+      stdout: output,
+      stderr: output,
+    });
+    child.unref();
+    if (child.pid === undefined) throw new Error(`could not start node ${launch.id}`);
+    return { pid: child.pid, exited: child.then((result) => ({ exitCode: result.exitCode })) };
+  } finally {
+    closeSync(output);
+  }
+}

@@ -1,0 +1,163 @@
+// Starts a local network: one detached node process per graph vertex, wired as the graph says, then
+// waits until every node answers. On any failure it stops what it started.
+
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fetchHealth } from '../client/node-client.js';
+import { GossipError } from '../errors.js';
+import { adjacency, diameter, type Graph } from '../topology/graph.js';
+import { type HomePaths, nodeDataDir, nodeLogFile, nodeOutputFile } from './home.js';
+import { findBusyPorts } from './ports.js';
+import { isOurNode, terminate } from './processes.js';
+import { type NodeLaunch, type SpawnedNode, spawnNode } from './spawn-node.js';
+import { type NetworkState, readState, removeState, writeState } from './state.js';
+
+export interface StartOptions {
+  graph: Graph;
+  description: string;
+  seed: number;
+  maxPeers: number;
+  basePort: number;
+  host: string;
+  relays: number;
+  logLevel: string;
+  /** Called whenever another node answers its health check. */
+  onProgress?: ((ready: number, total: number) => void) | undefined;
+}
+
+/** Time allowed for every node to answer, on top of a per-node allowance. */
+const READY_TIMEOUT_BASE_MS = 10_000;
+const READY_TIMEOUT_PER_NODE_MS = 100;
+const READY_POLL_MS = 15;
+
+export async function startNetwork(paths: HomePaths, options: StartOptions): Promise<NetworkState> {
+  await refuseIfRunning(paths);
+  const { graph, host, basePort } = options;
+  const ids = Array.from({ length: graph.n }, (_, index) => index + 1);
+  const ports = ids.map((id) => basePort + id);
+  if (basePort < 1 || basePort + graph.n > 65_535) {
+    throw new GossipError(
+      'GOSSIP_ERR_BAD_ARGUMENT',
+      `--base-port ${basePort} with ${graph.n} nodes needs ports ${basePort + 1}-${basePort + graph.n}; choose a base port between 1 and ${65_535 - graph.n}`,
+    );
+  }
+  const busy = await findBusyPorts(host, ports);
+  if (busy.length > 0) {
+    const list = busy.map((port) => `${port} (Gossip-Node-${port - basePort})`).join(', ');
+    throw new GossipError(
+      'GOSSIP_ERR_PORT_IN_USE',
+      `port ${list} on ${host} ${busy.length === 1 ? 'is' : 'are'} already in use; stop what uses ${busy.length === 1 ? 'it' : 'them'} or choose another --base-port`,
+      { details: { ports: busy } },
+    );
+  }
+  await rm(paths.dataDir, { recursive: true, force: true });
+  await mkdir(paths.logsDir, { recursive: true });
+  const neighbours = adjacency(graph);
+  const launches: NodeLaunch[] = ids.map((id) => ({
+    id,
+    host,
+    port: basePort + id,
+    peers: (neighbours.get(id) ?? []).map((peer) => ({ id: peer, host, port: basePort + peer })),
+    logFile: nodeLogFile(paths, id),
+    outputFile: nodeOutputFile(paths, id),
+    dataDir: nodeDataDir(paths, id),
+    logLevel: options.logLevel,
+  }));
+  const spawned = new Map<number, SpawnedNode>();
+  try {
+    for (const launch of launches) spawned.set(launch.id, spawnNode(launch));
+    await waitUntilReady(launches, spawned, options.onProgress);
+  } catch (error) {
+    await terminate([...spawned.values()].map((node) => node.pid));
+    throw error;
+  }
+  const startedAt = new Date().toISOString();
+  const state: NetworkState = {
+    version: 1,
+    startedAt,
+    topology: {
+      description: options.description,
+      seed: options.seed,
+      maxPeers: options.maxPeers,
+      edges: graph.edges.map(([a, b]) => [a, b]),
+      diameter: Number.isFinite(diameter(graph)) ? diameter(graph) : null,
+    },
+    relays: options.relays,
+    basePort,
+    nodes: launches.map((launch) => ({
+      id: launch.id,
+      pid: spawned.get(launch.id)?.pid ?? 0,
+      host: launch.host,
+      port: launch.port,
+      peers: launch.peers.map((peer) => peer.id),
+      logFile: launch.logFile,
+      outputFile: launch.outputFile,
+      dataDir: launch.dataDir,
+      startedAt,
+      removed: false,
+    })),
+  };
+  await writeState(paths, state);
+  return state;
+}
+
+async function refuseIfRunning(paths: HomePaths): Promise<void> {
+  const state = await readState(paths);
+  if (state === undefined) return;
+  const alive = await Promise.all(state.nodes.map((node) => isOurNode(node.pid, node.id, node.port)));
+  if (alive.some(Boolean)) {
+    throw new GossipError(
+      'GOSSIP_ERR_NETWORK_RUNNING',
+      `a network is already running from ${paths.home} (${alive.filter(Boolean).length} nodes up); stop it first with: gossip stop-network`,
+    );
+  }
+  // Every recorded node is gone (a reboot, or killed by hand): the state is stale.
+  await removeState(paths);
+}
+
+async function waitUntilReady(
+  launches: readonly NodeLaunch[],
+  spawned: ReadonlyMap<number, SpawnedNode>,
+  onProgress: ((ready: number, total: number) => void) | undefined,
+): Promise<void> {
+  const failures: Array<{ launch: NodeLaunch; exitCode: number | undefined }> = [];
+  for (const launch of launches) {
+    void spawned.get(launch.id)?.exited.then(({ exitCode }) => failures.push({ launch, exitCode }));
+  }
+  const pending = new Set(launches);
+  const deadline = Date.now() + READY_TIMEOUT_BASE_MS + READY_TIMEOUT_PER_NODE_MS * launches.length;
+  onProgress?.(0, launches.length);
+  while (pending.size > 0) {
+    const failed = failures[0];
+    if (failed !== undefined) throw await startFailure(failed.launch, failed.exitCode);
+    if (Date.now() > deadline) {
+      const ids = [...pending].map((launch) => launch.id).join(', ');
+      throw new GossipError(
+        'GOSSIP_ERR_START_FAILED',
+        `nodes ${ids} did not answer with all links up in time; see their logs`,
+      );
+    }
+    await Promise.all(
+      [...pending].map(async (launch) => {
+        try {
+          const health = await fetchHealth(launch, 250);
+          if (health.links.up === health.links.total) pending.delete(launch);
+        } catch {
+          // Not listening yet.
+        }
+      }),
+    );
+    onProgress?.(launches.length - pending.size, launches.length);
+    if (pending.size > 0) await sleep(READY_POLL_MS);
+  }
+}
+
+async function startFailure(launch: NodeLaunch, exitCode: number | undefined): Promise<GossipError> {
+  const output = await readFile(launch.outputFile, 'utf8').catch(() => '');
+  const reason = /^error: (.*)$/m.exec(output)?.[1] ?? `exited with code ${exitCode ?? 'unknown'}`;
+  const code = /already in use/.test(reason) ? 'GOSSIP_ERR_PORT_IN_USE' : 'GOSSIP_ERR_START_FAILED';
+  return new GossipError(
+    code,
+    `Gossip-Node-${launch.id} could not start: ${reason} (output: ${launch.outputFile})`,
+  );
+}

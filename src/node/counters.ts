@@ -1,0 +1,40 @@
+// Counters a node keeps and reports through /STATS: what it received, sent, dropped and refused.
+
+export const COUNTER_NAMES = [
+  'connectionsAccepted',
+  'linesIn',
+  'bytesIn',
+  'messagesSubmitted',
+  'messagesLearned',
+  'relaysIn',
+  'relaysAccepted',
+  'relaysOverLimit',
+  'relaysOut',
+  'relayBytesOut',
+  'queueOverflows',
+  'requestErrors',
+  'peerErrors',
+  'linkConnects',
+  'linkFailures',
+] as const;
+
+export type CounterName = (typeof COUNTER_NAMES)[number];
+
+export class Counters {
+  readonly values: Record<CounterName, number>;
+  /** Rejected requests per wire error code. */
+  readonly errors: Record<string, number> = {};
+
+  constructor() {
+    this.values = Object.fromEntries(COUNTER_NAMES.map((name) => [name, 0])) as Record<CounterName, number>;
+  }
+
+  add(name: CounterName, amount = 1): void {
+    this.values[name] += amount;
+  }
+
+  addError(code: string): void {
+    this.values.requestErrors += 1;
+    this.errors[code] = (this.errors[code] ?? 0) + 1;
+  }
+}

@@ -1,0 +1,21 @@
+// Which of a message's recorded paths a listing shows: all, the shortest, the longest, or both.
+
+import type { PathSelection } from '../protocol/requests.js';
+
+export function selectPaths<T extends { readonly path: readonly number[] }>(
+  records: readonly T[],
+  selection: PathSelection,
+): T[] {
+  if (selection === 'all' || records.length === 0) return [...records];
+  const lengths = records.map((record) => record.path.length);
+  const shortest = Math.min(...lengths);
+  const longest = Math.max(...lengths);
+  const wantShortest = selection === 'shortest' || selection === 'shortest & longest';
+  const wantLongest = selection === 'longest' || selection === 'shortest & longest';
+  const picked = records.filter(
+    (record) =>
+      (wantShortest && record.path.length === shortest) || (wantLongest && record.path.length === longest),
+  );
+  // Shortest first, then longest, each group in arrival order.
+  return picked.sort((a, b) => (a.path.length === b.path.length ? 0 : a.path.length - b.path.length));
+}

@@ -1,0 +1,165 @@
+// One persistent outbound TCP link to a peer. Relays written in the same tick are coalesced into one
+// write (cork until the tick ends, so nothing waits for a later loop phase); while the peer is down or
+// the socket is congested they wait in a bounded queue; a lost link is re-dialled with capped
+// exponential backoff plus jitter.
+
+import net from 'node:net';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../protocol/framing.js';
+
+export interface PeerAddress {
+  readonly id: number;
+  readonly host: string;
+  readonly port: number;
+}
+
+export type LinkState = 'connecting' | 'up' | 'down';
+
+export interface PeerLinkOptions {
+  /** The first line written on every new connection (our /HELLO). */
+  greeting: string;
+  /** Most lines held for a peer that is down or congested; beyond it lines are dropped and counted. */
+  maxQueue: number;
+  backoffMinMs: number;
+  backoffMaxMs: number;
+  random: () => number;
+}
+
+export interface PeerLinkHooks {
+  up(peer: PeerAddress): void;
+  down(peer: PeerAddress, reason: string, wasUp: boolean): void;
+  overflow(peer: PeerAddress, dropped: number): void;
+  /** A line the peer sent back on our link (an error reply to something we sent). */
+  reply(peer: PeerAddress, line: string): void;
+}
+
+/** Default bound of a peer's outbound queue, in lines. */
+export const DEFAULT_MAX_QUEUE = 100_000;
+/** First reconnect delay; doubled per failed attempt up to the cap. */
+export const RECONNECT_MIN_MS = 50;
+/** Cap on the reconnect delay, so a peer that comes back is reached within about this long. */
+export const RECONNECT_MAX_MS = 2_000;
+
+export class PeerLink {
+  private stateValue: LinkState = 'down';
+  private socket: net.Socket | undefined;
+  private queue: string[] = [];
+  private corked = false;
+  private congested = false;
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    readonly peer: PeerAddress,
+    private readonly options: PeerLinkOptions,
+    private readonly hooks: PeerLinkHooks,
+  ) {}
+
+  get state(): LinkState {
+    return this.stateValue;
+  }
+
+  get address(): string {
+    return `${this.peer.host}:${this.peer.port}`;
+  }
+
+  /** Lines waiting for the peer (down or congested). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  start(): void {
+    this.connect();
+  }
+
+  send(line: string): void {
+    if (this.stateValue === 'up' && !this.congested && this.socket !== undefined) {
+      this.write(this.socket, line);
+      return;
+    }
+    if (this.queue.length >= this.options.maxQueue) {
+      this.hooks.overflow(this.peer, 1);
+      return;
+    }
+    this.queue.push(line);
+  }
+
+  /** The peer just showed it is up (it greeted us): skip the rest of the backoff. */
+  retryNow(): void {
+    if (this.closed || this.stateValue !== 'down') return;
+    clearTimeout(this.retryTimer);
+    this.attempt = 0;
+    this.connect();
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.queue = [];
+    this.socket?.end();
+    this.socket?.destroy();
+    this.socket = undefined;
+    this.stateValue = 'down';
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    this.stateValue = 'connecting';
+    const socket = net.connect({ host: this.peer.host, port: this.peer.port });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    const replies = new LineSplitter(DEFAULT_MAX_LINE_BYTES, {
+      onLine: (line) => this.hooks.reply(this.peer, line),
+      onOversize: () => this.hooks.reply(this.peer, '{"error":"oversize reply","code":"LINE_TOO_LONG"}'),
+    });
+    socket.on('connect', () => {
+      this.stateValue = 'up';
+      this.attempt = 0;
+      this.congested = false;
+      socket.write(this.options.greeting);
+      this.hooks.up(this.peer);
+      this.drainQueue();
+    });
+    socket.on('data', (chunk) => replies.push(chunk));
+    socket.on('drain', () => {
+      this.congested = false;
+      this.drainQueue();
+    });
+    socket.on('error', () => {
+      // 'close' follows and handles the failure.
+    });
+    socket.on('close', () => this.onClose(socket));
+  }
+
+  private onClose(socket: net.Socket): void {
+    if (socket !== this.socket) return;
+    const wasUp = this.stateValue === 'up';
+    this.socket = undefined;
+    this.stateValue = 'down';
+    // What the socket had accepted is lost with the connection (catch-up repairs that); the queue waits.
+    if (this.closed) return;
+    this.hooks.down(this.peer, wasUp ? 'connection closed' : 'connect failed', wasUp);
+    const delay = Math.min(this.options.backoffMaxMs, this.options.backoffMinMs * 2 ** this.attempt);
+    this.attempt = Math.min(this.attempt + 1, 30);
+    this.retryTimer = setTimeout(() => this.connect(), delay * (0.5 + this.options.random() * 0.5));
+  }
+
+  private drainQueue(): void {
+    if (this.queue.length === 0 || this.socket === undefined) return;
+    const lines = this.queue;
+    this.queue = [];
+    this.write(this.socket, lines.join(''));
+  }
+
+  private write(socket: net.Socket, data: string): void {
+    if (!this.corked) {
+      this.corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        socket.uncork();
+      });
+    }
+    if (!socket.write(data)) this.congested = true;
+  }
+}

@@ -1,0 +1,90 @@
+// Reply shapes: the reference ones (/GET, /PEERS: bare JSON then close) and ours (one JSON line each),
+// with zod schemas so clients validate what comes off the network.
+
+import { z } from 'zod';
+import { WIRE_ERROR_CODES, type WireError } from './errors.js';
+
+export const pathViewSchema = z.object({
+  path: z.array(z.number().int()),
+  /** When this path arrived, ms since the epoch on the node's clock (performance.timeOrigin + now()). */
+  atMs: z.number(),
+});
+
+export const messageViewSchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  origin: z.number().int(),
+  /** Origin time in ns since the epoch, as a decimal string (it does not fit a double). */
+  originNs: z.string(),
+  relays: z.number().int(),
+  read: z.boolean(),
+  paths: z.array(pathViewSchema),
+});
+
+export const messagesReplySchema = z.object({
+  node: z.number().int(),
+  messages: z.array(messageViewSchema),
+});
+
+export const peerViewSchema = z.object({
+  id: z.number().int(),
+  address: z.string(),
+  state: z.enum(['up', 'connecting', 'down']),
+  queued: z.number().int(),
+});
+
+export const statsReplySchema = z.object({
+  node: z.number().int(),
+  address: z.string(),
+  pid: z.number().int(),
+  startedAtMs: z.number(),
+  uptimeMs: z.number(),
+  messages: z.number().int(),
+  peers: z.array(peerViewSchema),
+  counters: z.record(z.string(), z.number()),
+  errors: z.record(z.string(), z.number()),
+});
+
+export const healthReplySchema = z.object({
+  ok: z.literal(true),
+  node: z.number().int(),
+  pid: z.number().int(),
+  uptimeMs: z.number(),
+  links: z.object({ up: z.number().int(), total: z.number().int() }),
+});
+
+export const newReplySchema = z.object({ id: z.string(), node: z.number().int().optional() });
+
+export const errorReplySchema = z.object({ error: z.string(), code: z.enum(WIRE_ERROR_CODES) });
+
+/** Reference /GET reply: message id -> paths. */
+export const getReplySchema = z.record(z.string(), z.array(z.array(z.number().int())));
+
+/** Reference /PEERS reply: [[9, "Gossip-Node-9 (127.0.0.1:7009)"], ...]. */
+export const peersReplySchema = z.array(z.tuple([z.number().int(), z.string()]));
+
+export type PathView = z.infer<typeof pathViewSchema>;
+export type MessageView = z.infer<typeof messageViewSchema>;
+export type MessagesReply = z.infer<typeof messagesReplySchema>;
+export type PeerView = z.infer<typeof peerViewSchema>;
+export type StatsReply = z.infer<typeof statsReplySchema>;
+export type HealthReply = z.infer<typeof healthReplySchema>;
+
+/** One JSON line: how every reply of ours is framed. */
+export function encodeLine(value: unknown): string {
+  return `${JSON.stringify(value)}\n`;
+}
+
+export function encodeError(error: WireError): string {
+  return encodeLine({ error: error.error, code: error.code });
+}
+
+/** The reference display name of a node. */
+export function nodeName(id: number): string {
+  return `Gossip-Node-${id}`;
+}
+
+/** The reference /PEERS entry label: `Gossip-Node-9 (127.0.0.1:7009)`. */
+export function peerLabel(id: number, address: string): string {
+  return `${nodeName(id)} (${address})`;
+}

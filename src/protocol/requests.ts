@@ -1,0 +1,151 @@
+// Parses one request line (`<COMMAND>:<args>`) into a typed request, validating every field with zod.
+// Only the first `:` and the first `|` are separators; a message text may contain both.
+
+import { z } from 'zod';
+import { type WireError, wireError } from './errors.js';
+import { CONTROL_CHARACTERS, MAX_NODE_ID, MAX_PATH_LENGTH, MAX_RELAYS, MAX_TEXT_BYTES } from './limits.js';
+import { parseMessageId } from './message-id.js';
+
+export const READ_FILTERS = ['unread', 'read', 'all'] as const;
+export type ReadFilter = (typeof READ_FILTERS)[number];
+
+/** The reference spells "both" as `shortest & longest`. */
+export const PATH_SELECTIONS = ['all', 'shortest', 'longest', 'shortest & longest'] as const;
+export type PathSelection = (typeof PATH_SELECTIONS)[number];
+
+export type Request =
+  | { type: 'new'; relays: number; text: string }
+  | { type: 'relay'; relays: number; id: string; path: number[] }
+  | { type: 'get'; filter: ReadFilter; paths: PathSelection }
+  | { type: 'messages'; filter: ReadFilter; paths: PathSelection }
+  | { type: 'peers' }
+  | { type: 'hello'; nodeId: number }
+  | { type: 'remove'; nodeId: number }
+  | { type: 'stats' }
+  | { type: 'health' };
+
+export type ParseResult = { ok: true; request: Request } | { ok: false; error: WireError };
+
+const nodeIdSchema = z.number().int().min(1).max(MAX_NODE_ID);
+const relaysSchema = z
+  .string()
+  .regex(/^\d{1,9}$/, 'relay count must be a whole number')
+  .transform(Number)
+  .pipe(
+    z
+      .number()
+      .min(1, 'relay count must be at least 1')
+      .max(MAX_RELAYS, `relay count must be at most ${MAX_RELAYS}`),
+  );
+const textSchema = z
+  .string()
+  .min(1, 'message text is empty')
+  .refine(
+    (text) => Buffer.byteLength(text) <= MAX_TEXT_BYTES,
+    `message text is longer than ${MAX_TEXT_BYTES} bytes`,
+  )
+  .refine((text) => !CONTROL_CHARACTERS.test(text), 'message text holds control characters');
+const relayBodySchema = z.tuple([
+  z.string().refine((id) => parseMessageId(id) !== undefined, 'message id must look like <text>_<origin ns>'),
+  z
+    .array(nodeIdSchema)
+    .min(1, 'path is empty')
+    .max(MAX_PATH_LENGTH, `path is longer than ${MAX_PATH_LENGTH} hops`),
+]);
+const readFilterSchema = z.enum(READ_FILTERS);
+const pathSelectionSchema = z.enum(PATH_SELECTIONS);
+const nodeIdArgSchema = z
+  .string()
+  .regex(/^\d{1,9}$/, 'node id must be a whole number')
+  .transform(Number)
+  .pipe(nodeIdSchema);
+
+export function parseRequest(line: string): ParseResult {
+  const colon = line.indexOf(':');
+  const command = colon === -1 ? line : line.slice(0, colon);
+  const args = colon === -1 ? '' : line.slice(colon + 1);
+  switch (command) {
+    case '/NEW':
+      return parseNew(args);
+    case '/RELAY':
+      return parseRelay(args);
+    case '/GET':
+    case '/MESSAGES':
+      return parseListing(command === '/GET' ? 'get' : 'messages', args);
+    case '/PEERS':
+      return { ok: true, request: { type: 'peers' } };
+    case '/REMOVE':
+    case '/HELLO':
+      return parseNodeIdArg(command === '/REMOVE' ? 'remove' : 'hello', args);
+    case '/STATS':
+      return { ok: true, request: { type: 'stats' } };
+    case '/HEALTH':
+      return { ok: true, request: { type: 'health' } };
+    default:
+      return fail('UNKNOWN_COMMAND', `unknown command ${JSON.stringify(command.slice(0, 32))}`);
+  }
+}
+
+function parseNew(args: string): ParseResult {
+  const [relaysText, text] = splitOnce(args, '|');
+  if (text === undefined) return fail('MALFORMED_REQUEST', 'expected /NEW:<relays>|<text>');
+  const relays = relaysSchema.safeParse(relaysText);
+  if (!relays.success) return fail('BAD_RELAYS', firstIssue(relays.error));
+  const parsedText = textSchema.safeParse(text);
+  if (!parsedText.success) return fail('BAD_TEXT', firstIssue(parsedText.error));
+  return { ok: true, request: { type: 'new', relays: relays.data, text: parsedText.data } };
+}
+
+function parseRelay(args: string): ParseResult {
+  const [relaysText, body] = splitOnce(args, '|');
+  if (body === undefined) return fail('MALFORMED_REQUEST', 'expected /RELAY:<relays>|["<id>", [<path>]]');
+  const relays = relaysSchema.safeParse(relaysText);
+  if (!relays.success) return fail('BAD_RELAYS', firstIssue(relays.error));
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return fail('MALFORMED_REQUEST', 'relay body is not valid JSON');
+  }
+  const parsed = relayBodySchema.safeParse(json);
+  if (!parsed.success) {
+    const code = parsed.error.issues[0]?.path[0] === 0 ? 'BAD_MESSAGE_ID' : 'BAD_PATH';
+    return fail(code, firstIssue(parsed.error));
+  }
+  const [id, path] = parsed.data;
+  const idText = parseMessageId(id)?.text ?? '';
+  const text = textSchema.safeParse(idText);
+  if (!text.success) return fail('BAD_MESSAGE_ID', firstIssue(text.error));
+  return { ok: true, request: { type: 'relay', relays: relays.data, id, path } };
+}
+
+function parseListing(type: 'get' | 'messages', args: string): ParseResult {
+  const [filterText, pathsText] = splitOnce(args, '|');
+  const filter = readFilterSchema.safeParse(filterText === '' ? 'all' : filterText);
+  if (!filter.success) return fail('BAD_ARGUMENT', `read filter must be one of ${READ_FILTERS.join(', ')}`);
+  const paths = pathSelectionSchema.safeParse(pathsText ?? 'all');
+  if (!paths.success)
+    return fail('BAD_ARGUMENT', `path selection must be one of ${PATH_SELECTIONS.join(', ')}`);
+  return { ok: true, request: { type, filter: filter.data, paths: paths.data } };
+}
+
+function parseNodeIdArg(type: 'remove' | 'hello', args: string): ParseResult {
+  const nodeId = nodeIdArgSchema.safeParse(args.trim());
+  if (!nodeId.success) {
+    return fail('BAD_ARGUMENT', `expected /${type.toUpperCase()}:<node-id>: ${firstIssue(nodeId.error)}`);
+  }
+  return { ok: true, request: { type, nodeId: nodeId.data } };
+}
+
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+  const at = text.indexOf(separator);
+  return at === -1 ? [text, undefined] : [text.slice(0, at), text.slice(at + separator.length)];
+}
+
+function firstIssue(error: z.ZodError): string {
+  return error.issues[0]?.message ?? 'invalid request';
+}
+
+function fail(code: WireError['code'], message: string): ParseResult {
+  return { ok: false, error: wireError(code, message) };
+}
