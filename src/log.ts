@@ -21,7 +21,7 @@ export function createLogger(options: {
     dest: options.file ?? 1,
     mkdir: true,
     sync: false,
-    minLength: 4096,
+    minLength: 0,
   });
   const logger = pino({ level: options.level, base: { nodeId: options.nodeId } }, destination);
   return {

@@ -50,7 +50,9 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
       { details: { ports: busy } },
     );
   }
+  // A new network starts with empty data and logs (nodes append to their log files).
   await rm(paths.dataDir, { recursive: true, force: true });
+  await rm(paths.logsDir, { recursive: true, force: true });
   await mkdir(paths.logsDir, { recursive: true });
   const neighbours = adjacency(graph);
   const launches: NodeLaunch[] = ids.map((id) => ({

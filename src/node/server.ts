@@ -87,10 +87,8 @@ function serveConnection(node: GossipNode, socket: net.Socket, options: ServerOp
   });
   socket.on('end', () => {
     splitter.end();
-    if (!closing) {
-      closing = true;
-      socket.end();
-    }
+    // After any deferred /NEW reply (setImmediate callbacks run in order).
+    setImmediate(() => send('', true));
   });
   // A client that vanished mid-reply (EPIPE, ECONNRESET) is not our problem; never let it crash the node.
   socket.on('error', () => socket.destroy());

@@ -48,6 +48,7 @@ async function printRange(
   end: number,
   print: (line: string) => void,
 ): Promise<number> {
+  if (end <= start) return start;
   let carry = '';
   let consumed = start;
   for await (const chunk of createReadStream(file, { start, end: end - 1, encoding: 'utf8' })) {
