@@ -1,7 +1,12 @@
 // The commander program: every command's spelling, options and help. Actions are imported lazily so that
 // `gossip node`, which the launcher starts 16 times, loads only what a node needs.
 
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 const count = (_value: string, previous: number): number => previous + 1;
 
@@ -19,7 +24,7 @@ function examples(command: Command, lines: string[]): Command {
 export function buildProgram(): Command {
   const program = new Command('gossip')
     .description('A real, networked gossip cluster: one process per node, line-delimited TCP.')
-    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 

@@ -21,6 +21,7 @@ export async function gossip(args: string[], home: string): Promise<CliResult> {
 /** Runs a command with --json and parses stdout; fails the test with stderr if the command failed. */
 export async function gossipJson<T = Record<string, unknown>>(args: string[], home: string): Promise<T> {
   const result = await gossip([...args, '--json'], home);
-  if (result.exitCode !== 0) throw new Error(`gossip ${args.join(' ')} exited ${result.exitCode}: ${result.stderr}`);
+  if (result.exitCode !== 0)
+    throw new Error(`gossip ${args.join(' ')} exited ${result.exitCode}: ${result.stderr}`);
   return JSON.parse(result.stdout) as T;
 }

@@ -40,7 +40,9 @@ export class DaemonPool {
     const peers = spec.peers.map((peer) => `${peer.id}@127.0.0.1:${peer.port}`).join(',');
     const args = ['node', '--id', String(spec.id), '--port', String(spec.port), '--log-file', logFile];
     if (peers !== '') args.push('--peers', peers);
-    const child = execa(process.execPath, [GOSSIP_BIN, ...args, ...(spec.extraArgs ?? [])], { reject: false });
+    const child = execa(process.execPath, [GOSSIP_BIN, ...args, ...(spec.extraArgs ?? [])], {
+      reject: false,
+    });
     const node: StartedNode = { id: spec.id, port: spec.port, logFile, process: child };
     this.nodes.push(node);
     if (waitReady) await waitFor(() => askLine(spec.port, '/HEALTH:'), { what: `node ${spec.id} to answer` });

@@ -9,7 +9,11 @@ import { allocatePortRange } from '../helpers/ports.js';
 const pool = new NetworkPool();
 afterAll(() => pool.cleanup());
 
-function expectCleanError(result: { exitCode: number; stderr: string }, exitCode: number, message: RegExp): void {
+function expectCleanError(
+  result: { exitCode: number; stderr: string },
+  exitCode: number,
+  message: RegExp,
+): void {
   expect(result.exitCode).toBe(exitCode);
   expect(result.stderr).toMatch(message);
   expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -18,8 +22,18 @@ function expectCleanError(result: { exitCode: number; stderr: string }, exitCode
 describe('without a network', () => {
   it('explains how to start one', async () => {
     const home = await pool.home();
-    for (const args of [['send-message', '1', 'hi'], ['get-messages', '3'], ['list-peers', '2'], ['status'], ['remove-node', '4']]) {
-      expectCleanError(await gossip(args, home), 3, /^error: no network is running .*start one with: gossip start-network/);
+    for (const args of [
+      ['send-message', '1', 'hi'],
+      ['get-messages', '3'],
+      ['list-peers', '2'],
+      ['status'],
+      ['remove-node', '4'],
+    ]) {
+      expectCleanError(
+        await gossip(args, home),
+        3,
+        /^error: no network is running .*start one with: gossip start-network/,
+      );
     }
     const stop = await gossip(['stop-network'], home);
     expect(stop.exitCode).toBe(0);
@@ -28,7 +42,11 @@ describe('without a network', () => {
   it('reports a node given as host:port that nothing listens on', async () => {
     const home = await pool.home();
     const port = (await allocatePortRange(1)) + 1;
-    expectCleanError(await gossip(['send-message', `127.0.0.1:${port}`, 'hi'], home), 5, /connection refused/);
+    expectCleanError(
+      await gossip(['send-message', `127.0.0.1:${port}`, 'hi'], home),
+      5,
+      /connection refused/,
+    );
   });
 
   it('reports a damaged state file', async () => {
@@ -66,11 +84,23 @@ describe('with a network', () => {
       3,
       /a network is already running .*gossip stop-network/,
     );
-    expectCleanError(await gossip(['get-messages', '7'], network.home), 4, /there is no node 7 in this network \(nodes are 1-6\)/);
+    expectCleanError(
+      await gossip(['get-messages', '7'], network.home),
+      4,
+      /there is no node 7 in this network \(nodes are 1-6\)/,
+    );
     expectCleanError(await gossip(['send-message', '1', 'tab\there'], network.home), 2, /control characters/);
-    expectCleanError(await gossip(['send-message', '1', '-r', '17', 'x'], network.home), 2, /--relays must be/);
+    expectCleanError(
+      await gossip(['send-message', '1', '-r', '17', 'x'], network.home),
+      2,
+      /--relays must be/,
+    );
     expect((await gossip(['remove-node', '2'], network.home)).exitCode).toBe(0);
-    expectCleanError(await gossip(['remove-node', '2'], network.home), 5, /Gossip-Node-2 was already removed/);
+    expectCleanError(
+      await gossip(['remove-node', '2'], network.home),
+      5,
+      /Gossip-Node-2 was already removed/,
+    );
     expectCleanError(await gossip(['send-message', '2', 'hi'], network.home), 5, /Gossip-Node-2 was removed/);
     const json = await gossip(['get-messages', '9', '--json'], network.home);
     expect(json.exitCode).toBe(4);

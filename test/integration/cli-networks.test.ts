@@ -16,7 +16,10 @@ describe('topologies', () => {
     expect(a.edges).toEqual(b.edges);
     const adjacent = neighbours(a.edges);
     for (const node of [1, 5, 10]) {
-      const peers = await gossipJson<{ peers: Array<{ id: number; state: string }> }>(['list-peers', String(node)], a.home);
+      const peers = await gossipJson<{ peers: Array<{ id: number; state: string }> }>(
+        ['list-peers', String(node)],
+        a.home,
+      );
       expect(new Set(peers.peers.map((peer) => peer.id))).toEqual(adjacent.get(node));
       expect(peers.peers.every((peer) => peer.state === 'up')).toBe(true);
     }
@@ -71,7 +74,9 @@ describe('inspection', () => {
     const rows = status.stdout.split('\n');
     expect(rows[0]).toMatch(/^Network in .*: 5\/5 nodes up \(circular, seed \d+\)$/);
     expect(rows[2]).toMatch(/^NODE\s+PID\s+ADDRESS\s+STATE\s+PEERS\s+MESSAGES\s+UPTIME$/);
-    expect(rows[3]).toMatch(new RegExp(`^1\\s+\\d+\\s+127\\.0\\.0\\.1:${network.basePort + 1}\\s+up\\s+2,5\\s+0\\s+\\d+s$`));
+    expect(rows[3]).toMatch(
+      new RegExp(`^1\\s+\\d+\\s+127\\.0\\.0\\.1:${network.basePort + 1}\\s+up\\s+2,5\\s+0\\s+\\d+s$`),
+    );
 
     await gossip(['send-message', '1', 'logged'], network.home);
     const logs = await waitFor(

@@ -81,7 +81,7 @@ describe('the reference session', () => {
       expect(peers.stdout.split('\n')[0]).toBe(`Gossip-Node-${peer} has peers:`);
       expect(peers.stdout).not.toContain('Gossip-Node-12 ');
       for (const line of peers.stdout.split('\n').slice(1)) {
-        expect(line).toMatch(new RegExp(`^\\* Gossip-Node-\\d+ \\(127\\.0\\.0\\.1:\\d+\\)$`));
+        expect(line).toMatch(/^\* Gossip-Node-\d+ \(127\.0\.0\.1:\d+\)$/);
       }
     }
     const gone = await gossip(['get-messages', '12'], net.home);
@@ -100,7 +100,10 @@ describe('the reference session', () => {
     expect(again.stdout).toMatch(/^No network is running/);
 
     // A second start right after a stop, on the same ports, works.
-    const restart = await gossip(['start-network', '--base-port', String(net.basePort), '--seed', '42'], net.home);
+    const restart = await gossip(
+      ['start-network', '--base-port', String(net.basePort), '--seed', '42'],
+      net.home,
+    );
     expect(restart.exitCode).toBe(0);
     expect(restart.stdout).toContain('Started 16 nodes (random 3-regular, seed 42)');
     expect((await messagesAt(net, 3)).messages).toEqual([]);
@@ -108,7 +111,10 @@ describe('the reference session', () => {
 
   it('sends with -r 2 and doubles every path', async () => {
     const net = await pool.start(['circular', '--seed', '1'], 6);
-    const sent = await gossipJson<{ id: string; relays: number }>(['send-message', '1', 'twice', '-r', '2'], net.home);
+    const sent = await gossipJson<{ id: string; relays: number }>(
+      ['send-message', '1', 'twice', '-r', '2'],
+      net.home,
+    );
     expect(sent.relays).toBe(2);
     const listing = await waitFor(
       async () => {
@@ -130,7 +136,13 @@ describe('the reference session', () => {
     for (const text of ['first', 'second', 'third']) {
       expect((await gossip(['send-message', '2', text], net.home)).exitCode).toBe(0);
     }
-    await waitFor(async () => (await gossipJson<MessagesJson>(['get-messages', '5', 'read'], net.home)).messages.length === 0 && (await gossipJson<{ nodes: Array<{ messages: number }> }>(['status'], net.home)).nodes.every((node) => node.messages === 3));
+    await waitFor(
+      async () =>
+        (await gossipJson<MessagesJson>(['get-messages', '5', 'read'], net.home)).messages.length === 0 &&
+        (await gossipJson<{ nodes: Array<{ messages: number }> }>(['status'], net.home)).nodes.every(
+          (node) => node.messages === 3,
+        ),
+    );
     const shown = await gossip(['get-messages', '5', 'unread', '-p', '-tt'], net.home);
     const bullets = shown.stdout.split('\n').filter((line) => line.startsWith('• '));
     expect(bullets).toHaveLength(3);
@@ -139,7 +151,9 @@ describe('the reference session', () => {
       'second',
       'third',
     ]);
-    expect(shown.stdout.split('\n')[0]).toBe('Fetched unread messages from Gossip-Node-5; showing shortest path(s):');
+    expect(shown.stdout.split('\n')[0]).toBe(
+      'Fetched unread messages from Gossip-Node-5; showing shortest path(s):',
+    );
     const none = await gossip(['get-messages', '5', 'unread'], net.home);
     expect(none.stdout).toContain('(no messages)');
     const read = await gossipJson<MessagesJson>(['get-messages', '5', 'read'], net.home);

@@ -60,7 +60,11 @@ describe('a square of four nodes speaking the reference wire protocol', () => {
   });
 
   it('keeps | and : inside message texts, and gives identical texts distinct ids', async () => {
-    const first = JSON.parse(await talk(base + 1, '/NEW:1|a|b:c_d\n/NEW:1|a|b:c_d\n', { readMs: 300 }).then((r) => `[${r.trim().split('\n').join(',')}]`)) as Array<{ id: string }>;
+    const first = JSON.parse(
+      await talk(base + 1, '/NEW:1|a|b:c_d\n/NEW:1|a|b:c_d\n', { readMs: 300 }).then(
+        (r) => `[${r.trim().split('\n').join(',')}]`,
+      ),
+    ) as Array<{ id: string }>;
     expect(first).toHaveLength(2);
     expect(first[0]?.id).toMatch(/^a\|b:c_d_\d+$/);
     expect(first[0]?.id).not.toBe(first[1]?.id);

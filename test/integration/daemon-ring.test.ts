@@ -33,14 +33,19 @@ function ringPaths(n: number, origin: number, target: number, relays: number): s
 
 async function pathsAt(node: StartedNode): Promise<Map<string, string[]>> {
   const reply = (await askLine(node.port, '/MESSAGES:all|all')) as MessagesReply;
-  return new Map(reply.messages.map((message) => [message.id, message.paths.map((p) => p.path.join('-')).sort()]));
+  return new Map(
+    reply.messages.map((message) => [message.id, message.paths.map((p) => p.path.join('-')).sort()]),
+  );
 }
 
 async function settle(nodes: StartedNode[], total: number): Promise<Array<Map<string, string[]>>> {
   return waitFor(
     async () => {
       const all = await Promise.all(nodes.map(pathsAt));
-      const count = all.reduce((sum, map) => sum + [...map.values()].reduce((s, paths) => s + paths.length, 0), 0);
+      const count = all.reduce(
+        (sum, map) => sum + [...map.values()].reduce((s, paths) => s + paths.length, 0),
+        0,
+      );
       return count === total ? all : undefined;
     },
     { timeoutMs: 20_000, what: `${total} paths on the ring` },
@@ -73,7 +78,9 @@ describe('a peer that starts late', () => {
     // Node 1 and node 3 hold relays for node 4 while it is down.
     await waitFor(
       async () => {
-        const stats = (await askLine(base + 3, '/STATS:')) as { peers: Array<{ id: number; queued: number }> };
+        const stats = (await askLine(base + 3, '/STATS:')) as {
+          peers: Array<{ id: number; queued: number }>;
+        };
         return stats.peers.find((peer) => peer.id === 4)?.queued === 1;
       },
       { what: 'node 3 to queue a relay for node 4' },
