@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { askLine } from './raw.js';
 import { waitFor } from './wait-for.js';
 
@@ -21,7 +21,10 @@ export interface StartedNode {
   id: number;
   port: number;
   logFile: string;
-  process: ResultPromise<{ reject: false }>;
+  kill(signal: NodeJS.Signals): void;
+  running(): boolean;
+  /** Settles when the process exits. */
+  exited: Promise<{ exitCode: number | undefined; stderr: string }>;
 }
 
 /** Tracks the daemons and temp dirs of one test file; call cleanup() in afterEach/afterAll. */
@@ -43,7 +46,14 @@ export class DaemonPool {
     const child = execa(process.execPath, [GOSSIP_BIN, ...args, ...(spec.extraArgs ?? [])], {
       reject: false,
     });
-    const node: StartedNode = { id: spec.id, port: spec.port, logFile, process: child };
+    const node: StartedNode = {
+      id: spec.id,
+      port: spec.port,
+      logFile,
+      kill: (signal) => child.kill(signal),
+      running: () => child.exitCode === null,
+      exited: child.then((result) => ({ exitCode: result.exitCode, stderr: String(result.stderr) })),
+    };
     this.nodes.push(node);
     if (waitReady) await waitFor(() => askLine(spec.port, '/HEALTH:'), { what: `node ${spec.id} to answer` });
     return node;
@@ -72,8 +82,8 @@ export class DaemonPool {
 
   async cleanup(): Promise<void> {
     for (const node of this.nodes.splice(0)) {
-      if (node.process.exitCode === null) node.process.kill('SIGKILL');
-      await node.process;
+      if (node.running()) node.kill('SIGKILL');
+      await node.exited;
     }
     if (this.dir !== undefined) await rm(this.dir, { recursive: true, force: true });
     this.dir = undefined;

@@ -95,8 +95,8 @@ describe('signals', () => {
   it('closes cleanly on SIGTERM with exit code 0 and logs node.stopped', async () => {
     const base = await allocatePortRange(1);
     const node = await pool.start({ id: 1, port: base + 1, peers: [] });
-    node.process.kill('SIGTERM');
-    const result = await node.process;
+    node.kill('SIGTERM');
+    const result = await node.exited;
     expect(result.exitCode).toBe(0);
     const events = (await pool.logLines(node)).map((line) => line.msg);
     expect(events).toContain('node.started');
@@ -106,14 +106,14 @@ describe('signals', () => {
   it('refuses bad arguments and a taken port with a clear error and no stack trace', async () => {
     const base = await allocatePortRange(1);
     const bad = await pool.start({ id: 0, port: base + 1, peers: [] }, { waitReady: false });
-    const badResult = await bad.process;
+    const badResult = await bad.exited;
     expect(badResult.exitCode).toBe(2);
     expect(badResult.stderr).toMatch(/^error: .*id/m);
     expect(badResult.stderr).not.toMatch(/\n\s+at /);
 
     await pool.start({ id: 1, port: base + 1, peers: [] });
     const clash = await pool.start({ id: 2, port: base + 1, peers: [] }, { waitReady: false });
-    const clashResult = await clash.process;
+    const clashResult = await clash.exited;
     expect(clashResult.exitCode).toBe(9);
     expect(clashResult.stderr).toContain(`port ${base + 1} is already in use`);
   });
