@@ -23,6 +23,13 @@ export function createLogger(options: {
     sync: false,
     minLength: 0,
   });
+  // A log that cannot be written (disk full, stdout closed) must never take the node down with it.
+  let warned = false;
+  destination.on('error', (error: Error) => {
+    if (warned) return;
+    warned = true;
+    process.stderr.write(`warning: cannot write the log (${error.message}); the node keeps running\n`);
+  });
   const logger = pino({ level: options.level, base: { nodeId: options.nodeId } }, destination);
   return {
     logger,

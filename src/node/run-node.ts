@@ -40,6 +40,8 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
       log.logger.error({ err: error, line: line.slice(0, 200) }, 'request.failed'),
   });
   await listen(server, config.port, config.host);
+  // After listening, server errors (e.g. EMFILE on accept) are logged; the node keeps serving.
+  server.on('error', (error) => log.logger.error({ err: error }, 'server.error'));
   log.logger.info(
     { address, pid: process.pid, peers: config.peers.map((peer) => `${peer.id}@${peer.host}:${peer.port}`) },
     'node.started',
