@@ -53,6 +53,26 @@ export function buildProgram(): Command {
         new Option('--max-line-bytes <n>', 'cap on one request line, in bytes').env('GOSSIP_MAX_LINE_BYTES'),
       )
       .addOption(new Option('--max-queue <n>', 'cap on lines queued for one peer').env('GOSSIP_MAX_QUEUE'))
+      .addOption(
+        new Option('--max-peers <k>', 'most peers this node accepts (default 3)').env('GOSSIP_MAX_PEERS'),
+      )
+      .addOption(
+        new Option(
+          '--join <list>',
+          'nodes to join through when starting with no peers, <id>@<host>:<port>,...',
+        ).env('GOSSIP_JOIN'),
+      )
+      .addOption(
+        new Option(
+          '--failure-timeout-ms <ms>',
+          'a silent peer is declared failed after this long (default 2000)',
+        ).env('GOSSIP_FAILURE_TIMEOUT_MS'),
+      )
+      .addOption(
+        new Option('--heartbeat-ms <ms>', 'heartbeat period on peer links (default 400)').env(
+          'GOSSIP_HEARTBEAT_MS',
+        ),
+      )
       .action(async (options: Record<string, unknown>) => {
         const { runNodeCommand } = await import('./commands/node.js');
         await runNodeCommand(options);
@@ -163,6 +183,29 @@ export function buildProgram(): Command {
       await removeNodeCommand(node, options);
     }),
     ['gossip remove-node 12'],
+  );
+
+  examples(
+    common(
+      program
+        .command('restart-node')
+        .description('start a removed or crashed node again, with its own data and original peers')
+        .argument('<node>', 'node number'),
+    ).action(async (node: string, options: Record<string, unknown>) => {
+      const { restartNodeCommand } = await import('./commands/node-ops.js');
+      await restartNodeCommand(node, options);
+    }),
+    ['gossip restart-node 12'],
+  );
+
+  examples(
+    common(program.command('add-node').description('start a new node that joins the running network')).action(
+      async (options: Record<string, unknown>) => {
+        const { addNodeCommand } = await import('./commands/node-ops.js');
+        await addNodeCommand(options);
+      },
+    ),
+    ['gossip add-node', 'gossip add-node --json'],
   );
 
   examples(

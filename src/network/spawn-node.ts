@@ -16,6 +16,9 @@ export interface NodeLaunch {
   outputFile: string;
   dataDir: string;
   logLevel: string;
+  maxPeers: number;
+  /** Nodes to join through (a node added to a running network starts with no peers). */
+  join: ReadonlyArray<{ id: number; host: string; port: number }>;
 }
 
 export interface SpawnedNode {
@@ -25,7 +28,10 @@ export interface SpawnedNode {
 }
 
 export function nodeArguments(launch: NodeLaunch): string[] {
-  const peers = launch.peers.map((peer) => `${peer.id}@${peer.host}:${peer.port}`).join(',');
+  const list = (nodes: NodeLaunch['peers']): string =>
+    nodes.map((node) => `${node.id}@${node.host}:${node.port}`).join(',');
+  const peers = list(launch.peers);
+  const join = list(launch.join);
   return [
     'node',
     '--id',
@@ -35,6 +41,9 @@ export function nodeArguments(launch: NodeLaunch): string[] {
     '--host',
     launch.host,
     ...(peers === '' ? [] : ['--peers', peers]),
+    ...(join === '' ? [] : ['--join', join]),
+    '--max-peers',
+    String(launch.maxPeers),
     '--data-dir',
     launch.dataDir,
     '--log-file',

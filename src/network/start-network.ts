@@ -1,14 +1,13 @@
 // Starts a local network: one detached node process per graph vertex, wired as the graph says, then
 // waits until every node answers. On any failure it stops what it started.
 
-import { mkdir, readFile, rm } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fetchHealth } from '../client/node-client.js';
+import { mkdir, rm } from 'node:fs/promises';
 import { GossipError } from '../errors.js';
 import { adjacency, diameter, type Graph } from '../topology/graph.js';
 import { type HomePaths, nodeDataDir, nodeLogFile, nodeOutputFile } from './home.js';
 import { findBusyPorts } from './ports.js';
 import { isOurNode, terminate } from './processes.js';
+import { waitUntilReady } from './readiness.js';
 import { type NodeLaunch, type SpawnedNode, spawnNode } from './spawn-node.js';
 import { type NetworkState, readState, removeState, writeState } from './state.js';
 
@@ -24,11 +23,6 @@ export interface StartOptions {
   /** Called whenever another node answers its health check. */
   onProgress?: ((ready: number, total: number) => void) | undefined;
 }
-
-/** Time allowed for every node to answer, on top of a per-node allowance. */
-const READY_TIMEOUT_BASE_MS = 10_000;
-const READY_TIMEOUT_PER_NODE_MS = 100;
-const READY_POLL_MS = 15;
 
 export async function startNetwork(paths: HomePaths, options: StartOptions): Promise<NetworkState> {
   await refuseIfRunning(paths);
@@ -64,6 +58,8 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
     outputFile: nodeOutputFile(paths, id),
     dataDir: nodeDataDir(paths, id),
     logLevel: options.logLevel,
+    maxPeers: options.maxPeers,
+    join: [],
   }));
   const spawned = new Map<number, SpawnedNode>();
   try {
@@ -86,6 +82,7 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
     },
     relays: options.relays,
     basePort,
+    logLevel: options.logLevel,
     nodes: launches.map((launch) => ({
       id: launch.id,
       pid: spawned.get(launch.id)?.pid ?? 0,
@@ -115,51 +112,4 @@ async function refuseIfRunning(paths: HomePaths): Promise<void> {
   }
   // Every recorded node is gone (a reboot, or killed by hand): the state is stale.
   await removeState(paths);
-}
-
-async function waitUntilReady(
-  launches: readonly NodeLaunch[],
-  spawned: ReadonlyMap<number, SpawnedNode>,
-  onProgress: ((ready: number, total: number) => void) | undefined,
-): Promise<void> {
-  const failures: Array<{ launch: NodeLaunch; exitCode: number | undefined }> = [];
-  for (const launch of launches) {
-    void spawned.get(launch.id)?.exited.then(({ exitCode }) => failures.push({ launch, exitCode }));
-  }
-  const pending = new Set(launches);
-  const deadline = Date.now() + READY_TIMEOUT_BASE_MS + READY_TIMEOUT_PER_NODE_MS * launches.length;
-  onProgress?.(0, launches.length);
-  while (pending.size > 0) {
-    const failed = failures[0];
-    if (failed !== undefined) throw await startFailure(failed.launch, failed.exitCode);
-    if (Date.now() > deadline) {
-      const ids = [...pending].map((launch) => launch.id).join(', ');
-      throw new GossipError(
-        'GOSSIP_ERR_START_FAILED',
-        `nodes ${ids} did not answer with all links up in time; see their logs`,
-      );
-    }
-    await Promise.all(
-      [...pending].map(async (launch) => {
-        try {
-          const health = await fetchHealth(launch, 250);
-          if (health.links.up === health.links.total) pending.delete(launch);
-        } catch {
-          // Not listening yet.
-        }
-      }),
-    );
-    onProgress?.(launches.length - pending.size, launches.length);
-    if (pending.size > 0) await sleep(READY_POLL_MS);
-  }
-}
-
-async function startFailure(launch: NodeLaunch, exitCode: number | undefined): Promise<GossipError> {
-  const output = await readFile(launch.outputFile, 'utf8').catch(() => '');
-  const reason = /^error: (.*)$/m.exec(output)?.[1] ?? `exited with code ${exitCode ?? 'unknown'}`;
-  const code = /already in use/.test(reason) ? 'GOSSIP_ERR_PORT_IN_USE' : 'GOSSIP_ERR_START_FAILED';
-  return new GossipError(
-    code,
-    `Gossip-Node-${launch.id} could not start: ${reason} (output: ${launch.outputFile})`,
-  );
 }

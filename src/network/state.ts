@@ -31,6 +31,7 @@ export const networkStateSchema = z.object({
   }),
   relays: z.number().int().positive(),
   basePort: z.number().int(),
+  logLevel: z.string().default('info'),
   nodes: z.array(nodeEntrySchema),
 });
 

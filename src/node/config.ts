@@ -2,40 +2,52 @@
 
 import { z } from 'zod';
 import { LOG_LEVELS } from '../log.js';
+import { type PeerAddress, parseHostPort } from '../protocol/address.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../protocol/framing.js';
 import { MAX_NODE_ID } from '../protocol/limits.js';
-import { DEFAULT_MAX_QUEUE, type PeerAddress } from './peer-link.js';
+import { DEFAULT_MAX_QUEUE } from './peer-link.js';
 
 const portSchema = z.coerce.number().int().min(1).max(65_535);
 const hostSchema = z.string().min(1).max(253);
 
 /** `<id>@<host>:<port>`; the host may be a name, an IPv4 address or a bracketed IPv6 address. */
-const PEER_PATTERN = /^(\d+)@(\[[^\]]+\]|[^:@\s]+):(\d+)$/;
-
 const peerSchema = z.string().transform((text, ctx): PeerAddress => {
-  const match = PEER_PATTERN.exec(text.trim());
-  const id = Number(match?.[1]);
-  const port = Number(match?.[3]);
-  if (match === null || !Number.isInteger(id) || id < 1 || id > MAX_NODE_ID || port < 1 || port > 65_535) {
+  const at = text.indexOf('@');
+  const idText = text.slice(0, at).trim();
+  const id = Number(idText);
+  const hostPort = parseHostPort(text.slice(at + 1));
+  if (at === -1 || !/^\d+$/.test(idText) || id < 1 || id > MAX_NODE_ID || hostPort === undefined) {
     ctx.addIssue({
       code: 'custom',
       message: `peer "${text}" is not <id>@<host>:<port> (e.g. 2@127.0.0.1:7002)`,
     });
     return z.NEVER;
   }
-  return { id, host: (match[2] ?? '').replace(/^\[|\]$/g, ''), port };
+  return { id, ...hostPort };
 });
+
+const peerListSchema = z
+  .string()
+  .default('')
+  .transform((text) => text.split(',').filter((part) => part.trim() !== ''))
+  .pipe(z.array(peerSchema));
+
+/** A peer silent this long (no relay, no heartbeat) is declared failed. */
+export const DEFAULT_FAILURE_TIMEOUT_MS = 2_000;
+/** Heartbeat period on every peer link; several fit in one failure timeout. */
+export const DEFAULT_HEARTBEAT_MS = 400;
 
 export const nodeConfigSchema = z
   .object({
     id: z.coerce.number().int().min(1).max(MAX_NODE_ID),
     port: portSchema,
     host: hostSchema.default('127.0.0.1'),
-    peers: z
-      .string()
-      .default('')
-      .transform((text) => text.split(',').filter((part) => part.trim() !== ''))
-      .pipe(z.array(peerSchema)),
+    peers: peerListSchema,
+    /** Nodes to join through when this node starts with no peers (`gossip add-node`). */
+    join: peerListSchema,
+    maxPeers: z.coerce.number().int().min(1).max(1024).default(3),
+    failureTimeoutMs: z.coerce.number().int().min(200).max(600_000).default(DEFAULT_FAILURE_TIMEOUT_MS),
+    heartbeatMs: z.coerce.number().int().min(50).max(60_000).default(DEFAULT_HEARTBEAT_MS),
     dataDir: z.string().min(1).optional(),
     logFile: z.string().min(1).optional(),
     logLevel: z.enum(LOG_LEVELS).default('info'),
@@ -49,6 +61,18 @@ export const nodeConfigSchema = z
   })
   .superRefine((config, ctx) => {
     const seen = new Set<number>();
+    if (config.peers.length > config.maxPeers) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${config.peers.length} peers given, above --max-peers ${config.maxPeers}`,
+      });
+    }
+    if (config.heartbeatMs * 2 > config.failureTimeoutMs) {
+      ctx.addIssue({
+        code: 'custom',
+        message: '--heartbeat-ms must be at most half of --failure-timeout-ms',
+      });
+    }
     for (const peer of config.peers) {
       if (peer.id === config.id)
         ctx.addIssue({ code: 'custom', message: `node ${config.id} cannot peer with itself` });

@@ -14,6 +14,8 @@ export const COUNTER_NAMES = [
   'queueOverflows',
   'requestErrors',
   'peerErrors',
+  'messagesCaughtUp',
+  'syncsServed',
   'linkConnects',
   'linkFailures',
 ] as const;

@@ -1,18 +1,21 @@
-// The state of one gossip node: its messages, its peer links and the relay rule between them.
-// Sockets live in server.ts and peer-link.ts; this class decides and records, and emits events for logs
-// (and later dashboards) to subscribe to.
+// The state of one gossip node: its messages, its membership (peers and their links), the relay rule
+// between them, and anti-entropy with its neighbours. Sockets live in server.ts and peer-link.ts, timers in
+// run-node.ts; this class decides and records, and emits events that logs (and dashboards) subscribe to.
 
 import { EventEmitter } from 'node:events';
+import type { PeerAddress } from '../protocol/address.js';
 import { type WireError, wireError } from '../protocol/errors.js';
 import { formatMessageId, parseMessageId } from '../protocol/message-id.js';
-import { encodeRelay } from '../protocol/relay-line.js';
+import { encodeRelay, encodeSync } from '../protocol/relay-line.js';
 import type { MessageView, PeerView, StatsReply } from '../protocol/replies.js';
-import { peerLabel } from '../protocol/replies.js';
+import { peerLabel, syncPageSchema } from '../protocol/replies.js';
 import type { PathSelection, ReadFilter } from '../protocol/requests.js';
+import { ANTI_ENTROPY_INTERVAL_MS, buildSyncPage, type PeerCursor, type SyncPage } from './anti-entropy.js';
 import { Counters } from './counters.js';
-import { MessageStore, type StoredMessage } from './message-store.js';
+import type { JournalRecord } from './journal-codec.js';
+import { Membership, type MembershipHooks, type MembershipOptions } from './membership.js';
+import { type ArrivalVia, MessageStore, type StoredMessage } from './message-store.js';
 import { selectPaths } from './path-select.js';
-import { type PeerAddress, PeerLink, type PeerLinkHooks, type PeerLinkOptions } from './peer-link.js';
 import {
   applyRelayDecision,
   decideRelay,
@@ -20,26 +23,44 @@ import {
   type MutableRelayCounts,
 } from './relay-policy.js';
 
+/** Where accepted messages and paths are persisted (the journal), if anywhere. */
+export interface Persistence {
+  append(record: JournalRecord): void;
+  appendDurable(record: JournalRecord): Promise<void>;
+}
+
 export interface GossipNodeOptions {
-  id: number;
-  /** The address this node advertises in listings (`host:port`). */
-  address: string;
+  self: PeerAddress;
   peers: readonly PeerAddress[];
-  link: PeerLinkOptions;
+  /** Nodes to join through when starting with no peers. */
+  seeds?: readonly PeerAddress[];
+  membership: Omit<MembershipOptions, 'self' | 'now' | 'random' | 'targetPeers'> & { targetPeers?: number };
+  persistence?: Persistence | undefined;
   /** ms since the epoch, sub-ms precision. */
   now?: () => number;
+  random?: () => number;
 }
 
 export interface NodeEvents {
   'message.accepted': [{ id: string; relays: number }];
-  'message.delivered': [{ id: string; path: readonly number[]; atMs: number; first: boolean }];
+  'message.delivered': [
+    { id: string; path: readonly number[]; atMs: number; first: boolean; via: ArrivalVia },
+  ];
   'message.relayed': [{ id: string; to: readonly number[] }];
   'relay.over-limit': [{ id: string; sender: number }];
   'link.up': [{ peer: number; address: string }];
   'link.down': [{ peer: number; address: string; reason: string; wasUp: boolean }];
   'link.overflow': [{ peer: number; dropped: number }];
   'peer.reply': [{ peer: number; line: string }];
-  'peer.removed': [{ peer: number }];
+  'peer.added': [{ peer: number; address: string; reason: string }];
+  'peer.dropped': [{ peer: number; address: string; reason: string }];
+  'sync.received': [{ peer: number; learned: number; more: boolean }];
+}
+
+/** Connections that identified themselves with HELLO, per peer, so they can be closed when it is dropped. */
+export interface InboundConnection {
+  peerId: number | undefined;
+  destroy(): void;
 }
 
 export class GossipNode {
@@ -48,36 +69,86 @@ export class GossipNode {
   readonly events = new EventEmitter<NodeEvents>();
   readonly counters = new Counters();
   readonly startedAtMs: number;
+  readonly epoch: number;
+  readonly membership: Membership;
   private readonly store = new MessageStore();
   private readonly relayCounts = new Map<string, MutableRelayCounts>();
-  private readonly links = new Map<number, PeerLink>();
+  private readonly cursors = new Map<number, PeerCursor>();
+  private readonly inbound = new Map<number, Set<InboundConnection>>();
+  private readonly persistence: Persistence | undefined;
   private readonly now: () => number;
   private lastOriginNs = 0n;
 
   constructor(options: GossipNodeOptions) {
-    this.id = options.id;
-    this.address = options.address;
+    this.id = options.self.id;
+    this.address = `${options.self.host}:${options.self.port}`;
     this.now = options.now ?? (() => performance.timeOrigin + performance.now());
     this.startedAtMs = this.now();
-    const hooks = this.linkHooks();
-    for (const peer of options.peers) this.links.set(peer.id, new PeerLink(peer, options.link, hooks));
+    this.epoch = Math.round(this.startedAtMs);
+    this.persistence = options.persistence;
+    const random = options.random ?? Math.random;
+    const { targetPeers, ...membership } = options.membership;
+    const seeds = options.seeds ?? [];
+    // Repair back to the initial degree; a node that joins aims for a full set of peers.
+    const initialDegree =
+      options.peers.length > 0 ? options.peers.length : seeds.length > 0 ? membership.maxPeers : 1;
+    this.membership = new Membership(
+      options.peers,
+      seeds,
+      {
+        ...membership,
+        targetPeers: targetPeers ?? Math.min(membership.maxPeers, initialDegree),
+        self: options.self,
+        now: this.now,
+        random,
+      },
+      this.membershipHooks(),
+    );
   }
 
-  startLinks(): void {
-    for (const link of this.links.values()) link.start();
+  /** Replays journal records after a restart, before the node serves anything. */
+  restore(records: Iterable<JournalRecord>): void {
+    for (const record of records) {
+      if (record.kind === 'read') this.store.markAllRead();
+      else if (record.kind === 'message')
+        this.record(record.id, record.path, record.relays, record.atMs, record.via);
+      else {
+        const message = this.store.get(record.id);
+        if (message !== undefined) this.store.addPath(message, record);
+      }
+    }
   }
 
-  stopLinks(): void {
-    for (const link of this.links.values()) link.close();
+  start(): void {
+    this.membership.start();
   }
 
-  /** A client submitted a message here: give it a unique id, record it, send it to every peer. */
-  submit(text: string, relays: number): string {
+  stop(): void {
+    this.membership.stop();
+  }
+
+  /** Periodic upkeep, called by a timer at the edge: membership, then anti-entropy. */
+  tick(): void {
+    this.membership.tick();
+    const now = this.now();
+    for (const peer of this.membership.ids()) {
+      if (!this.membership.isUp(peer)) continue;
+      const cursor = this.cursorOf(peer);
+      if (!cursor.inFlight && now - cursor.lastAskedMs >= ANTI_ENTROPY_INTERVAL_MS)
+        this.askSync(peer, cursor);
+    }
+  }
+
+  /** A client submitted a message: record it, send it to every peer; resolves once it is on disk. */
+  submit(text: string, relays: number): { id: string; durable: Promise<void> } {
     const id = formatMessageId(text, this.nextOriginNs());
     this.counters.add('messagesSubmitted');
     this.events.emit('message.accepted', { id, relays });
-    this.deliver(id, [this.id], relays, undefined);
-    return id;
+    const atMs = this.now();
+    const path = [this.id];
+    this.deliver(id, path, relays, undefined, 'origin', atMs);
+    const record: JournalRecord = { kind: 'message', id, relays, path, atMs, via: 'origin' };
+    return { id, durable: this.persistence?.appendDurable(record) ?? Promise.resolve() };
   }
 
   /** A peer relayed a message: the path so far ends with the sender. */
@@ -87,14 +158,52 @@ export class GossipNode {
     if (sender === undefined) return wireError('BAD_PATH', 'path is empty');
     if (sender === this.id)
       return wireError('BAD_PATH', `the last hop of the path is this node (${this.id})`);
-    this.deliver(id, [...path, this.id], relays, sender);
+    this.deliver(id, [...path, this.id], relays, sender, 'relay', this.now());
     return undefined;
+  }
+
+  /** Serves `/SYNC` to a peer: what we hold beyond its cursor, minus what it sent us itself. */
+  serveSync(from: number, epoch: number, requester: number | undefined): SyncPage {
+    this.counters.add('syncsServed');
+    return buildSyncPage(this.store, { from, epoch, requester }, { id: this.id, epoch: this.epoch }, (id) =>
+      this.relayCounts.get(id),
+    );
+  }
+
+  /** A peer answered our `/SYNC`: record what we lacked as catch-up arrivals and relay it on. */
+  receiveSync(peer: number, page: SyncPage): void {
+    const cursor = this.cursorOf(peer);
+    cursor.inFlight = false;
+    cursor.epoch = page.epoch;
+    cursor.next = page.next;
+    let learned = 0;
+    for (const message of page.messages) {
+      if (this.store.get(message.id) !== undefined || parseMessageId(message.id) === undefined) continue;
+      learned += 1;
+      this.deliver(message.id, [...message.path, this.id], message.relays, peer, 'catch-up', this.now());
+    }
+    this.counters.add('messagesCaughtUp', learned);
+    this.events.emit('sync.received', { peer, learned, more: page.more });
+    if (page.more && this.membership.has(peer)) this.askSync(peer, cursor);
+  }
+
+  /** A connection identified itself as node `peerId`; every later line on it is a sign of life. */
+  registerInbound(connection: InboundConnection, peerId: number): void {
+    connection.peerId = peerId;
+    const set = this.inbound.get(peerId) ?? new Set();
+    set.add(connection);
+    this.inbound.set(peerId, set);
+  }
+
+  unregisterInbound(connection: InboundConnection): void {
+    if (connection.peerId !== undefined) this.inbound.get(connection.peerId)?.delete(connection);
   }
 
   /** The rich listing behind /MESSAGES and the CLI; fetching `all` or `unread` marks everything read. */
   listMessages(filter: ReadFilter, selection: PathSelection): MessageView[] {
     const picked = this.store.select(filter);
-    if (filter !== 'read') this.store.markAllRead();
+    if (filter !== 'read' && this.store.markAllRead())
+      this.persistence?.append({ kind: 'read', atMs: this.now() });
     return picked.map((message) => toView(message, selection));
   }
 
@@ -108,38 +217,12 @@ export class GossipNode {
   }
 
   peers(): PeerView[] {
-    return [...this.links.values()].map((link) => ({
-      id: link.peer.id,
-      address: link.address,
-      state: link.state,
-      queued: link.queued,
-    }));
+    return this.membership.views();
   }
 
   /** The reference /PEERS reply. */
   referencePeers(): Array<[number, string]> {
-    return [...this.links.values()].map((link) => [link.peer.id, peerLabel(link.peer.id, link.address)]);
-  }
-
-  /** A peer opened its link to us; if ours to it is waiting out a backoff, dial now. */
-  greeted(peerId: number): void {
-    this.links.get(peerId)?.retryNow();
-  }
-
-  /** How many of this node's peer links are up, for readiness checks. */
-  linksUp(): { up: number; total: number } {
-    let up = 0;
-    for (const link of this.links.values()) if (link.state === 'up') up += 1;
-    return { up, total: this.links.size };
-  }
-
-  removePeer(peerId: number): boolean {
-    const link = this.links.get(peerId);
-    if (link === undefined) return false;
-    link.close();
-    this.links.delete(peerId);
-    this.events.emit('peer.removed', { peer: peerId });
-    return true;
+    return this.membership.views().map((peer) => [peer.id, peerLabel(peer.id, peer.address)]);
   }
 
   stats(pid: number): StatsReply {
@@ -161,50 +244,73 @@ export class GossipNode {
     return this.now() - this.startedAtMs;
   }
 
-  private deliver(id: string, path: number[], relaysAsked: number, sender: number | undefined): void {
-    const atMs = this.now();
-    let message = this.store.get(id);
+  private deliver(
+    id: string,
+    path: number[],
+    relaysAsked: number,
+    sender: number | undefined,
+    via: ArrivalVia,
+    atMs: number,
+  ): void {
+    const known = this.store.get(id);
     let counts = this.relayCounts.get(id);
     if (counts === undefined) {
       counts = emptyRelayCounts();
       this.relayCounts.set(id, counts);
     }
     // The relay limit is the one the message arrived with first, so a later line cannot amplify it.
-    const relays = message?.relays ?? relaysAsked;
-    const decision = decideRelay(counts, { sender, peers: [...this.links.keys()], relays });
+    const relays = known?.relays ?? relaysAsked;
+    const decision = decideRelay(counts, { sender, peers: this.membership.ids(), relays });
     applyRelayDecision(counts, sender, decision);
     if (!decision.accept) {
       this.counters.add('relaysOverLimit');
       if (sender !== undefined) this.events.emit('relay.over-limit', { id, sender });
       return;
     }
-    if (sender !== undefined) this.counters.add('relaysAccepted');
-    const first = message === undefined;
-    if (message === undefined) {
-      const parsed = parseMessageId(id);
-      message = this.store.add(
-        {
-          id,
-          text: parsed?.text ?? id,
-          originNs: parsed?.originNs ?? 0n,
-          origin: path[0] ?? this.id,
-          relays,
-        },
-        { path, atMs },
+    if (via === 'relay') this.counters.add('relaysAccepted');
+    const first = known === undefined;
+    this.record(id, path, relays, atMs, via);
+    if (via !== 'origin') {
+      this.persistence?.append(
+        first ? { kind: 'message', id, relays, path, atMs, via } : { kind: 'path', id, path, atMs, via },
       );
-      this.counters.add('messagesLearned');
-    } else {
-      this.store.addPath(message, { path, atMs });
     }
-    this.events.emit('message.delivered', { id, path, atMs, first });
+    this.events.emit('message.delivered', { id, path, atMs, first, via });
     if (decision.forwardTo.length === 0) return;
     const line = encodeRelay(relays, id, path);
-    for (const peer of decision.forwardTo) {
-      this.links.get(peer)?.send(line);
-    }
+    for (const peer of decision.forwardTo) this.membership.send(peer, line);
     this.counters.add('relaysOut', decision.forwardTo.length);
     this.counters.add('relayBytesOut', Buffer.byteLength(line) * decision.forwardTo.length);
     this.events.emit('message.relayed', { id, to: decision.forwardTo });
+  }
+
+  private record(id: string, path: readonly number[], relays: number, atMs: number, via: ArrivalVia): void {
+    const message = this.store.get(id);
+    if (message !== undefined) {
+      this.store.addPath(message, { path, atMs, via });
+      return;
+    }
+    const parsed = parseMessageId(id);
+    this.store.add(
+      { id, text: parsed?.text ?? id, originNs: parsed?.originNs ?? 0n, origin: path[0] ?? this.id, relays },
+      { path, atMs, via },
+    );
+    this.counters.add('messagesLearned');
+  }
+
+  private cursorOf(peer: number): PeerCursor {
+    let cursor = this.cursors.get(peer);
+    if (cursor === undefined) {
+      cursor = { epoch: 0, next: 0, inFlight: false, lastAskedMs: 0 };
+      this.cursors.set(peer, cursor);
+    }
+    return cursor;
+  }
+
+  private askSync(peer: number, cursor: PeerCursor): void {
+    cursor.inFlight = true;
+    cursor.lastAskedMs = this.now();
+    this.membership.send(peer, encodeSync(cursor.next, cursor.epoch));
   }
 
   /** Origin time in ns since the epoch, strictly increasing so ids stay unique on this node. */
@@ -216,25 +322,58 @@ export class GossipNode {
     return this.lastOriginNs;
   }
 
-  private linkHooks(): PeerLinkHooks {
+  private membershipHooks(): MembershipHooks {
+    const where = (peer: PeerAddress): string => `${peer.host}:${peer.port}`;
     return {
-      up: (peer) => {
-        this.counters.add('linkConnects');
-        this.events.emit('link.up', { peer: peer.id, address: `${peer.host}:${peer.port}` });
+      added: (peer, reason) =>
+        this.events.emit('peer.added', { peer: peer.id, address: where(peer), reason }),
+      dropped: (peer, reason) => {
+        this.cursors.delete(peer.id);
+        this.events.emit('peer.dropped', { peer: peer.id, address: where(peer), reason });
       },
-      down: (peer, reason, wasUp) => {
+      linkUp: (peer) => {
+        this.counters.add('linkConnects');
+        this.events.emit('link.up', { peer: peer.id, address: where(peer) });
+        // A link that comes up is the moment to catch up on what we missed from this peer.
+        const cursor = this.cursorOf(peer.id);
+        cursor.inFlight = false;
+        cursor.lastAskedMs = 0;
+      },
+      linkDown: (peer, reason, wasUp) => {
         this.counters.add('linkFailures');
-        this.events.emit('link.down', { peer: peer.id, address: `${peer.host}:${peer.port}`, reason, wasUp });
+        this.events.emit('link.down', { peer: peer.id, address: where(peer), reason, wasUp });
       },
       overflow: (peer, dropped) => {
         this.counters.add('queueOverflows', dropped);
         this.events.emit('link.overflow', { peer: peer.id, dropped });
       },
-      reply: (peer, line) => {
-        this.counters.add('peerErrors');
-        this.events.emit('peer.reply', { peer: peer.id, line });
+      reply: (peer, line) => this.onPeerReply(peer.id, line),
+      closeInbound: (peerId) => {
+        for (const connection of this.inbound.get(peerId) ?? []) connection.destroy();
+        this.inbound.delete(peerId);
       },
     };
+  }
+
+  private onPeerReply(peer: number, line: string): void {
+    if (line.startsWith('{"sync"')) {
+      const page = parseSyncReply(line);
+      if (page !== undefined) {
+        this.receiveSync(peer, page);
+        return;
+      }
+    }
+    this.counters.add('peerErrors');
+    this.events.emit('peer.reply', { peer, line });
+  }
+}
+
+function parseSyncReply(line: string): SyncPage | undefined {
+  try {
+    const parsed = syncPageSchema.safeParse((JSON.parse(line) as { sync?: unknown }).sync);
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -249,6 +388,7 @@ function toView(message: StoredMessage, selection: PathSelection): MessageView {
     paths: selectPaths(message.paths, selection).map((record) => ({
       path: [...record.path],
       atMs: record.atMs,
+      via: record.via,
     })),
   };
 }

@@ -1,9 +1,10 @@
 // Turns one validated request into the reply a connection sends. The reference replies to /GET and
 // /PEERS are bare JSON followed by a close; our own replies are one JSON line on a connection that stays open.
 
+import { wireError } from '../protocol/errors.js';
 import { encodeError, encodeLine } from '../protocol/replies.js';
 import type { Request } from '../protocol/requests.js';
-import type { GossipNode } from './gossip-node.js';
+import type { GossipNode, InboundConnection } from './gossip-node.js';
 
 export interface Reply {
   text: string;
@@ -11,13 +12,25 @@ export interface Reply {
   close: boolean;
 }
 
-export function handleRequest(node: GossipNode, request: Request): Reply | undefined {
+export function handleRequest(
+  node: GossipNode,
+  request: Request,
+  connection: InboundConnection,
+): Reply | Promise<Reply> | undefined {
   switch (request.type) {
-    case 'new':
-      return {
-        text: encodeLine({ id: node.submit(request.text, request.relays), node: node.id }),
-        close: false,
-      };
+    case 'new': {
+      // The submitter hears back once the message is on disk here (and its relays went out).
+      const { id, durable } = node.submit(request.text, request.relays);
+      return durable.then(
+        () => ({ text: encodeLine({ id, node: node.id }), close: false }),
+        (error: Error) => ({
+          text: encodeError(
+            wireError('UNAVAILABLE', `message ${id} was relayed but not persisted: ${error.message}`),
+          ),
+          close: false,
+        }),
+      );
+    }
     case 'relay': {
       const error = node.relay(request.id, request.path, request.relays);
       if (error === undefined) return undefined;
@@ -28,12 +41,28 @@ export function handleRequest(node: GossipNode, request: Request): Reply | undef
       return { text: JSON.stringify(node.referenceListing(request.filter, request.paths)), close: true };
     case 'peers':
       return { text: JSON.stringify(node.referencePeers()), close: true };
-    case 'hello':
-      node.greeted(request.nodeId);
+    case 'hello': {
+      node.registerInbound(connection, request.nodeId);
+      if (request.address === undefined) {
+        node.membership.heard(request.nodeId);
+        return undefined;
+      }
+      const result = node.membership.hello(request.address, { home: request.home, join: request.join });
+      return { text: encodeLine({ hello: { node: node.id, ...result } }), close: false };
+    }
+    case 'walk':
+      node.membership.walk(request.ttl, request.origin, connection.peerId);
       return undefined;
+    case 'ping':
+      return undefined;
+    case 'sync':
+      return {
+        text: encodeLine({ sync: node.serveSync(request.from, request.epoch, connection.peerId) }),
+        close: false,
+      };
     case 'remove':
-      // The reference sends no reply; dropping a peer we do not have is not an error.
-      node.removePeer(request.nodeId);
+      // The reference sends no reply; forgetting a node we do not know is not an error.
+      node.membership.remove(request.nodeId);
       return undefined;
     case 'messages':
       return {
@@ -49,7 +78,7 @@ export function handleRequest(node: GossipNode, request: Request): Reply | undef
           node: node.id,
           pid: process.pid,
           uptimeMs: node.uptimeMs(),
-          links: node.linksUp(),
+          links: node.membership.linkStats(),
         }),
         close: false,
       };

@@ -1,12 +1,17 @@
-// The messages a node holds: text, origin, every arrival path with its time, and read state.
-// Pure bookkeeping with no I/O, so a durable log can later replay into it.
+// The messages a node holds: text, origin, every arrival path with its time and how it came, read state,
+// and the order in which messages first arrived (the sequence peers sync from). Pure bookkeeping with no
+// I/O: the journal replays into it after a restart.
 
 import type { ReadFilter } from '../protocol/requests.js';
+
+/** How a path reached this node: submitted here, relayed by a peer, or pulled from a peer by catch-up. */
+export type ArrivalVia = 'origin' | 'relay' | 'catch-up';
 
 export interface StoredPath {
   readonly path: readonly number[];
   /** Arrival time, ms since the epoch on this machine's clock. */
   readonly atMs: number;
+  readonly via: ArrivalVia;
 }
 
 export interface StoredMessage {
@@ -21,6 +26,8 @@ export interface StoredMessage {
 
 export class MessageStore {
   private readonly messages = new Map<string, StoredMessage>();
+  /** Message ids in first-arrival order: position = sequence number. */
+  private readonly order: string[] = [];
 
   get size(): number {
     return this.messages.size;
@@ -33,11 +40,25 @@ export class MessageStore {
   add(message: Omit<StoredMessage, 'read' | 'paths'>, first: StoredPath): StoredMessage {
     const stored: StoredMessage = { ...message, read: false, paths: [first] };
     this.messages.set(message.id, stored);
+    this.order.push(message.id);
     return stored;
   }
 
   addPath(message: StoredMessage, path: StoredPath): void {
     message.paths.push(path);
+  }
+
+  /** Messages from sequence number `from` on, in arrival order. */
+  *since(from: number): Generator<{ seq: number; message: StoredMessage }> {
+    for (let seq = from; seq < this.order.length; seq += 1) {
+      const message = this.messages.get(this.order[seq] ?? '');
+      if (message !== undefined) yield { seq, message };
+    }
+  }
+
+  /** Next sequence number. */
+  get length(): number {
+    return this.order.length;
   }
 
   /** Messages matching the filter, in origin-time order. */
@@ -49,9 +70,16 @@ export class MessageStore {
     return picked.sort(compareByOrigin);
   }
 
-  /** The reference marks everything read when `all` or `unread` is fetched. */
-  markAllRead(): void {
-    for (const message of this.messages.values()) message.read = true;
+  /** The reference marks everything read when `all` or `unread` is fetched. Returns whether anything changed. */
+  markAllRead(): boolean {
+    let changed = false;
+    for (const message of this.messages.values()) {
+      if (!message.read) {
+        message.read = true;
+        changed = true;
+      }
+    }
+    return changed;
   }
 }
 

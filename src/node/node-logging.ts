@@ -12,14 +12,22 @@ export function attachNodeLogging(node: GossipNode, logger: Logger): void {
     if (wasUp) logger.warn({ peer, address, reason }, 'peer.disconnected');
     else logger.debug({ peer, address, reason }, 'peer.connect-failed');
   });
+  events.on('peer.added', ({ peer, address, reason }) =>
+    logger.info({ peer, address, reason }, 'peer.added'),
+  );
+  events.on('peer.dropped', ({ peer, address, reason }) =>
+    logger.warn({ peer, address, reason }, 'peer.dropped'),
+  );
   events.on('link.overflow', ({ peer, dropped }) => logger.warn({ peer, dropped }, 'peer.queue-overflow'));
   events.on('peer.reply', ({ peer, line }) =>
-    logger.warn({ peer, reply: line.slice(0, 500) }, 'peer.rejected-relay'),
+    logger.warn({ peer, reply: line.slice(0, 500) }, 'peer.rejected-line'),
   );
-  events.on('peer.removed', ({ peer }) => logger.info({ peer }, 'peer.removed'));
+  events.on('sync.received', ({ peer, learned, more }) => {
+    if (learned > 0) logger.info({ peer, learned, more }, 'sync.caught-up');
+  });
   if (!logger.isLevelEnabled('debug')) return;
-  events.on('message.delivered', ({ id, path, first }) =>
-    logger.debug({ msgId: id, path, hops: path.length - 1, first }, 'message.delivered'),
+  events.on('message.delivered', ({ id, path, first, via }) =>
+    logger.debug({ msgId: id, path, hops: path.length - 1, first, via }, 'message.delivered'),
   );
   events.on('message.relayed', ({ id, to }) => logger.debug({ msgId: id, to }, 'message.relayed'));
   events.on('relay.over-limit', ({ id, sender }) => logger.debug({ msgId: id, sender }, 'relay.over-limit'));

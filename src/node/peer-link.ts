@@ -4,13 +4,10 @@
 // exponential backoff plus jitter.
 
 import net from 'node:net';
-import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../protocol/framing.js';
+import { formatHostPort, type PeerAddress } from '../protocol/address.js';
+import { LineSplitter } from '../protocol/framing.js';
 
-export interface PeerAddress {
-  readonly id: number;
-  readonly host: string;
-  readonly port: number;
-}
+export type { PeerAddress };
 
 export type LinkState = 'connecting' | 'up' | 'down';
 
@@ -21,6 +18,8 @@ export interface PeerLinkOptions {
   maxQueue: number;
   backoffMinMs: number;
   backoffMaxMs: number;
+  /** A connect that has not completed in this time is abandoned and retried (a cut link drops SYNs). */
+  connectTimeoutMs: number;
   random: () => number;
 }
 
@@ -38,6 +37,10 @@ export const DEFAULT_MAX_QUEUE = 100_000;
 export const RECONNECT_MIN_MS = 50;
 /** Cap on the reconnect delay, so a peer that comes back is reached within about this long. */
 export const RECONNECT_MAX_MS = 2_000;
+/** How long a connect may take before it is abandoned and retried. */
+export const CONNECT_TIMEOUT_MS = 1_000;
+/** Replies on a link (sync pages) may be larger than a request line. */
+const MAX_REPLY_LINE_BYTES = 8 * 1024 * 1024;
 
 export class PeerLink {
   private stateValue: LinkState = 'down';
@@ -60,7 +63,7 @@ export class PeerLink {
   }
 
   get address(): string {
-    return `${this.peer.host}:${this.peer.port}`;
+    return formatHostPort(this.peer.host, this.peer.port);
   }
 
   /** Lines waiting for the peer (down or congested). */
@@ -108,11 +111,13 @@ export class PeerLink {
     const socket = net.connect({ host: this.peer.host, port: this.peer.port });
     this.socket = socket;
     socket.setNoDelay(true);
-    const replies = new LineSplitter(DEFAULT_MAX_LINE_BYTES, {
+    socket.setTimeout(this.options.connectTimeoutMs, () => socket.destroy());
+    const replies = new LineSplitter(MAX_REPLY_LINE_BYTES, {
       onLine: (line) => this.hooks.reply(this.peer, line),
       onOversize: () => this.hooks.reply(this.peer, '{"error":"oversize reply","code":"LINE_TOO_LONG"}'),
     });
     socket.on('connect', () => {
+      socket.setTimeout(0);
       this.stateValue = 'up';
       this.attempt = 0;
       this.congested = false;

@@ -1,15 +1,21 @@
-// Starts one node from its config: logger, state, links, TCP server. Resolves once it listens.
+// Starts one node from its config: logger, journal replay, state, links, TCP server, the upkeep timer.
+// Resolves once it listens.
 
-import { mkdir } from 'node:fs/promises';
 import type net from 'node:net';
+import path from 'node:path';
 import { GossipError } from '../errors.js';
 import { createLogger, type LoggerHandle } from '../log.js';
-import { encodeHello } from '../protocol/relay-line.js';
 import type { NodeConfig } from './config.js';
 import { GossipNode } from './gossip-node.js';
+import { Journal } from './journal.js';
 import { attachNodeLogging } from './node-logging.js';
-import { RECONNECT_MAX_MS, RECONNECT_MIN_MS } from './peer-link.js';
+import { CONNECT_TIMEOUT_MS, RECONNECT_MAX_MS, RECONNECT_MIN_MS } from './peer-link.js';
 import { createNodeServer } from './server.js';
+
+/** How often membership and anti-entropy upkeep runs. */
+const TICK_MS = 100;
+/** Random walks for repair travel at most this many hops. */
+const WALK_TTL = 6;
 
 export interface RunningNode {
   node: GossipNode;
@@ -18,22 +24,39 @@ export interface RunningNode {
 }
 
 export async function runNode(config: NodeConfig): Promise<RunningNode> {
-  if (config.dataDir !== undefined) await mkdir(config.dataDir, { recursive: true });
   const log = createLogger({ file: config.logFile, level: config.logLevel, nodeId: config.id });
-  const address = `${config.host}:${config.port}`;
+  const opened =
+    config.dataDir === undefined
+      ? undefined
+      : await Journal.open(path.join(config.dataDir, 'messages.journal'));
   const node = new GossipNode({
-    id: config.id,
-    address,
+    self: { id: config.id, host: config.host, port: config.port },
     peers: config.peers,
-    link: {
-      greeting: encodeHello(config.id),
-      maxQueue: config.maxQueue,
-      backoffMinMs: RECONNECT_MIN_MS,
-      backoffMaxMs: RECONNECT_MAX_MS,
-      random: Math.random,
+    seeds: config.join,
+    persistence: opened?.journal,
+    membership: {
+      maxPeers: config.maxPeers,
+      failureTimeoutMs: config.failureTimeoutMs,
+      heartbeatMs: config.heartbeatMs,
+      walkTtl: WALK_TTL,
+      link: {
+        maxQueue: config.maxQueue,
+        backoffMinMs: RECONNECT_MIN_MS,
+        backoffMaxMs: RECONNECT_MAX_MS,
+        connectTimeoutMs: CONNECT_TIMEOUT_MS,
+        random: Math.random,
+      },
     },
   });
   attachNodeLogging(node, log.logger);
+  if (opened !== undefined) {
+    node.restore(opened.replay.records);
+    const { records, skipped, torn } = opened.replay;
+    log.logger.info(
+      { records: records.length, skipped, torn, messages: node.stats(0).messages },
+      'journal.replayed',
+    );
+  }
   const { server, destroyConnections } = createNodeServer(node, {
     maxLineBytes: config.maxLineBytes,
     onInternalError: (error, line) =>
@@ -43,10 +66,15 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
   // After listening, server errors (e.g. EMFILE on accept) are logged; the node keeps serving.
   server.on('error', (error) => log.logger.error({ err: error }, 'server.error'));
   log.logger.info(
-    { address, pid: process.pid, peers: config.peers.map((peer) => `${peer.id}@${peer.host}:${peer.port}`) },
+    {
+      address: node.address,
+      pid: process.pid,
+      peers: config.peers.map((peer) => `${peer.id}@${peer.host}:${peer.port}`),
+    },
     'node.started',
   );
-  node.startLinks();
+  node.start();
+  const ticker = setInterval(() => node.tick(), TICK_MS);
 
   let stopped = false;
   return {
@@ -55,11 +83,15 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      node.stopLinks();
+      clearInterval(ticker);
+      node.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         destroyConnections();
       });
+      await opened?.journal
+        .close()
+        .catch((error: unknown) => log.logger.error({ err: error }, 'journal.close-failed'));
       log.logger.info({ messages: node.stats(process.pid).messages }, 'node.stopped');
       log.flush();
     },

@@ -6,8 +6,8 @@ import { wireError } from '../protocol/errors.js';
 import { LineSplitter } from '../protocol/framing.js';
 import { encodeError } from '../protocol/replies.js';
 import { parseRequest } from '../protocol/requests.js';
-import type { GossipNode } from './gossip-node.js';
-import { handleRequest } from './handle-request.js';
+import type { GossipNode, InboundConnection } from './gossip-node.js';
+import { handleRequest, type Reply } from './handle-request.js';
 
 export interface ServerOptions {
   maxLineBytes: number;
@@ -39,7 +39,10 @@ export function createNodeServer(node: GossipNode, options: ServerOptions): Node
 function serveConnection(node: GossipNode, socket: net.Socket, options: ServerOptions): void {
   node.counters.add('connectionsAccepted');
   let closing = false;
-  const send = (text: string, close: boolean): void => {
+  // Replies go out in request order, even when one waits for the disk (/NEW).
+  let outbox: Promise<void> | undefined;
+  const connection: InboundConnection = { peerId: undefined, destroy: () => socket.destroy() };
+  const write = (text: string, close: boolean): void => {
     if (closing || socket.destroyed) return;
     if (close) {
       closing = true;
@@ -48,37 +51,45 @@ function serveConnection(node: GossipNode, socket: net.Socket, options: ServerOp
       socket.write(text);
     }
   };
+  const send = (reply: Reply | Promise<Reply>): void => {
+    if (outbox === undefined && !(reply instanceof Promise)) {
+      write(reply.text, reply.close);
+      return;
+    }
+    const previous = outbox ?? Promise.resolve();
+    const next = previous.then(() => reply).then((ready) => write(ready.text, ready.close));
+    outbox = next;
+    void next.finally(() => {
+      if (outbox === next) outbox = undefined;
+    });
+  };
   const splitter = new LineSplitter(options.maxLineBytes, {
     onLine: (line) => {
       if (closing) return;
       node.counters.add('linesIn');
+      if (connection.peerId !== undefined) node.membership.heard(connection.peerId);
       const parsed = parseRequest(line);
       if (!parsed.ok) {
         node.counters.addError(parsed.error.code);
-        send(encodeError(parsed.error), false);
+        send({ text: encodeError(parsed.error), close: false });
         return;
       }
       try {
-        const reply = handleRequest(node, parsed.request);
-        // A submitter hears back only after the relays went out: answering first would wake the client,
-        // which then competes for the CPU with the relays it is waiting on.
-        if (reply !== undefined && parsed.request.type === 'new')
-          setImmediate(() => send(reply.text, reply.close));
-        else if (reply !== undefined) send(reply.text, reply.close);
+        const reply = handleRequest(node, parsed.request, connection);
+        if (reply !== undefined) send(reply);
       } catch (error) {
         options.onInternalError(error, line);
         node.counters.addError('INTERNAL');
-        send(encodeError(wireError('INTERNAL', 'internal error; the node logged it')), false);
+        send({
+          text: encodeError(wireError('INTERNAL', 'internal error; the node logged it')),
+          close: false,
+        });
       }
     },
     onOversize: (bytes) => {
       node.counters.addError('LINE_TOO_LONG');
-      send(
-        encodeError(
-          wireError('LINE_TOO_LONG', `line of ${bytes}+ bytes exceeds the ${options.maxLineBytes}-byte cap`),
-        ),
-        false,
-      );
+      const message = `line of ${bytes}+ bytes exceeds the ${options.maxLineBytes}-byte cap`;
+      send({ text: encodeError(wireError('LINE_TOO_LONG', message)), close: false });
     },
   });
   socket.on('data', (chunk: Buffer) => {
@@ -87,9 +98,10 @@ function serveConnection(node: GossipNode, socket: net.Socket, options: ServerOp
   });
   socket.on('end', () => {
     splitter.end();
-    // After any deferred /NEW reply (setImmediate callbacks run in order).
-    setImmediate(() => send('', true));
+    // After any reply still on its way (a /NEW waiting for the disk).
+    send({ text: '', close: true });
   });
+  socket.on('close', () => node.unregisterInbound(connection));
   // A client that vanished mid-reply (EPIPE, ECONNRESET) is not our problem; never let it crash the node.
   socket.on('error', () => socket.destroy());
 }

@@ -10,6 +10,7 @@ export const WIRE_ERROR_CODES = [
   'BAD_PATH',
   'BAD_ARGUMENT',
   'UNKNOWN_PEER',
+  'UNAVAILABLE',
   'INTERNAL',
 ] as const;
 

@@ -1,14 +1,40 @@
-// Encodes the lines one node sends another. Built once per relay decision and written to every target.
+// Encodes the lines nodes send each other over their links. A relay line is built once per relay
+// decision and written to every target.
+
+import { formatHostPort, type PeerAddress } from './address.js';
 
 export function encodeRelay(relays: number, id: string, path: readonly number[]): string {
   return `/RELAY:${relays}|${JSON.stringify([id, path])}\n`;
 }
 
-/** First line on a peer link: tells the peer who we are, so it can dial us back at once. */
-export function encodeHello(nodeId: number): string {
-  return `/HELLO:${nodeId}\n`;
-}
-
 export function encodeNew(relays: number, text: string): string {
   return `/NEW:${relays}|${text}\n`;
+}
+
+export interface HelloFlags {
+  /** The sender counts the receiver among its original peers. */
+  home: boolean;
+  /** The sender has no peer at all and must be let in (the receiver makes room). */
+  join: boolean;
+}
+
+/** First line on every peer link: who we are, where we listen, and whether we ask to be let in. */
+export function encodeHello(self: PeerAddress, flags: HelloFlags): string {
+  const marks = `${flags.home ? 'h' : ''}${flags.join ? 'j' : ''}`;
+  return `/HELLO:${self.id}|${formatHostPort(self.host, self.port)}|${marks}\n`;
+}
+
+/** A repair walk looking for a node with a free slot for `origin`. */
+export function encodeWalk(ttl: number, origin: PeerAddress): string {
+  return `/WALK:${ttl}|${origin.id}|${formatHostPort(origin.host, origin.port)}\n`;
+}
+
+/** "Forget node `id`": sent by the CLI for a removed node, and by a node that drops its peer for good. */
+export function encodeRemove(id: number): string {
+  return `/REMOVE:${id}\n`;
+}
+
+/** Anti-entropy: "send me what you hold from your sequence number `from` on (in epoch `epoch`)". */
+export function encodeSync(from: number, epoch: number): string {
+  return `/SYNC:${from}|${epoch}\n`;
 }

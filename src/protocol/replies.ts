@@ -8,6 +8,8 @@ export const pathViewSchema = z.object({
   path: z.array(z.number().int()),
   /** When this path arrived, ms since the epoch on the node's clock (performance.timeOrigin + now()). */
   atMs: z.number(),
+  /** How it arrived: submitted there, relayed by a peer, or pulled from a peer by catch-up. */
+  via: z.enum(['origin', 'relay', 'catch-up']),
 });
 
 export const messageViewSchema = z.object({
@@ -31,6 +33,8 @@ export const peerViewSchema = z.object({
   address: z.string(),
   state: z.enum(['up', 'connecting', 'down']),
   queued: z.number().int(),
+  /** One of the node's original peers (it gets its slot back after a failure heals). */
+  home: z.boolean(),
 });
 
 export const statsReplySchema = z.object({
@@ -55,6 +59,24 @@ export const healthReplySchema = z.object({
 
 export const newReplySchema = z.object({ id: z.string(), node: z.number().int().optional() });
 
+/** A page of anti-entropy: what the serving node holds beyond the requester's cursor. */
+export const syncPageSchema = z.object({
+  node: z.number().int(),
+  epoch: z.number(),
+  next: z.number().int().min(0),
+  more: z.boolean(),
+  messages: z.array(
+    z.object({
+      id: z
+        .string()
+        .min(3)
+        .max(64 * 1024),
+      relays: z.number().int().min(1).max(16),
+      path: z.array(z.number().int().min(1).max(65_535)).min(1).max(4096),
+    }),
+  ),
+});
+
 export const errorReplySchema = z.object({ error: z.string(), code: z.enum(WIRE_ERROR_CODES) });
 
 /** Reference /GET reply: message id -> paths. */
@@ -69,6 +91,7 @@ export type MessagesReply = z.infer<typeof messagesReplySchema>;
 export type PeerView = z.infer<typeof peerViewSchema>;
 export type StatsReply = z.infer<typeof statsReplySchema>;
 export type HealthReply = z.infer<typeof healthReplySchema>;
+export type SyncPage = z.infer<typeof syncPageSchema>;
 
 /** One JSON line: how every reply of ours is framed. */
 export function encodeLine(value: unknown): string {

@@ -2,6 +2,7 @@
 // Only the first `:` and the first `|` are separators; a message text may contain both.
 
 import { z } from 'zod';
+import { type PeerAddress, parseHostPort } from './address.js';
 import { type WireError, wireError } from './errors.js';
 import { CONTROL_CHARACTERS, MAX_NODE_ID, MAX_PATH_LENGTH, MAX_RELAYS, MAX_TEXT_BYTES } from './limits.js';
 import { parseMessageId } from './message-id.js';
@@ -19,7 +20,10 @@ export type Request =
   | { type: 'get'; filter: ReadFilter; paths: PathSelection }
   | { type: 'messages'; filter: ReadFilter; paths: PathSelection }
   | { type: 'peers' }
-  | { type: 'hello'; nodeId: number }
+  | { type: 'hello'; nodeId: number; address: PeerAddress | undefined; home: boolean; join: boolean }
+  | { type: 'walk'; ttl: number; origin: PeerAddress }
+  | { type: 'ping' }
+  | { type: 'sync'; from: number; epoch: number }
   | { type: 'remove'; nodeId: number }
   | { type: 'stats' }
   | { type: 'health' };
@@ -54,6 +58,11 @@ const relayBodySchema = z.tuple([
 ]);
 const readFilterSchema = z.enum(READ_FILTERS);
 const pathSelectionSchema = z.enum(PATH_SELECTIONS);
+const smallCountSchema = z
+  .string()
+  .regex(/^\d{1,2}$/)
+  .transform(Number)
+  .pipe(z.number().min(1).max(64));
 const nodeIdArgSchema = z
   .string()
   .regex(/^\d{1,9}$/, 'node id must be a whole number')
@@ -75,8 +84,15 @@ export function parseRequest(line: string): ParseResult {
     case '/PEERS':
       return { ok: true, request: { type: 'peers' } };
     case '/REMOVE':
+      return parseRemove(args);
     case '/HELLO':
-      return parseNodeIdArg(command === '/REMOVE' ? 'remove' : 'hello', args);
+      return parseHello(args);
+    case '/WALK':
+      return parseWalk(args);
+    case '/PING':
+      return { ok: true, request: { type: 'ping' } };
+    case '/SYNC':
+      return parseSync(args);
     case '/STATS':
       return { ok: true, request: { type: 'stats' } };
     case '/HEALTH':
@@ -129,12 +145,61 @@ function parseListing(type: 'get' | 'messages', args: string): ParseResult {
   return { ok: true, request: { type, filter: filter.data, paths: paths.data } };
 }
 
-function parseNodeIdArg(type: 'remove' | 'hello', args: string): ParseResult {
+function parseRemove(args: string): ParseResult {
   const nodeId = nodeIdArgSchema.safeParse(args.trim());
-  if (!nodeId.success) {
-    return fail('BAD_ARGUMENT', `expected /${type.toUpperCase()}:<node-id>: ${firstIssue(nodeId.error)}`);
+  if (!nodeId.success) return fail('BAD_ARGUMENT', `expected /REMOVE:<node-id>: ${firstIssue(nodeId.error)}`);
+  return { ok: true, request: { type: 'remove', nodeId: nodeId.data } };
+}
+
+/** `/HELLO:<id>[|<host>:<port>[|<flags>]]`, flags `h` (home peer) and `j` (joining, let me in). */
+function parseHello(args: string): ParseResult {
+  const [idText = '', where, flags = ''] = args.split('|');
+  const nodeId = nodeIdArgSchema.safeParse(idText.trim());
+  if (!nodeId.success)
+    return fail('BAD_ARGUMENT', `expected /HELLO:<node-id>|<host>:<port>: ${firstIssue(nodeId.error)}`);
+  const hostPort = where === undefined ? undefined : parseHostPort(where);
+  if (where !== undefined && hostPort === undefined)
+    return fail('BAD_ARGUMENT', 'HELLO address must be <host>:<port>');
+  if (!/^[hj]{0,2}$/.test(flags)) return fail('BAD_ARGUMENT', 'HELLO flags must be h and/or j');
+  const address = hostPort === undefined ? undefined : { id: nodeId.data, ...hostPort };
+  return {
+    ok: true,
+    request: {
+      type: 'hello',
+      nodeId: nodeId.data,
+      address,
+      home: flags.includes('h'),
+      join: flags.includes('j'),
+    },
+  };
+}
+
+/** `/WALK:<ttl>|<origin id>|<host>:<port>` */
+function parseWalk(args: string): ParseResult {
+  const [ttlText = '', idText = '', where = ''] = args.split('|');
+  const ttl = smallCountSchema.safeParse(ttlText);
+  const nodeId = nodeIdArgSchema.safeParse(idText);
+  const hostPort = parseHostPort(where);
+  if (!ttl.success || !nodeId.success || hostPort === undefined) {
+    return fail('BAD_ARGUMENT', 'expected /WALK:<ttl 1-64>|<origin id>|<host>:<port>');
   }
-  return { ok: true, request: { type, nodeId: nodeId.data } };
+  return { ok: true, request: { type: 'walk', ttl: ttl.data, origin: { id: nodeId.data, ...hostPort } } };
+}
+
+/** `/SYNC:<from sequence>|<epoch>` */
+function parseSync(args: string): ParseResult {
+  const [fromText = '', epochText = '0'] = args.split('|');
+  const from = z.coerce
+    .number()
+    .int()
+    .min(0)
+    .safeParse(/^\d{1,12}$/.test(fromText) ? fromText : 'x');
+  const epoch = z.coerce
+    .number()
+    .min(0)
+    .safeParse(/^\d{1,16}(\.\d+)?$/.test(epochText) ? epochText : 'x');
+  if (!from.success || !epoch.success) return fail('BAD_ARGUMENT', 'expected /SYNC:<from sequence>|<epoch>');
+  return { ok: true, request: { type: 'sync', from: from.data, epoch: epoch.data } };
 }
 
 function splitOnce(text: string, separator: string): [string, string | undefined] {

@@ -25,7 +25,10 @@ export function formatMessages(
   for (const message of messages) {
     const time = timeDetail > 0 ? `${formatOriginTime(BigInt(message.originNs), timeDetail)} ` : '';
     lines.push('', `• ${time}${message.text}`);
-    for (const record of message.paths) lines.push(`  ↳ ${formatPath(record.path)}`);
+    for (const record of message.paths) {
+      // A path pulled from a peer after a failure says so: it did not arrive as a relay.
+      lines.push(`  ↳ ${formatPath(record.path)}${record.via === 'catch-up' ? ' (catch-up)' : ''}`);
+    }
   }
   return lines.join('\n');
 }

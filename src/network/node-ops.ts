@@ -1,0 +1,107 @@
+// Changing a running network one node at a time: restart a removed or crashed node with its own data,
+// or add a new node that joins through live nodes.
+
+import { mkdir } from 'node:fs/promises';
+import { GossipError } from '../errors.js';
+import { type HomePaths, nodeDataDir, nodeLogFile, nodeOutputFile } from './home.js';
+import { isOurNode } from './processes.js';
+import { waitUntilReady } from './readiness.js';
+import { type NodeLaunch, spawnNode } from './spawn-node.js';
+import { type NetworkState, type NodeEntry, writeState } from './state.js';
+
+/** Most live nodes a new node is given to knock on. */
+const JOIN_SEEDS = 3;
+
+/** Starts a removed or crashed node again, on its own port, with its own data and original peers. */
+export async function restartNode(
+  paths: HomePaths,
+  state: NetworkState,
+  entry: NodeEntry,
+): Promise<NodeEntry> {
+  if (await isOurNode(entry.pid, entry.id, entry.port)) {
+    throw new GossipError(
+      'GOSSIP_ERR_NETWORK_RUNNING',
+      `Gossip-Node-${entry.id} is running (pid ${entry.pid}); nothing to restart`,
+    );
+  }
+  const original = state.topology.edges
+    .filter(([a, b]) => a === entry.id || b === entry.id)
+    .map(([a, b]) => (a === entry.id ? b : a));
+  const peers = state.nodes.filter((node) => original.includes(node.id) && !node.removed);
+  const launch = launchFor(
+    state,
+    entry,
+    peers.length > 0 ? peers : [],
+    peers.length > 0 ? [] : await liveSeeds(state, entry.id),
+  );
+  return spawnAndRecord(paths, state, launch);
+}
+
+/** Starts a new node (next free id) that joins the network through a few live nodes. */
+export async function addNode(paths: HomePaths, state: NetworkState): Promise<NodeEntry> {
+  const id = Math.max(...state.nodes.map((node) => node.id)) + 1;
+  const host = state.nodes[0]?.host ?? '127.0.0.1';
+  const seeds = await liveSeeds(state, id);
+  if (seeds.length === 0) throw new GossipError('GOSSIP_ERR_NODE_DOWN', 'no live node to join through');
+  const entry: NodeEntry = {
+    id,
+    pid: 0,
+    host,
+    port: state.basePort + id,
+    peers: [],
+    logFile: nodeLogFile(paths, id),
+    outputFile: nodeOutputFile(paths, id),
+    dataDir: nodeDataDir(paths, id),
+    startedAt: new Date().toISOString(),
+    removed: false,
+  };
+  return spawnAndRecord(paths, state, launchFor(state, entry, [], seeds));
+}
+
+function launchFor(state: NetworkState, entry: NodeEntry, peers: NodeEntry[], join: NodeEntry[]): NodeLaunch {
+  const address = (node: NodeEntry) => ({ id: node.id, host: node.host, port: node.port });
+  return {
+    id: entry.id,
+    host: entry.host,
+    port: entry.port,
+    peers: peers.map(address),
+    join: join.map(address),
+    logFile: entry.logFile,
+    outputFile: entry.outputFile,
+    dataDir: entry.dataDir,
+    logLevel: state.logLevel,
+    maxPeers: state.topology.maxPeers,
+  };
+}
+
+async function liveSeeds(state: NetworkState, except: number): Promise<NodeEntry[]> {
+  const candidates = state.nodes.filter((node) => node.id !== except && !node.removed);
+  const alive = await Promise.all(candidates.map((node) => isOurNode(node.pid, node.id, node.port)));
+  const live = candidates.filter((_, index) => alive[index]);
+  for (let i = live.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [live[i], live[j]] = [live[j] as NodeEntry, live[i] as NodeEntry];
+  }
+  return live.slice(0, JOIN_SEEDS);
+}
+
+async function spawnAndRecord(paths: HomePaths, state: NetworkState, launch: NodeLaunch): Promise<NodeEntry> {
+  await mkdir(paths.logsDir, { recursive: true });
+  const spawned = spawnNode(launch);
+  await waitUntilReady([launch], new Map([[launch.id, spawned]]), undefined, { linksUp: false });
+  const entry: NodeEntry = {
+    id: launch.id,
+    pid: spawned.pid,
+    host: launch.host,
+    port: launch.port,
+    peers: launch.peers.map((peer) => peer.id),
+    logFile: launch.logFile,
+    outputFile: launch.outputFile,
+    dataDir: launch.dataDir,
+    startedAt: new Date().toISOString(),
+    removed: false,
+  };
+  state.nodes = [...state.nodes.filter((node) => node.id !== entry.id), entry].sort((a, b) => a.id - b.id);
+  await writeState(paths, state);
+  return entry;
+}

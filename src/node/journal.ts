@@ -1,0 +1,180 @@
+// The append-only journal a node replays after a restart. Group commit: at most one write in flight, every
+// record appended meanwhile goes out in the next single write, and one fdatasync covers a whole batch.
+
+import fs, { type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { GossipError } from '../errors.js';
+import { type DecodeResult, decodeJournal, encodeRecord, type JournalRecord } from './journal-codec.js';
+
+/** What this Journal instance has done since it was opened (replayed records are not counted). */
+export interface JournalStats {
+  records: number;
+  bytes: number;
+  writes: number;
+  syncs: number;
+}
+
+export interface OpenedJournal {
+  journal: Journal;
+  replay: DecodeResult;
+}
+
+interface Batch {
+  lines: string[];
+  /** Promises (appendDurable, flush) that settle when this batch is written, and synced if durable. */
+  waiters: Array<{ resolve: () => void; reject: (error: Error) => void }>;
+  durable: boolean;
+}
+
+const newBatch = (): Batch => ({ lines: [], waiters: [], durable: false });
+
+export class Journal {
+  private next = newBatch();
+  private inFlight: Batch | undefined;
+  private scheduled = false;
+  private closing: Promise<void> | undefined;
+  private failure: Error | undefined;
+  /** A failed write may have left part of a line that could not be cut off: start the next on a fresh line. */
+  private ragged = false;
+  private readonly counts: JournalStats = { records: 0, bytes: 0, writes: 0, syncs: 0 };
+
+  private constructor(
+    private readonly file: string,
+    private readonly handle: FileHandle,
+    /** File size after the last good write: where a failed write is cut back to. */
+    private size: number,
+  ) {}
+
+  /** Reads what the file holds (missing = empty), cuts off a torn tail, and opens it for appending. */
+  static async open(file: string): Promise<OpenedJournal> {
+    try {
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      const bytes = await readIfExists(file);
+      const replay = decodeJournal(bytes ?? Buffer.alloc(0));
+      const handle = await fs.open(file, 'a');
+      if (bytes === undefined) await syncDirectory(path.dirname(file));
+      if (replay.torn) {
+        // Otherwise the next record would be glued onto the fragment and both lines would be lost.
+        await handle.truncate(replay.validBytes);
+        await handle.sync();
+      }
+      return { journal: new Journal(file, handle, replay.validBytes), replay };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new GossipError('GOSSIP_ERR_START_FAILED', `cannot open the journal ${file}: ${reason}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** The most recent write or sync failure, if any (plain appends have no one else to tell). */
+  get lastError(): Error | undefined {
+    return this.failure;
+  }
+
+  get stats(): JournalStats {
+    return { ...this.counts };
+  }
+
+  /** Buffered: goes out with the rest of this tick's records, without fsync. */
+  append(record: JournalRecord): void {
+    this.enqueue(record);
+  }
+
+  /** Resolves once a batch holding the record was written and fdatasync'd; rejects if either failed. */
+  appendDurable(record: JournalRecord): Promise<void> {
+    const batch = this.enqueue(record);
+    batch.durable = true;
+    return waitFor(batch);
+  }
+
+  /** Resolves once everything appended so far is written (and synced, for durable records); rejects if not. */
+  flush(): Promise<void> {
+    const batch = this.next.lines.length > 0 ? this.next : this.inFlight;
+    return batch === undefined ? Promise.resolve() : waitFor(batch);
+  }
+
+  /** Flushes, then closes the file even if the flush failed (and then rejects with that failure). */
+  close(): Promise<void> {
+    this.closing ??= this.flush().finally(() => this.handle.close());
+    return this.closing;
+  }
+
+  private enqueue(record: JournalRecord): Batch {
+    if (this.closing !== undefined) {
+      throw new Error(`cannot append a ${record.kind} record: the journal ${this.file} is closed`);
+    }
+    this.next.lines.push(encodeRecord(record));
+    // setImmediate rather than a microtask: records from every callback of this loop turn share the write.
+    if (!this.scheduled && this.inFlight === undefined) {
+      this.scheduled = true;
+      setImmediate(() => void this.drain());
+    }
+    return this.next;
+  }
+
+  private async drain(): Promise<void> {
+    this.scheduled = false;
+    while (this.next.lines.length > 0) {
+      const batch = this.next;
+      this.next = newBatch();
+      this.inFlight = batch;
+      try {
+        await this.commit(batch);
+        for (const waiter of batch.waiters) waiter.resolve();
+      } catch (thrown) {
+        const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+        this.failure = error;
+        for (const waiter of batch.waiters) waiter.reject(error);
+      }
+    }
+    this.inFlight = undefined;
+  }
+
+  private async commit(batch: Batch): Promise<void> {
+    const data = Buffer.from(`${this.ragged ? '\n' : ''}${batch.lines.join('')}`);
+    try {
+      // One write per batch; the loop only goes round again after a short write.
+      let done = 0;
+      while (done < data.length) {
+        done += (await this.handle.write(data, done, data.length - done)).bytesWritten;
+        this.counts.writes += 1;
+      }
+    } catch (error) {
+      // Cut back whatever part of the batch landed, so the next batch starts on a line boundary.
+      this.ragged = await this.handle.truncate(this.size).then(
+        () => false,
+        () => true,
+      );
+      throw error;
+    }
+    this.ragged = false;
+    this.size += data.length;
+    this.counts.records += batch.lines.length;
+    this.counts.bytes += data.length;
+    if (!batch.durable) return;
+    await this.handle.datasync();
+    this.counts.syncs += 1;
+  }
+}
+
+function waitFor(batch: Batch): Promise<void> {
+  return new Promise((resolve, reject) => batch.waiters.push({ resolve, reject }));
+}
+
+async function readIfExists(file: string): Promise<Buffer | undefined> {
+  try {
+    return await fs.readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** A new file's directory entry must reach the disk too, or a crash could lose the whole journal. */
+async function syncDirectory(directory: string): Promise<void> {
+  // Best effort: some platforms (Windows) cannot open or sync a directory.
+  const handle = await fs.open(directory, 'r').catch(() => undefined);
+  await handle?.sync().catch(() => undefined);
+  await handle?.close();
+}

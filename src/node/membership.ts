@@ -1,0 +1,383 @@
+// Who this node's peers are, and keeping that set healthy under churn: one link per peer, liveness from
+// heartbeats, dropping failed peers, probes (a link whose HELLO asks the other side to become a peer),
+// random walks that find nodes with a free slot, and giving lost original ("home") peers their slot back
+// when they return, so an overlay split by a partition merges again. A node never holds more than
+// maxPeers peers and knows only its peers and a few candidates, never the whole membership.
+
+import { encodeHello, encodeRemove, encodeWalk, type HelloFlags } from '../protocol/relay-line.js';
+import { decideHello, decideWalk, retryDelayMs } from './membership-policy.js';
+import { type PeerAddress, PeerLink, type PeerLinkOptions } from './peer-link.js';
+
+export interface MembershipOptions {
+  self: PeerAddress;
+  maxPeers: number;
+  /** Degree a node repairs back to: its initial number of peers, capped by maxPeers. */
+  targetPeers: number;
+  /** A peer heard from before and silent this long is declared failed. */
+  failureTimeoutMs: number;
+  heartbeatMs: number;
+  walkTtl: number;
+  link: Omit<PeerLinkOptions, 'greeting'>;
+  now(): number;
+  random(): number;
+}
+
+export interface MembershipHooks {
+  added(peer: PeerAddress, reason: string): void;
+  dropped(peer: PeerAddress, reason: string): void;
+  linkUp(peer: PeerAddress): void;
+  linkDown(peer: PeerAddress, reason: string, wasUp: boolean): void;
+  overflow(peer: PeerAddress, dropped: number): void;
+  /** A line a peer sent back on our link that is not a HELLO answer (sync replies, errors). */
+  reply(peer: PeerAddress, line: string): void;
+  /** Close the connections this peer opened to us (it is no longer a peer). */
+  closeInbound(peerId: number): void;
+}
+
+interface Peer {
+  address: PeerAddress;
+  link: PeerLink;
+  home: boolean;
+  addedAtMs: number;
+  lastHeardMs: number;
+  heard: boolean;
+  lastPingMs: number;
+}
+
+interface Probe {
+  address: PeerAddress;
+  link: PeerLink;
+  startedMs: number;
+  reason: string;
+}
+
+interface Candidate {
+  address: PeerAddress;
+  attempts: number;
+  nextTryMs: number;
+  lostAtMs: number;
+}
+
+/** A peer never heard from is given this long (slow start of a big network) before it is given up. */
+const NEVER_HEARD_MS = 10_000;
+/** A probe whose HELLO got no answer in this time is abandoned. */
+const PROBE_TIMEOUT_MS = 2_000;
+/** Lost peers are forgotten after this long. */
+const CANDIDATE_TTL_MS = 10 * 60_000;
+const RETRY_MIN_MS = 250;
+const RETRY_MAX_MS = 2_000;
+const WALK_RETRY_MIN_MS = 300;
+const WALK_RETRY_MAX_MS = 5_000;
+
+export class Membership {
+  private readonly peers = new Map<number, Peer>();
+  private readonly probes = new Map<number, Probe>();
+  private readonly candidates = new Map<number, Candidate>();
+  private readonly homeIds = new Set<number>();
+  private peerIds: number[] = [];
+  private walkAttempts = 0;
+  private walkDueMs = 0;
+  private lastTickMs: number;
+
+  constructor(
+    initial: readonly PeerAddress[],
+    seeds: readonly PeerAddress[],
+    private readonly options: MembershipOptions,
+    private readonly hooks: MembershipHooks,
+  ) {
+    this.lastTickMs = options.now();
+    for (const address of initial) {
+      this.homeIds.add(address.id);
+      this.addPeer(address, this.newLink(address, { home: true, join: false }), 'configured');
+    }
+    // Seeds are where a joining node knocks first: candidates it may ask to let it in.
+    for (const address of seeds) {
+      if (!this.peers.has(address.id)) {
+        this.candidates.set(address.id, { address, attempts: 0, nextTryMs: 0, lostAtMs: options.now() });
+      }
+    }
+  }
+
+  /** Current peer ids (the relay rule's `peers`); rebuilt only when membership changes. */
+  ids(): readonly number[] {
+    return this.peerIds;
+  }
+
+  has(id: number): boolean {
+    return this.peers.has(id);
+  }
+
+  isUp(id: number): boolean {
+    return this.peers.get(id)?.link.state === 'up';
+  }
+
+  start(): void {
+    for (const peer of this.peers.values()) peer.link.start();
+  }
+
+  stop(): void {
+    for (const peer of this.peers.values()) peer.link.close();
+    for (const probe of this.probes.values()) probe.link.close();
+    this.peers.clear();
+    this.probes.clear();
+    this.peerIds = [];
+  }
+
+  send(id: number, line: string): void {
+    this.peers.get(id)?.link.send(line);
+  }
+
+  views(): Array<{ id: number; address: string; state: PeerLink['state']; queued: number; home: boolean }> {
+    return [...this.peers.values()].map((peer) => ({
+      id: peer.address.id,
+      address: peer.link.address,
+      state: peer.link.state,
+      queued: peer.link.queued,
+      home: peer.home,
+    }));
+  }
+
+  linkStats(): { up: number; total: number } {
+    let up = 0;
+    for (const peer of this.peers.values()) if (peer.link.state === 'up') up += 1;
+    return { up, total: this.peers.size };
+  }
+
+  /** Any line from a peer shows it is alive. */
+  heard(id: number): void {
+    const peer = this.peers.get(id);
+    if (peer === undefined) return;
+    peer.lastHeardMs = this.options.now();
+    peer.heard = true;
+  }
+
+  /** Another node says HELLO: it is, or wants to become, our peer. */
+  hello(from: PeerAddress, flags: HelloFlags): { accepted: boolean; reason?: string } {
+    const decision = decideHello({
+      from: from.id,
+      fromHome: this.homeIds.has(from.id) || flags.home,
+      force: flags.join,
+      peers: [...this.peers.values()].map((peer) => ({ id: peer.address.id, home: peer.home })),
+      probing: this.probes.has(from.id),
+      maxPeers: this.options.maxPeers,
+      random: this.options.random,
+    });
+    if (decision.kind === 'refuse') return { accepted: false, reason: decision.reason };
+    if (decision.kind === 'already') {
+      this.heard(from.id);
+      return { accepted: true };
+    }
+    if (decision.kind === 'accept-evicting') this.evict(decision.evict, `making room for ${from.id}`);
+    const probe = this.probes.get(from.id);
+    this.probes.delete(from.id);
+    const link = probe?.link ?? this.newLink(from, { home: this.homeIds.has(from.id), join: false });
+    this.addPeer(from, link, flags.join ? 'joined' : 'accepted');
+    if (probe === undefined) link.start();
+    this.heard(from.id);
+    return { accepted: true };
+  }
+
+  /** A repair walk passes through: join its origin if we have a free slot, else pass it on. */
+  walk(ttl: number, origin: PeerAddress, fromPeer: number | undefined): void {
+    const decision = decideWalk({
+      linked: origin.id === this.options.self.id || this.peers.has(origin.id) || this.probes.has(origin.id),
+      origin: origin.id,
+      ttl,
+      from: fromPeer,
+      peers: this.peerIds,
+      committed: this.peers.size + this.probes.size,
+      maxPeers: this.options.maxPeers,
+      random: this.options.random,
+    });
+    if (decision.kind === 'join') this.probe(origin, 'walk', { home: false, join: false });
+    else if (decision.kind === 'forward') this.send(decision.to, encodeWalk(decision.ttl, origin));
+  }
+
+  /** `/REMOVE:<id>`: that node is gone for good (or dropped us): forget it, do not try it again. */
+  remove(id: number): boolean {
+    this.candidates.delete(id);
+    this.homeIds.delete(id);
+    const probe = this.probes.get(id);
+    if (probe !== undefined) {
+      probe.link.close();
+      this.probes.delete(id);
+    }
+    return this.drop(id, 'removed', false);
+  }
+
+  /** Periodic upkeep: heartbeats, failure detection, repair, lost-peer retries. */
+  tick(): void {
+    const now = this.options.now();
+    // If this process itself stalled (SIGSTOP, a long pause), silence is ours, not the peers'.
+    const stalled = now - this.lastTickMs > this.options.failureTimeoutMs / 2;
+    this.lastTickMs = now;
+    for (const peer of [...this.peers.values()]) {
+      if (stalled) peer.lastHeardMs = now;
+      // Heartbeats are for live links; a link that is down would only queue them up.
+      if (peer.link.state === 'up' && now - peer.lastPingMs >= this.options.heartbeatMs) {
+        peer.lastPingMs = now;
+        peer.link.send('/PING:\n');
+      }
+      if (peer.heard && now - peer.lastHeardMs > this.options.failureTimeoutMs) {
+        this.drop(peer.address.id, `silent for ${Math.round(now - peer.lastHeardMs)} ms`, true);
+      } else if (!peer.heard && now - peer.addedAtMs > NEVER_HEARD_MS) {
+        this.drop(peer.address.id, 'never answered', true);
+      }
+    }
+    for (const probe of [...this.probes.values()]) {
+      if (now - probe.startedMs > PROBE_TIMEOUT_MS) this.abandonProbe(probe.address.id);
+    }
+    for (const [id, candidate] of this.candidates) {
+      if (now - candidate.lostAtMs > CANDIDATE_TTL_MS) this.candidates.delete(id);
+    }
+    this.repair(now);
+  }
+
+  private repair(now: number): void {
+    const committed = this.peers.size + this.probes.size;
+    const hasTemporary = [...this.peers.values()].some((peer) => !peer.home);
+    // Lost original peers first: when they come back they get their slot back (even from a temporary peer).
+    for (const candidate of this.candidates.values()) {
+      if (candidate.nextTryMs > now || this.probes.has(candidate.address.id)) continue;
+      const home = this.homeIds.has(candidate.address.id);
+      if (!(committed < this.options.maxPeers || (home && hasTemporary))) continue;
+      if (!home && committed >= this.options.targetPeers) continue;
+      candidate.attempts += 1;
+      candidate.nextTryMs = now + retryDelayMs(candidate.attempts, RETRY_MIN_MS, RETRY_MAX_MS);
+      this.probe(candidate.address, 'retry', { home, join: this.peers.size === 0 });
+      return;
+    }
+    if (committed >= this.options.targetPeers) {
+      this.walkAttempts = 0;
+      return;
+    }
+    if (now < this.walkDueMs || this.peerIds.length === 0) return;
+    this.walkAttempts += 1;
+    this.walkDueMs = now + retryDelayMs(this.walkAttempts, WALK_RETRY_MIN_MS, WALK_RETRY_MAX_MS);
+    const to = this.peerIds[Math.floor(this.options.random() * this.peerIds.length)];
+    if (to !== undefined) this.send(to, encodeWalk(this.options.walkTtl, this.options.self));
+  }
+
+  private probe(address: PeerAddress, reason: string, flags: HelloFlags): void {
+    if (this.peers.has(address.id) || this.probes.has(address.id) || address.id === this.options.self.id)
+      return;
+    const link = this.newLink(address, flags);
+    this.probes.set(address.id, { address, link, startedMs: this.options.now(), reason });
+    link.start();
+  }
+
+  private onHelloReply(id: number, accepted: boolean): void {
+    const probe = this.probes.get(id);
+    if (probe === undefined) return;
+    this.probes.delete(id);
+    if (!accepted) {
+      probe.link.close();
+      return;
+    }
+    if (this.peers.size >= this.options.maxPeers) {
+      const temporary = [...this.peers.values()].find((peer) => !peer.home);
+      if (temporary === undefined || !this.homeIds.has(id)) {
+        probe.link.send(encodeRemove(this.options.self.id));
+        probe.link.close();
+        return;
+      }
+      this.evict(temporary.address.id, `making room for ${id}`);
+    }
+    this.candidates.delete(id);
+    this.addPeer(probe.address, probe.link, probe.reason);
+    this.heard(id);
+  }
+
+  private abandonProbe(id: number): void {
+    const probe = this.probes.get(id);
+    if (probe === undefined) return;
+    this.probes.delete(id);
+    probe.link.close();
+  }
+
+  private addPeer(address: PeerAddress, link: PeerLink, reason: string): void {
+    const now = this.options.now();
+    this.peers.set(address.id, {
+      address,
+      link,
+      home: this.homeIds.has(address.id),
+      addedAtMs: now,
+      lastHeardMs: now,
+      heard: false,
+      lastPingMs: 0,
+    });
+    this.peerIds = [...this.peers.keys()];
+    this.candidates.delete(address.id);
+    this.hooks.added(address, reason);
+    if (this.peers.size >= this.options.targetPeers) this.walkAttempts = 0;
+  }
+
+  /** Drops a peer; `retry` keeps it as a candidate to try again later (it failed, it may come back). */
+  private drop(id: number, reason: string, retry: boolean): boolean {
+    const peer = this.peers.get(id);
+    if (peer === undefined) return false;
+    this.peers.delete(id);
+    this.peerIds = [...this.peers.keys()];
+    peer.link.close();
+    this.hooks.closeInbound(id);
+    if (retry) {
+      const now = this.options.now();
+      this.candidates.set(id, {
+        address: peer.address,
+        attempts: 0,
+        nextTryMs: now + RETRY_MIN_MS,
+        lostAtMs: now,
+      });
+    }
+    this.walkDueMs = 0;
+    this.hooks.dropped(peer.address, reason);
+    return true;
+  }
+
+  /** Gives up a peer to make room: it is told to forget us, and we forget it. */
+  private evict(id: number, reason: string): void {
+    this.send(id, encodeRemove(this.options.self.id));
+    this.homeIds.delete(id);
+    this.drop(id, `evicted, ${reason}`, false);
+  }
+
+  private newLink(address: PeerAddress, flags: HelloFlags): PeerLink {
+    const greeting = encodeHello(this.options.self, flags);
+    const link = new PeerLink(
+      address,
+      { ...this.options.link, greeting },
+      {
+        up: (peer) => this.hooks.linkUp(peer),
+        down: (peer, reason, wasUp) => {
+          this.hooks.linkDown(peer, reason, wasUp);
+          if (this.probes.get(peer.id)?.link === link) this.abandonProbe(peer.id);
+          // A link that was up and closed: the peer died or dropped us. Noticed at once.
+          else if (wasUp && this.peers.get(peer.id)?.link === link) this.drop(peer.id, reason, true);
+        },
+        overflow: (peer, dropped) => this.hooks.overflow(peer, dropped),
+        reply: (peer, line) => {
+          this.heard(peer.id);
+          const hello = parseHelloReply(line);
+          if (hello === undefined) this.hooks.reply(peer, line);
+          else if (hello.accepted) this.onHelloReply(peer.id, true);
+          else if (this.probes.get(peer.id)?.link === link) this.onHelloReply(peer.id, false);
+          else this.drop(peer.id, `refused us: ${hello.reason ?? 'full'}`, true);
+        },
+      },
+    );
+    return link;
+  }
+}
+
+function parseHelloReply(line: string): { accepted: boolean; reason?: string } | undefined {
+  if (!line.startsWith('{"hello"')) return undefined;
+  try {
+    const parsed = JSON.parse(line) as { hello?: { accepted?: unknown; reason?: unknown } };
+    const accepted = parsed.hello?.accepted === true;
+    return typeof parsed.hello?.reason === 'string'
+      ? { accepted, reason: parsed.hello.reason }
+      : { accepted };
+  } catch {
+    return undefined;
+  }
+}

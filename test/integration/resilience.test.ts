@@ -1,0 +1,141 @@
+// Self-healing with real processes: churn (kill -9, remove, restart) while messages flow, a silent
+// (SIGSTOPped) node, and a restart that keeps messages and read state.
+
+import { afterAll, describe, expect, it } from 'vitest';
+import { gossip, gossipJson } from '../helpers/cli.js';
+import { type LiveNode, overlayOf, statsOf, submit } from '../helpers/cluster.js';
+import { NetworkPool, type TestNetwork } from '../helpers/network.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const pool = new NetworkPool();
+afterAll(() => pool.cleanup());
+
+const liveNodes = (net: TestNetwork, except: ReadonlySet<number>): LiveNode[] =>
+  net.nodes
+    .filter((node) => !except.has(node.id))
+    .map((node) => ({ id: node.id, host: '127.0.0.1', port: node.port }));
+
+async function waitConverged(nodes: LiveNode[], messages: number, timeoutMs: number): Promise<void> {
+  await waitFor(
+    async () => {
+      const stats = await statsOf(nodes);
+      const overlay = overlayOf(stats);
+      return stats.every((node) => node.messages === messages) && overlay.connected && overlay.maxDegree <= 3;
+    },
+    {
+      timeoutMs,
+      intervalMs: 200,
+      what: `${messages} messages on ${nodes.length} nodes over a connected overlay`,
+    },
+  );
+}
+
+describe('churn', () => {
+  it('loses nothing while nodes are killed, removed and restarted', async () => {
+    const net = await pool.start(['--seed', '11']);
+    const killed = [3, 8, 14];
+    const removed = [5, 11];
+    const down = new Set<number>();
+    const accepted: string[] = [];
+    const events: Array<[number, () => Promise<void>]> = [
+      ...killed.map((id, index): [number, () => Promise<void>] => [
+        40 + index * 20,
+        async () => {
+          down.add(id);
+          process.kill(net.nodes[id - 1]?.pid ?? 0, 'SIGKILL');
+        },
+      ]),
+      ...removed.map((id, index): [number, () => Promise<void>] => [
+        110 + index * 20,
+        async () => {
+          down.add(id);
+          expect((await gossip(['remove-node', String(id)], net.home)).exitCode).toBe(0);
+        },
+      ]),
+      [
+        200,
+        async () => {
+          for (const id of killed) {
+            expect((await gossip(['restart-node', String(id)], net.home)).exitCode).toBe(0);
+            down.delete(id);
+          }
+        },
+      ],
+    ];
+    for (let sent = 0; sent < 300; sent += 1) {
+      for (const [at, action] of events) if (at === sent) await action();
+      const candidates = liveNodes(net, down);
+      const target = candidates[sent % candidates.length] as LiveNode;
+      accepted.push(await submit(target, `churn ${sent}`));
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+    expect(new Set(accepted).size).toBe(300);
+    const survivors = liveNodes(net, new Set(removed));
+    await waitConverged(survivors, 300, 30_000);
+    const listing = await gossipJson<{ messages: Array<{ id: string }> }>(
+      ['get-messages', '3', 'all'],
+      net.home,
+    );
+    expect(new Set(listing.messages.map((message) => message.id))).toEqual(new Set(accepted));
+  });
+});
+
+describe('a silent node', () => {
+  it('is detected and repaired around when stopped, and rejoins and catches up when continued', async () => {
+    const net = await pool.start(['--seed', '21'], 12);
+    const victim = net.nodes[6];
+    if (victim === undefined) throw new Error('no node 7');
+    const others = liveNodes(net, new Set([victim.id]));
+    process.kill(victim.pid, 'SIGSTOP');
+    try {
+      const stoppedAt = Date.now();
+      await waitFor(
+        async () =>
+          (await statsOf(others)).every((node) => node.peers.every((peer) => peer.id !== victim.id)),
+        { timeoutMs: 10_000, what: 'every node to drop the stopped node' },
+      );
+      expect(Date.now() - stoppedAt).toBeLessThan(6_000);
+      await waitFor(async () => overlayOf(await statsOf(others)).connected, { what: 'a connected overlay' });
+      for (let index = 0; index < 5; index += 1)
+        await submit(others[index] as LiveNode, `while stopped ${index}`);
+    } finally {
+      process.kill(victim.pid, 'SIGCONT');
+    }
+    await waitConverged(liveNodes(net, new Set()), 5, 15_000);
+    const rejoined = await statsOf([{ id: victim.id, host: '127.0.0.1', port: victim.port }]);
+    expect(rejoined[0]?.peers.length).toBeGreaterThan(0);
+  });
+});
+
+describe('restart', () => {
+  it('keeps messages, paths and read state across a restart', async () => {
+    const net = await pool.start(['circular', '--seed', '1'], 5);
+    await gossip(['send-message', '1', 'first'], net.home);
+    await waitFor(async () =>
+      (await statsOf(liveNodes(net, new Set()))).every((node) => node.messages === 1),
+    );
+    const before = await gossipJson<{ messages: Array<{ paths: unknown[] }> }>(
+      ['get-messages', '3', 'all'],
+      net.home,
+    );
+    await gossip(['send-message', '1', 'second'], net.home);
+    await waitFor(async () =>
+      (await statsOf(liveNodes(net, new Set()))).every((node) => node.messages === 2),
+    );
+    process.kill(net.nodes[2]?.pid ?? 0, 'SIGKILL');
+    const restarted = await gossip(['restart-node', '3'], net.home);
+    expect(restarted.exitCode).toBe(0);
+    expect(restarted.stdout).toContain('Gossip-Node-3 restarted');
+    const read = await gossipJson<{ messages: Array<{ text: string; paths: unknown[] }> }>(
+      ['get-messages', '3', 'read'],
+      net.home,
+    );
+    expect(read.messages.map((message) => message.text)).toEqual(['first']);
+    expect(read.messages[0]?.paths).toEqual(before.messages[0]?.paths);
+    const unread = await gossipJson<{ messages: Array<{ text: string }> }>(
+      ['get-messages', '3', 'unread'],
+      net.home,
+    );
+    expect(unread.messages.map((message) => message.text)).toEqual(['second']);
+  });
+});

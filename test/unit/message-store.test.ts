@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { MessageStore, type StoredPath } from '../../src/node/message-store.js';
+import { formatMessageId } from '../../src/protocol/message-id.js';
+
+const at = (path: number[], atMs = 1_000, via: StoredPath['via'] = 'relay'): StoredPath => ({
+  path,
+  atMs,
+  via,
+});
+
+function addMessage(store: MessageStore, text: string, originNs: bigint, path = [1, 2]) {
+  const id = formatMessageId(text, originNs);
+  return store.add({ id, text, origin: path[0] ?? 1, originNs, relays: 1 }, at(path));
+}
+
+const ids = (store: MessageStore, filter: 'unread' | 'read' | 'all'): string[] =>
+  store.select(filter).map((m) => m.id);
+
+describe('MessageStore: add and addPath', () => {
+  it('starts empty', () => {
+    const store = new MessageStore();
+    expect(store.size).toBe(0);
+    expect(store.length).toBe(0);
+    expect(store.select('all')).toEqual([]);
+    expect(store.get('x_1')).toBeUndefined();
+  });
+
+  it('stores a new message unread with its first path', () => {
+    const store = new MessageStore();
+    const first = at([1, 14, 10], 1234, 'relay');
+    const stored = store.add({ id: 'Hi_5', text: 'Hi', origin: 1, originNs: 5n, relays: 2 }, first);
+    expect(stored).toEqual({
+      id: 'Hi_5',
+      text: 'Hi',
+      origin: 1,
+      originNs: 5n,
+      relays: 2,
+      read: false,
+      paths: [first],
+    });
+    expect(store.get('Hi_5')).toBe(stored);
+    expect(store.size).toBe(1);
+  });
+
+  it('appends further paths in arrival order', () => {
+    const store = new MessageStore();
+    const message = addMessage(store, 'Hello World', 10n, [1, 10]);
+    store.addPath(message, at([1, 14, 12, 4, 9, 10], 2_000));
+    store.addPath(message, at([1, 3, 10], 3_000, 'catch-up'));
+    expect(store.get(message.id)?.paths.map((p) => p.path)).toEqual([
+      [1, 10],
+      [1, 14, 12, 4, 9, 10],
+      [1, 3, 10],
+    ]);
+    expect(store.get(message.id)?.paths.map((p) => p.via)).toEqual(['relay', 'relay', 'catch-up']);
+    expect(store.size).toBe(1);
+    expect(store.length).toBe(1);
+  });
+
+  it('keeps messages apart', () => {
+    const store = new MessageStore();
+    const a = addMessage(store, 'a', 1n);
+    const b = addMessage(store, 'b', 2n);
+    store.addPath(a, at([1, 3]));
+    expect(store.get(a.id)?.paths).toHaveLength(2);
+    expect(store.get(b.id)?.paths).toHaveLength(1);
+  });
+});
+
+describe('MessageStore: select and read state', () => {
+  it('orders by origin time, not by arrival or id', () => {
+    const store = new MessageStore();
+    addMessage(store, 'third', 300n);
+    addMessage(store, 'first', 100n);
+    addMessage(store, 'second', 200n);
+    expect(store.select('all').map((m) => m.text)).toEqual(['first', 'second', 'third']);
+  });
+
+  it('compares origin times as bigints, beyond 2^53 and across digit counts', () => {
+    const store = new MessageStore();
+    addMessage(store, 'b', 9_007_199_254_740_993n);
+    addMessage(store, 'a', 9_007_199_254_740_992n);
+    addMessage(store, 'z', 99n);
+    addMessage(store, 'y', 100n);
+    expect(store.select('all').map((m) => m.text)).toEqual(['z', 'y', 'a', 'b']);
+  });
+
+  it('breaks ties in origin time by id', () => {
+    const store = new MessageStore();
+    addMessage(store, 'm', 7n);
+    addMessage(store, 'c', 7n);
+    addMessage(store, 'x', 7n);
+    expect(store.select('all').map((m) => m.text)).toEqual(['c', 'm', 'x']);
+  });
+
+  it('selects unread, read and all', () => {
+    const store = new MessageStore();
+    addMessage(store, 'old', 1n);
+    expect(ids(store, 'unread')).toEqual(['old_1']);
+    expect(ids(store, 'read')).toEqual([]);
+    expect(store.markAllRead()).toBe(true);
+    addMessage(store, 'new', 2n);
+    expect(ids(store, 'unread')).toEqual(['new_2']);
+    expect(ids(store, 'read')).toEqual(['old_1']);
+    expect(ids(store, 'all')).toEqual(['old_1', 'new_2']);
+  });
+
+  it('markAllRead marks every message read and reports whether anything changed', () => {
+    const store = new MessageStore();
+    expect(store.markAllRead()).toBe(false);
+    addMessage(store, 'a', 1n);
+    addMessage(store, 'b', 2n);
+    expect(store.markAllRead()).toBe(true);
+    expect(ids(store, 'unread')).toEqual([]);
+    expect(ids(store, 'read')).toEqual(['a_1', 'b_2']);
+    expect(store.markAllRead()).toBe(false);
+  });
+
+  it('a new path for a read message does not make it unread', () => {
+    const store = new MessageStore();
+    const message = addMessage(store, 'a', 1n);
+    store.markAllRead();
+    store.addPath(message, at([1, 4, 2]));
+    expect(ids(store, 'unread')).toEqual([]);
+    expect(store.select('read')[0]?.paths).toHaveLength(2);
+  });
+
+  it('select returns a fresh array each time', () => {
+    const store = new MessageStore();
+    addMessage(store, 'a', 1n);
+    const first = store.select('all');
+    first.length = 0;
+    expect(store.select('all')).toHaveLength(1);
+  });
+});
+
+describe('MessageStore: arrival sequence', () => {
+  it('numbers messages in first-arrival order and lists them from a sequence number', () => {
+    const store = new MessageStore();
+    const late = addMessage(store, 'late', 300n);
+    addMessage(store, 'early', 100n);
+    store.addPath(late, at([1, 5]));
+    addMessage(store, 'mid', 200n);
+    expect(store.length).toBe(3);
+    expect([...store.since(0)].map(({ seq, message }) => [seq, message.text])).toEqual([
+      [0, 'late'],
+      [1, 'early'],
+      [2, 'mid'],
+    ]);
+    expect([...store.since(2)].map(({ message }) => message.text)).toEqual(['mid']);
+    expect([...store.since(3)]).toEqual([]);
+    expect([...store.since(99)]).toEqual([]);
+  });
+});

@@ -1,0 +1,255 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_PATH_LENGTH, MAX_RELAYS, MAX_TEXT_BYTES } from '../../src/protocol/limits.js';
+import { compareMessageIds, formatMessageId, parseMessageId } from '../../src/protocol/message-id.js';
+import { parseRequest, type Request } from '../../src/protocol/requests.js';
+
+function ok(line: string): Request {
+  const result = parseRequest(line);
+  if (!result.ok)
+    throw new Error(`${JSON.stringify(line)} was refused: ${result.error.code} ${result.error.error}`);
+  return result.request;
+}
+
+function code(line: string): string {
+  const result = parseRequest(line);
+  return result.ok ? `accepted as ${result.request.type}` : result.error.code;
+}
+
+const relay = (body: unknown, relays = '1'): string => `/RELAY:${relays}|${JSON.stringify(body)}`;
+
+describe('parseRequest: reference commands', () => {
+  it('parses /NEW:1|Hello', () => {
+    expect(ok('/NEW:1|Hello')).toEqual({ type: 'new', relays: 1, text: 'Hello' });
+  });
+
+  it('keeps | and : inside the text (only the first of each separates)', () => {
+    expect(ok('/NEW:2|a|b:c | d: e')).toEqual({ type: 'new', relays: 2, text: 'a|b:c | d: e' });
+    expect(ok('/NEW:1|:|')).toEqual({ type: 'new', relays: 1, text: ':|' });
+  });
+
+  it('keeps unicode and surrounding spaces of the text', () => {
+    expect(ok('/NEW:1| héllo 😀 ')).toEqual({ type: 'new', relays: 1, text: ' héllo 😀 ' });
+  });
+
+  it('parses the reference /RELAY line', () => {
+    expect(ok('/RELAY:1|["Hello_1795426696500612060",[1,14]]')).toEqual({
+      type: 'relay',
+      relays: 1,
+      id: 'Hello_1795426696500612060',
+      path: [1, 14],
+    });
+  });
+
+  it('accepts a relay whose message text holds underscores, | and :', () => {
+    expect(ok(relay(['a_b|c:d_42', [3, 4, 5]], '3'))).toEqual({
+      type: 'relay',
+      relays: 3,
+      id: 'a_b|c:d_42',
+      path: [3, 4, 5],
+    });
+  });
+
+  it('parses /GET with every filter and selection, including "shortest & longest"', () => {
+    expect(ok('/GET:all|all')).toEqual({ type: 'get', filter: 'all', paths: 'all' });
+    expect(ok('/GET:unread|shortest & longest')).toEqual({
+      type: 'get',
+      filter: 'unread',
+      paths: 'shortest & longest',
+    });
+    expect(ok('/GET:read|shortest')).toEqual({ type: 'get', filter: 'read', paths: 'shortest' });
+  });
+
+  it('defaults an empty /GET to all messages and all paths', () => {
+    expect(ok('/GET:')).toEqual({ type: 'get', filter: 'all', paths: 'all' });
+    expect(ok('/GET:unread')).toEqual({ type: 'get', filter: 'unread', paths: 'all' });
+  });
+
+  it('parses /PEERS: and /REMOVE:12', () => {
+    expect(ok('/PEERS:')).toEqual({ type: 'peers' });
+    expect(ok('/REMOVE:12')).toEqual({ type: 'remove', nodeId: 12 });
+    expect(ok('/REMOVE: 12 ')).toEqual({ type: 'remove', nodeId: 12 });
+  });
+});
+
+describe('parseRequest: our commands', () => {
+  it('parses /MESSAGES, /STATS, /HEALTH', () => {
+    expect(ok('/MESSAGES:all|longest')).toEqual({ type: 'messages', filter: 'all', paths: 'longest' });
+    expect(ok('/STATS:')).toEqual({ type: 'stats' });
+    expect(ok('/HEALTH:')).toEqual({ type: 'health' });
+  });
+
+  it('parses /HELLO with and without an address and flags', () => {
+    expect(ok('/HELLO:3')).toMatchObject({ type: 'hello', nodeId: 3, home: false, join: false });
+    expect(ok('/HELLO:3')).toHaveProperty('address', undefined);
+    expect(ok('/HELLO:3|127.0.0.1:7003|hj')).toEqual({
+      type: 'hello',
+      nodeId: 3,
+      address: { id: 3, host: '127.0.0.1', port: 7003 },
+      home: true,
+      join: true,
+    });
+    expect(ok('/HELLO:3|[::1]:7003')).toMatchObject({ address: { id: 3, host: '::1', port: 7003 } });
+    expect(code('/HELLO:x')).toBe('BAD_ARGUMENT');
+    expect(code('/HELLO:3|nowhere')).toBe('BAD_ARGUMENT');
+    expect(code('/HELLO:3|127.0.0.1:7003|x')).toBe('BAD_ARGUMENT');
+  });
+});
+
+describe('parseRequest: malformed input', () => {
+  it('refuses unknown commands, including lowercase and empty ones', () => {
+    for (const line of ['/FOO:1', '/new:1|x', 'garbage', '', 'NEW:1|x']) {
+      expect(code(line), line).toBe('UNKNOWN_COMMAND');
+    }
+  });
+
+  it('refuses /NEW and /RELAY without a |', () => {
+    expect(code('/NEW:1Hello')).toBe('MALFORMED_REQUEST');
+    expect(code('/NEW')).toBe('MALFORMED_REQUEST');
+    expect(code('/RELAY:1')).toBe('MALFORMED_REQUEST');
+  });
+
+  it('accepts relay counts 1 and MAX_RELAYS', () => {
+    expect(ok('/NEW:1|x')).toMatchObject({ relays: 1 });
+    expect(ok(`/NEW:${MAX_RELAYS}|x`)).toMatchObject({ relays: MAX_RELAYS });
+  });
+
+  it.each([
+    '0',
+    '-1',
+    '1.5',
+    String(MAX_RELAYS + 1),
+    '17',
+    '99999999999999999999',
+    'abc',
+    '',
+    ' 1',
+    '1e1',
+    '0x1',
+  ])('refuses relay count %j with BAD_RELAYS', (relays) => {
+    expect(code(`/NEW:${relays}|Hello`)).toBe('BAD_RELAYS');
+    expect(code(`/RELAY:${relays}|["Hello_1",[1]]`)).toBe('BAD_RELAYS');
+  });
+
+  it('refuses empty text with BAD_TEXT', () => {
+    expect(code('/NEW:1|')).toBe('BAD_TEXT');
+  });
+
+  it.each(['\t', '\u0000', '\u001b', '\u007f', '\u009b', '\r', '\n'])(
+    'refuses text holding control character %j with BAD_TEXT',
+    (control) => {
+      expect(code(`/NEW:1|a${control}b`)).toBe('BAD_TEXT');
+    },
+  );
+
+  it('limits the text by UTF-8 bytes, not characters', () => {
+    expect(code(`/NEW:1|${'x'.repeat(MAX_TEXT_BYTES)}`)).toBe('accepted as new');
+    expect(code(`/NEW:1|${'x'.repeat(MAX_TEXT_BYTES + 1)}`)).toBe('BAD_TEXT');
+    expect(code(`/NEW:1|${'é'.repeat(MAX_TEXT_BYTES / 2)}`)).toBe('accepted as new');
+    expect(code(`/NEW:1|${'é'.repeat(MAX_TEXT_BYTES / 2)}x`)).toBe('BAD_TEXT');
+  });
+
+  it('refuses a relay body that is not JSON', () => {
+    expect(code('/RELAY:1|not json')).toBe('MALFORMED_REQUEST');
+    expect(code('/RELAY:1|["Hello_1",[1,2]]x')).toBe('MALFORMED_REQUEST');
+  });
+
+  it.each([{ a: 1 }, [], 'x', null, ['Hello_1'], ['Hello_1', [1], 3]])(
+    'refuses relay body of the wrong shape %j',
+    (body) => {
+      expect(parseRequest(relay(body)).ok).toBe(false);
+      expect(['BAD_PATH', 'BAD_MESSAGE_ID']).toContain(code(relay(body)));
+    },
+  );
+
+  it.each(['Hello', 'Hello_', '_123', 'Hello_12a', 'Hello_-1', `x_${'1'.repeat(21)}`])(
+    'refuses relay id %j with BAD_MESSAGE_ID',
+    (id) => {
+      expect(code(relay([id, [1]]))).toBe('BAD_MESSAGE_ID');
+    },
+  );
+
+  it('refuses a relay id that is not a string, or whose text is bad, with BAD_MESSAGE_ID', () => {
+    expect(code(relay([1, [1]]))).toBe('BAD_MESSAGE_ID');
+    expect(code(relay(['a\tb_1', [1]]))).toBe('BAD_MESSAGE_ID');
+    expect(code(relay([`${'x'.repeat(MAX_TEXT_BYTES + 1)}_1`, [1]]))).toBe('BAD_MESSAGE_ID');
+  });
+
+  it.each([[[]], [[0]], [[1, -1]], [[1.5]], [['1']], [[1, null]], [[65_536]]])(
+    'refuses relay path %j with BAD_PATH',
+    (path) => {
+      expect(code(relay(['Hello_1', path]))).toBe('BAD_PATH');
+    },
+  );
+
+  it('accepts a path of MAX_PATH_LENGTH hops and refuses one more', () => {
+    const longest = Array.from({ length: MAX_PATH_LENGTH }, (_, i) => (i % 16) + 1);
+    expect(code(relay(['Hello_1', longest]))).toBe('accepted as relay');
+    expect(code(relay(['Hello_1', [...longest, 1]]))).toBe('BAD_PATH');
+  });
+
+  it.each([
+    '/GET:bad|all',
+    '/GET:all|bad',
+    '/GET:all|',
+    '/GET:ALL|all',
+    '/GET:all|shortest&longest',
+    '/MESSAGES:x|all',
+  ])('refuses listing %j with BAD_ARGUMENT', (line) => {
+    expect(code(line)).toBe('BAD_ARGUMENT');
+  });
+
+  it.each(['/REMOVE:', '/REMOVE:0', '/REMOVE:x', '/REMOVE:-3', '/REMOVE:1.5', '/REMOVE:65536'])(
+    'refuses %j with BAD_ARGUMENT',
+    (line) => {
+      expect(code(line)).toBe('BAD_ARGUMENT');
+    },
+  );
+});
+
+describe('message ids', () => {
+  it('splits at the LAST underscore', () => {
+    expect(parseMessageId('a_b_c_123')).toEqual({ text: 'a_b_c', originNs: 123n });
+    expect(parseMessageId('Hello_1795426696500612060')).toEqual({
+      text: 'Hello',
+      originNs: 1795426696500612060n,
+    });
+    expect(parseMessageId('__7')).toEqual({ text: '_', originNs: 7n });
+  });
+
+  it('keeps ns values beyond 2^53 exact', () => {
+    expect(parseMessageId('x_9007199254740993')?.originNs).toBe(9007199254740993n);
+  });
+
+  it.each(['Hello', 'Hello_', '_123', 'a_1b', 'a_ 1', 'a_1.5', ''])('rejects %j', (id) => {
+    expect(parseMessageId(id)).toBeUndefined();
+  });
+
+  it('round-trips formatMessageId and parseMessageId', () => {
+    for (const [text, ns] of [
+      ['Hello World', 1795426696500612060n],
+      ['with_under_scores', 1n],
+      ['pipes | and : colons', 0n],
+      ['😀', 18446744073709551615n],
+    ] as const) {
+      const id = formatMessageId(text, ns);
+      expect(id).toBe(`${text}_${ns}`);
+      expect(parseMessageId(id)).toEqual({ text, originNs: ns });
+    }
+  });
+
+  it('orders ids by origin ns numerically, not lexically', () => {
+    expect(compareMessageIds('x_99', 'x_100')).toBeLessThan(0);
+    expect(compareMessageIds('x_100', 'x_99')).toBeGreaterThan(0);
+    expect(['z_100', 'a_99', 'm_1000'].sort(compareMessageIds)).toEqual(['a_99', 'z_100', 'm_1000']);
+  });
+
+  it('breaks ties in origin ns by id, and equal ids compare equal', () => {
+    expect(compareMessageIds('b_5', 'a_5')).toBeGreaterThan(0);
+    expect(compareMessageIds('a_5', 'b_5')).toBeLessThan(0);
+    expect(compareMessageIds('a_5', 'a_5')).toBe(0);
+  });
+
+  it('compares ns beyond 2^53 exactly', () => {
+    expect(compareMessageIds('x_9007199254740993', 'x_9007199254740992')).toBeGreaterThan(0);
+  });
+});
