@@ -7,9 +7,13 @@ export function selectPaths<T extends { readonly path: readonly number[] }>(
   selection: PathSelection,
 ): T[] {
   if (selection === 'all' || records.length === 0) return [...records];
-  const lengths = records.map((record) => record.path.length);
-  const shortest = Math.min(...lengths);
-  const longest = Math.max(...lengths);
+  // A loop, not Math.min(...spread): a message may hold more paths than a call's argument limit.
+  let shortest = Number.POSITIVE_INFINITY;
+  let longest = 0;
+  for (const record of records) {
+    shortest = Math.min(shortest, record.path.length);
+    longest = Math.max(longest, record.path.length);
+  }
   const wantShortest = selection === 'shortest' || selection === 'shortest & longest';
   const wantLongest = selection === 'longest' || selection === 'shortest & longest';
   const picked = records.filter(

@@ -20,6 +20,8 @@ export interface PeerLinkOptions {
   backoffMaxMs: number;
   /** A connect that has not completed in this time is abandoned and retried (a cut link drops SYNs). */
   connectTimeoutMs: number;
+  /** Connect from this local address (the node's own host), so links leave from where the node lives. */
+  localAddress?: string | undefined;
   random: () => number;
 }
 
@@ -108,7 +110,12 @@ export class PeerLink {
   private connect(): void {
     if (this.closed) return;
     this.stateValue = 'connecting';
-    const socket = net.connect({ host: this.peer.host, port: this.peer.port });
+    const { localAddress } = this.options;
+    const socket = net.connect({
+      host: this.peer.host,
+      port: this.peer.port,
+      ...(localAddress === undefined ? {} : { localAddress }),
+    });
     this.socket = socket;
     socket.setNoDelay(true);
     socket.setTimeout(this.options.connectTimeoutMs, () => socket.destroy());

@@ -1,7 +1,7 @@
 // Starts one node from its config: logger, journal replay, state, links, TCP server, the upkeep timer.
 // Resolves once it listens.
 
-import type net from 'node:net';
+import net from 'node:net';
 import path from 'node:path';
 import { GossipError } from '../errors.js';
 import { createLogger, type LoggerHandle } from '../log.js';
@@ -44,6 +44,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
         backoffMinMs: RECONNECT_MIN_MS,
         backoffMaxMs: RECONNECT_MAX_MS,
         connectTimeoutMs: CONNECT_TIMEOUT_MS,
+        localAddress: localAddressFor(config.host),
         random: Math.random,
       },
     },
@@ -96,6 +97,12 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
       log.flush();
     },
   };
+}
+
+/** A specific IP to send from; none for wildcard binds or names (the kernel picks). */
+function localAddressFor(host: string): string | undefined {
+  if (host === '0.0.0.0' || host === '::' || net.isIP(host) === 0) return undefined;
+  return host;
 }
 
 function listen(server: net.Server, port: number, host: string): Promise<void> {
