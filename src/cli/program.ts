@@ -65,11 +65,11 @@ export function buildProgram(): Command {
       .addOption(
         new Option(
           '--failure-timeout-ms <ms>',
-          'a silent peer is declared failed after this long (default 2000)',
+          'a silent peer is declared failed after this long (default 1500)',
         ).env('GOSSIP_FAILURE_TIMEOUT_MS'),
       )
       .addOption(
-        new Option('--heartbeat-ms <ms>', 'heartbeat period on peer links (default 400)').env(
+        new Option('--heartbeat-ms <ms>', 'heartbeat period on peer links (default 300)').env(
           'GOSSIP_HEARTBEAT_MS',
         ),
       )

@@ -33,9 +33,9 @@ const peerListSchema = z
   .pipe(z.array(peerSchema));
 
 /** A peer silent this long (no relay, no heartbeat) is declared failed. */
-export const DEFAULT_FAILURE_TIMEOUT_MS = 2_000;
+export const DEFAULT_FAILURE_TIMEOUT_MS = 1_500;
 /** Heartbeat period on every peer link; several fit in one failure timeout. */
-export const DEFAULT_HEARTBEAT_MS = 400;
+export const DEFAULT_HEARTBEAT_MS = 300;
 
 export const nodeConfigSchema = z
   .object({

@@ -20,8 +20,6 @@ export interface HelloInput {
   /** The sender must be accepted even when full (a node joining with no peers at all). */
   force: boolean;
   peers: readonly PeerSlot[];
-  /** A probe of ours is already asking `from` to be our peer: accept theirs, the two meet. */
-  probing: boolean;
   maxPeers: number;
   random: () => number;
 }
@@ -29,7 +27,8 @@ export interface HelloInput {
 export function decideHello(input: HelloInput): HelloDecision {
   const { from, peers, maxPeers } = input;
   if (peers.some((peer) => peer.id === from)) return { kind: 'already' };
-  if (peers.length < maxPeers || input.probing) return { kind: 'accept' };
+  // Even when our own probe is asking `from` in — the two meet — the cap holds: room, or a temporary to give up.
+  if (peers.length < maxPeers) return { kind: 'accept' };
   // Full. A returning original peer, or a node that has no peer at all, takes the slot of a temporary one.
   const temporary = peers.filter((peer) => !peer.home);
   const pool = input.force && temporary.length === 0 ? peers : temporary;

@@ -66,8 +66,9 @@ const PROBE_TIMEOUT_MS = 2_000;
 const CANDIDATE_TTL_MS = 10 * 60_000;
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 2_000;
-const WALK_RETRY_MIN_MS = 300;
-const WALK_RETRY_MAX_MS = 5_000;
+const WALK_RETRY_MIN_MS = 200;
+/** Repair must finish within about 2 s of detection: walks are cheap, so retry them often. */
+const WALK_RETRY_MAX_MS = 1_000;
 
 export class Membership {
   private readonly peers = new Map<number, Peer>();
@@ -158,7 +159,6 @@ export class Membership {
       fromHome: this.homeIds.has(from.id) || flags.home,
       force: flags.join,
       peers: [...this.peers.values()].map((peer) => ({ id: peer.address.id, home: peer.home })),
-      probing: this.probes.has(from.id),
       maxPeers: this.options.maxPeers,
       random: this.options.random,
     });
@@ -212,7 +212,10 @@ export class Membership {
     const stalled = now - this.lastTickMs > this.options.failureTimeoutMs / 2;
     this.lastTickMs = now;
     for (const peer of [...this.peers.values()]) {
-      if (stalled) peer.lastHeardMs = now;
+      if (stalled) {
+        peer.lastHeardMs = now;
+        if (!peer.heard) peer.addedAtMs = now;
+      }
       // Heartbeats are for live links; a link that is down would only queue them up.
       if (peer.link.state === 'up' && now - peer.lastPingMs >= this.options.heartbeatMs) {
         peer.lastPingMs = now;
@@ -236,7 +239,9 @@ export class Membership {
   private repair(now: number): void {
     const committed = this.peers.size + this.probes.size;
     const hasTemporary = [...this.peers.values()].some((peer) => !peer.home);
-    // Lost original peers first: when they come back they get their slot back (even from a temporary peer).
+    // Lost original peers are tried again: when they come back they get their slot back (even from a
+    // temporary peer). One per tick, and never instead of a walk: a stopped process still accepts TCP
+    // connections, so a probe to it only times out.
     for (const candidate of this.candidates.values()) {
       if (candidate.nextTryMs > now || this.probes.has(candidate.address.id)) continue;
       const home = this.homeIds.has(candidate.address.id);
@@ -245,17 +250,18 @@ export class Membership {
       candidate.attempts += 1;
       candidate.nextTryMs = now + retryDelayMs(candidate.attempts, RETRY_MIN_MS, RETRY_MAX_MS);
       this.probe(candidate.address, 'retry', { home, join: this.peers.size === 0 });
-      return;
+      break;
     }
-    if (committed >= this.options.targetPeers) {
+    if (this.peers.size >= this.options.targetPeers) {
       this.walkAttempts = 0;
       return;
     }
     if (now < this.walkDueMs || this.peerIds.length === 0) return;
     this.walkAttempts += 1;
     this.walkDueMs = now + retryDelayMs(this.walkAttempts, WALK_RETRY_MIN_MS, WALK_RETRY_MAX_MS);
-    const to = this.peerIds[Math.floor(this.options.random() * this.peerIds.length)];
-    if (to !== undefined) this.send(to, encodeWalk(this.options.walkTtl, this.options.self));
+    // One walk through each peer: independent chances to meet a node with a free slot.
+    const line = encodeWalk(this.options.walkTtl, this.options.self);
+    for (const to of this.peerIds) this.send(to, line);
   }
 
   private probe(address: PeerAddress, reason: string, flags: HelloFlags): void {

@@ -15,7 +15,7 @@ import { createNodeServer } from './server.js';
 /** How often membership and anti-entropy upkeep runs. */
 const TICK_MS = 100;
 /** Random walks for repair travel at most this many hops. */
-const WALK_TTL = 6;
+const WALK_TTL = 8;
 
 export interface RunningNode {
   node: GossipNode;

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { buildSyncPage, SYNC_PAGE_BYTES, SYNC_PAGE_MESSAGES } from '../../src/node/anti-entropy.js';
+import { MessageStore } from '../../src/node/message-store.js';
+import { emptyRelayCounts, type MutableRelayCounts, type RelayCounts } from '../../src/node/relay-policy.js';
+
+const BASE_NS = 1_795_426_696_500_612_060n;
+const SELF = { id: 4, epoch: 1_700_000_000_000 };
+
+/** Fills a store with `count` messages m<i>_<ns>, ns increasing, first path [origin, ..., 4]. */
+function fill(count: number, text = (i: number) => `m${i}`): MessageStore {
+  const store = new MessageStore();
+  for (let i = 0; i < count; i += 1) {
+    const originNs = BASE_NS + BigInt(i);
+    const origin = 1 + (i % 3);
+    store.add(
+      { id: `${text(i)}_${originNs}`, text: text(i), origin, originNs, relays: 1 + (i % 2) },
+      { path: [origin, 7, SELF.id], atMs: 1_000 + i, via: 'relay' },
+    );
+  }
+  return store;
+}
+
+const noCounts = (_id: string): RelayCounts | undefined => undefined;
+
+const page = (
+  store: MessageStore,
+  from: number,
+  { epoch = SELF.epoch, requester = undefined as number | undefined, countsOf = noCounts } = {},
+) => buildSyncPage(store, { from, epoch, requester }, SELF, countsOf);
+
+describe('buildSyncPage', () => {
+  it('serves everything from 0 in arrival order, with first path and relays', () => {
+    const store = fill(3);
+    // A later path must not replace the first one in the page.
+    const first = store.get(`m0_${BASE_NS}`);
+    if (first !== undefined) store.addPath(first, { path: [9, SELF.id], atMs: 5_000, via: 'relay' });
+    expect(page(store, 0)).toEqual({
+      node: SELF.id,
+      epoch: SELF.epoch,
+      next: 3,
+      more: false,
+      messages: [
+        { id: `m0_${BASE_NS}`, relays: 1, path: [1, 7, 4] },
+        { id: `m1_${BASE_NS + 1n}`, relays: 2, path: [2, 7, 4] },
+        { id: `m2_${BASE_NS + 2n}`, relays: 1, path: [3, 7, 4] },
+      ],
+    });
+  });
+
+  it('serves only what follows the cursor', () => {
+    const reply = page(fill(5), 3);
+    expect(reply.messages.map((m) => m.id)).toEqual([`m3_${BASE_NS + 3n}`, `m4_${BASE_NS + 4n}`]);
+    expect(reply.next).toBe(5);
+    expect(reply.more).toBe(false);
+  });
+
+  it('pages a long store: every message exactly once, in order', () => {
+    const total = SYNC_PAGE_MESSAGES * 2 + 37;
+    const store = fill(total);
+    const seen: string[] = [];
+    let cursor = 0;
+    let pages = 0;
+    for (;;) {
+      const reply = page(store, cursor);
+      pages += 1;
+      expect(reply.messages.length).toBeLessThanOrEqual(SYNC_PAGE_MESSAGES);
+      expect(reply.next).toBe(cursor + reply.messages.length);
+      seen.push(...reply.messages.map((m) => m.id));
+      cursor = reply.next;
+      if (!reply.more) break;
+      expect(pages).toBeLessThan(10);
+    }
+    expect(pages).toBe(3);
+    expect(cursor).toBe(total);
+    expect(seen).toEqual([...store.since(0)].map(({ message }) => message.id));
+    expect(new Set(seen).size).toBe(total);
+  });
+
+  it('restarts from 0 when the cursor belongs to another epoch', () => {
+    const reply = page(fill(4), 3, { epoch: SELF.epoch - 1 });
+    expect(reply.messages).toHaveLength(4);
+    expect(reply.next).toBe(4);
+    expect(reply.epoch).toBe(SELF.epoch);
+  });
+
+  it('returns nothing, with next = length, for a cursor beyond the end', () => {
+    const reply = page(fill(4), 99);
+    expect(reply).toEqual({ node: SELF.id, epoch: SELF.epoch, next: 4, more: false, messages: [] });
+  });
+
+  it('returns nothing from an empty store', () => {
+    expect(page(new MessageStore(), 0)).toMatchObject({ next: 0, more: false, messages: [] });
+  });
+
+  it('skips what the requester relayed to us, yet moves next past it', () => {
+    const store = fill(4);
+    const counts = new Map<string, MutableRelayCounts>();
+    const relayedBy = (id: string, peer: number) => {
+      const c = emptyRelayCounts();
+      c.arrivals.set(peer, 1);
+      counts.set(id, c);
+    };
+    relayedBy(`m1_${BASE_NS + 1n}`, 8);
+    relayedBy(`m3_${BASE_NS + 3n}`, 8);
+    relayedBy(`m2_${BASE_NS + 2n}`, 5); // from someone else: the requester lacks it
+    const countsOf = (id: string) => counts.get(id);
+    const reply = page(store, 0, { requester: 8, countsOf });
+    expect(reply.messages.map((m) => m.id)).toEqual([`m0_${BASE_NS}`, `m2_${BASE_NS + 2n}`]);
+    expect(reply.next).toBe(4);
+    expect(reply.more).toBe(false);
+    // Without a known requester nothing is skipped.
+    expect(page(store, 0, { countsOf }).messages).toHaveLength(4);
+  });
+
+  it('moves next past a tail of skipped messages, so the requester does not ask again', () => {
+    const store = fill(3);
+    const c = emptyRelayCounts();
+    c.arrivals.set(8, 2);
+    const reply = page(store, 1, { requester: 8, countsOf: () => c });
+    expect(reply).toMatchObject({ next: 3, more: false, messages: [] });
+  });
+
+  it('splits pages of huge ids at the byte cap', () => {
+    const big = 'x'.repeat(200_000);
+    const store = fill(12, (i) => `${big}${i}`);
+    const seen: string[] = [];
+    let cursor = 0;
+    let pages = 0;
+    for (;;) {
+      const reply = page(store, cursor);
+      pages += 1;
+      const idBytes = reply.messages.reduce((sum, m) => sum + m.id.length, 0);
+      // The cap is checked before each message, so a page overshoots by at most one message.
+      expect(idBytes).toBeLessThan(SYNC_PAGE_BYTES + 200_100);
+      expect(reply.messages.length).toBeGreaterThan(0);
+      seen.push(...reply.messages.map((m) => m.id));
+      cursor = reply.next;
+      if (!reply.more) break;
+      expect(pages).toBeLessThan(12);
+    }
+    expect(pages).toBeGreaterThan(1);
+    expect(seen).toHaveLength(12);
+    expect(new Set(seen).size).toBe(12);
+    expect(cursor).toBe(12);
+  });
+});
