@@ -1,6 +1,7 @@
 // Self-healing with real processes: churn (kill -9, remove, restart) while messages flow, a silent
 // (SIGSTOPped) node, and a restart that keeps messages and read state.
 
+import { appendFile, readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gossip, gossipJson } from '../helpers/cli.js';
 import { type LiveNode, overlayOf, statsOf, submit } from '../helpers/cluster.js';
@@ -137,5 +138,33 @@ describe('restart', () => {
       net.home,
     );
     expect(unread.messages.map((message) => message.text)).toEqual(['second']);
+  });
+});
+
+describe('durability', () => {
+  it('has a message on disk once it is acknowledged, and survives a torn last journal record', async () => {
+    const net = await pool.start(['circular', '--seed', '2'], 4);
+    const node2 = { id: 2, host: '127.0.0.1', port: net.basePort + 2 };
+    const id = await submit(node2, 'acknowledged');
+    // kill -9 right after the acknowledgement: no chance to flush anything more.
+    process.kill(net.nodes[1]?.pid ?? 0, 'SIGKILL');
+    const state = JSON.parse(await readFile(`${net.home}/network.json`, 'utf8')) as {
+      nodes: Array<{ id: number; dataDir: string; logFile: string }>;
+    };
+    const entry = state.nodes.find((node) => node.id === 2);
+    // A crash in the middle of a write leaves half a record behind.
+    await appendFile(`${entry?.dataDir}/messages.journal`, '{"k":"m","id":"half a rec');
+    expect((await gossip(['restart-node', '2'], net.home)).exitCode).toBe(0);
+    const listing = await gossipJson<{ messages: Array<{ id: string }> }>(
+      ['get-messages', '2', 'read'],
+      net.home,
+    );
+    const unread = await gossipJson<{ messages: Array<{ id: string }> }>(
+      ['get-messages', '2', 'unread'],
+      net.home,
+    );
+    expect([...listing.messages, ...unread.messages].map((message) => message.id)).toEqual([id]);
+    const log = await readFile(entry?.logFile ?? '', 'utf8');
+    expect(log).toMatch(/"torn":true.*"msg":"journal.replayed"/);
   });
 });
