@@ -4,7 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { GossipError } from '../errors.js';
 import { type HomePaths, nodeDataDir, nodeLogFile, nodeOutputFile } from './home.js';
-import { isOurNode } from './processes.js';
+import { isOurNode, terminate } from './processes.js';
 import { waitUntilReady } from './readiness.js';
 import { type NodeLaunch, spawnNode } from './spawn-node.js';
 import { type NetworkState, type NodeEntry, writeState } from './state.js';
@@ -88,7 +88,13 @@ async function liveSeeds(state: NetworkState, except: number): Promise<NodeEntry
 async function spawnAndRecord(paths: HomePaths, state: NetworkState, launch: NodeLaunch): Promise<NodeEntry> {
   await mkdir(paths.logsDir, { recursive: true });
   const spawned = spawnNode(launch);
-  await waitUntilReady([launch], new Map([[launch.id, spawned]]), undefined, { linksUp: false });
+  try {
+    await waitUntilReady([launch], new Map([[launch.id, spawned]]), undefined, { linksUp: false });
+  } catch (error) {
+    // Not recorded in the state, so nothing else would ever stop it.
+    await terminate([spawned.pid]);
+    throw error;
+  }
   const entry: NodeEntry = {
     id: launch.id,
     pid: spawned.pid,

@@ -168,3 +168,23 @@ describe('durability', () => {
     expect(log).toMatch(/"torn":true.*"msg":"journal.replayed"/);
   });
 });
+
+describe('join', () => {
+  it('add-node joins a full network under the cap and catches up on what was sent before', async () => {
+    const net = await pool.start(['--seed', '4'], 8);
+    await gossip(['send-message', '1', 'before the join'], net.home);
+    const added = await gossipJson<{ node: number; address: string }>(['add-node'], net.home);
+    expect(added.node).toBe(9);
+    const everyone = [...liveNodes(net, new Set()), { id: 9, host: '127.0.0.1', port: net.basePort + 9 }];
+    await gossip(['send-message', '9', 'from the new node'], net.home);
+    await waitConverged(everyone, 2, 15_000);
+    const peers = await gossipJson<{ peers: Array<{ id: number }> }>(['list-peers', '9'], net.home);
+    expect(peers.peers.length).toBeGreaterThanOrEqual(1);
+    const listing = await gossipJson<{ messages: Array<{ text: string; paths: Array<{ via: string }> }> }>(
+      ['get-messages', '9', 'all'],
+      net.home,
+    );
+    const before = listing.messages.find((message) => message.text === 'before the join');
+    expect(before?.paths.every((path) => path.via === 'catch-up')).toBe(true);
+  });
+});
