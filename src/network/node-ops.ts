@@ -6,7 +6,7 @@ import { GossipError } from '../errors.js';
 import { type HomePaths, nodeDataDir, nodeLogFile, nodeOutputFile } from './home.js';
 import { isOurNode, terminate } from './processes.js';
 import { waitUntilReady } from './readiness.js';
-import { type NodeLaunch, spawnNode } from './spawn-node.js';
+import { type NodeLaunch, spawnNode, toNodeEntry } from './spawn-node.js';
 import { type NetworkState, type NodeEntry, writeState } from './state.js';
 
 /** Most live nodes a new node is given to knock on. */
@@ -95,18 +95,7 @@ async function spawnAndRecord(paths: HomePaths, state: NetworkState, launch: Nod
     await terminate([spawned.pid]);
     throw error;
   }
-  const entry: NodeEntry = {
-    id: launch.id,
-    pid: spawned.pid,
-    host: launch.host,
-    port: launch.port,
-    peers: launch.peers.map((peer) => peer.id),
-    logFile: launch.logFile,
-    outputFile: launch.outputFile,
-    dataDir: launch.dataDir,
-    startedAt: new Date().toISOString(),
-    removed: false,
-  };
+  const entry = toNodeEntry(launch, spawned.pid, new Date().toISOString());
   state.nodes = [...state.nodes.filter((node) => node.id !== entry.id), entry].sort((a, b) => a.id - b.id);
   await writeState(paths, state);
   return entry;

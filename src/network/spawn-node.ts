@@ -3,6 +3,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import type { NodeEntry } from './state.js';
 
 /** The CLI shim; nodes are started through it exactly as a user would start one. */
 export const GOSSIP_BIN = fileURLToPath(new URL('../../bin/gossip.js', import.meta.url));
@@ -70,4 +71,20 @@ export function spawnNode(launch: NodeLaunch): SpawnedNode {
   } finally {
     closeSync(output);
   }
+}
+
+/** The state-file record of a node started from `launch`. */
+export function toNodeEntry(launch: NodeLaunch, pid: number, startedAt: string): NodeEntry {
+  return {
+    id: launch.id,
+    pid,
+    host: launch.host,
+    port: launch.port,
+    peers: launch.peers.map((peer) => peer.id),
+    logFile: launch.logFile,
+    outputFile: launch.outputFile,
+    dataDir: launch.dataDir,
+    startedAt,
+    removed: false,
+  };
 }

@@ -8,7 +8,7 @@ import { type HomePaths, nodeDataDir, nodeLogFile, nodeOutputFile } from './home
 import { findBusyPorts } from './ports.js';
 import { isOurNode, terminate } from './processes.js';
 import { waitUntilReady } from './readiness.js';
-import { type NodeLaunch, type SpawnedNode, spawnNode } from './spawn-node.js';
+import { type NodeLaunch, type SpawnedNode, spawnNode, toNodeEntry } from './spawn-node.js';
 import { type NetworkState, readState, removeState, writeState } from './state.js';
 
 export interface StartOptions {
@@ -83,18 +83,7 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
     relays: options.relays,
     basePort,
     logLevel: options.logLevel,
-    nodes: launches.map((launch) => ({
-      id: launch.id,
-      pid: spawned.get(launch.id)?.pid ?? 0,
-      host: launch.host,
-      port: launch.port,
-      peers: launch.peers.map((peer) => peer.id),
-      logFile: launch.logFile,
-      outputFile: launch.outputFile,
-      dataDir: launch.dataDir,
-      startedAt,
-      removed: false,
-    })),
+    nodes: launches.map((launch) => toNodeEntry(launch, spawned.get(launch.id)?.pid ?? 0, startedAt)),
   };
   await writeState(paths, state);
   return state;

@@ -7,18 +7,7 @@ import {
   retryDelayMs,
   type WalkInput,
 } from '../../src/node/membership-policy.js';
-
-/** mulberry32: a small seeded PRNG, so the property loops are reproducible. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { createPrng } from '../../src/topology/prng.js';
 
 const home = (id: number): PeerSlot => ({ id, home: true });
 const temp = (id: number): PeerSlot => ({ id, home: false });
@@ -152,7 +141,7 @@ describe('decideWalk', () => {
   });
 
   it('keeps its invariants over many random inputs', () => {
-    const random = seeded(20_240_611);
+    const random = createPrng(20_240_611);
     const pick = (n: number) => Math.floor(random() * n);
     let forwards = 0;
     let joins = 0;
