@@ -38,6 +38,12 @@ export function buildProgram(): Command {
       .addOption(new Option('--port <p>', 'TCP port to listen on').env('GOSSIP_PORT').makeOptionMandatory())
       .addOption(new Option('--host <addr>', 'address to listen on').env('GOSSIP_HOST').default('127.0.0.1'))
       .addOption(
+        new Option(
+          '--advertise <host:port>',
+          'address other nodes use to reach this one (default: --host:--port)',
+        ).env('GOSSIP_ADVERTISE'),
+      )
+      .addOption(
         new Option('--peers <list>', 'peers as <id>@<host>:<port>, comma separated').env('GOSSIP_PEERS'),
       )
       .addOption(new Option('--data-dir <dir>', 'directory for the node data').env('GOSSIP_DATA_DIR'))
@@ -93,6 +99,11 @@ export function buildProgram(): Command {
         .option('--max-peers <k>', 'most peers any node may have', '3')
         .option('--base-port <p>', 'node N listens on base port + N', '7000')
         .option('--host <addr>', 'address every node listens on', '127.0.0.1')
+        .option(
+          '--hosts <addresses>',
+          'one address per node instead, e.g. 127.0.0.2-127.0.0.17 (all on --port)',
+        )
+        .option('--port <p>', 'with --hosts: the port every node listens on', '7000')
         .option('-r, --relays <count>', 'default relay limit of messages sent with the CLI', '1')
         .option('--log-level <level>', 'log level of the nodes', 'info'),
     ).action(async (topology: string, parameter: string | undefined, options: Record<string, unknown>) => {
@@ -105,6 +116,7 @@ export function buildProgram(): Command {
       'gossip start-network random 3 --seed 42 -P',
       'gossip start-network powerlaw -n 32 --max-peers 5',
       'gossip start-network --home /tmp/net2 --base-port 9000',
+      'gossip start-network --hosts 127.0.0.2-127.0.0.17 --port 7000',
     ],
   );
 
@@ -183,6 +195,19 @@ export function buildProgram(): Command {
       await removeNodeCommand(node, options);
     }),
     ['gossip remove-node 12'],
+  );
+
+  examples(
+    common(
+      program
+        .command('health')
+        .description('check that a node answers (exit 0) — for container health checks')
+        .argument('<node>', 'node number, or host:port'),
+    ).action(async (node: string, options: Record<string, unknown>) => {
+      const { healthCommand } = await import('./commands/health.js');
+      await healthCommand(node, options);
+    }),
+    ['gossip health 3', 'gossip health 127.0.0.1:7000'],
   );
 
   examples(

@@ -4,6 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { GossipError } from '../errors.js';
 import { type HomePaths, nodeDataDir, nodeLogFile, nodeOutputFile } from './home.js';
+import { nextHost } from './hosts.js';
 import { isOurNode, terminate } from './processes.js';
 import { waitUntilReady } from './readiness.js';
 import { type NodeLaunch, spawnNode, toNodeEntry } from './spawn-node.js';
@@ -40,14 +41,19 @@ export async function restartNode(
 /** Starts a new node (next free id) that joins the network through a few live nodes. */
 export async function addNode(paths: HomePaths, state: NetworkState): Promise<NodeEntry> {
   const id = Math.max(...state.nodes.map((node) => node.id)) + 1;
-  const host = state.nodes[0]?.host ?? '127.0.0.1';
+  const first = state.nodes[0];
+  // On a --hosts network the new node gets the next address, on the same port as the others.
+  const host = state.hostsMode ? nextHost(state.nodes.map((node) => node.host)) : first?.host;
+  if (host === undefined)
+    throw new GossipError('GOSSIP_ERR_STATE', 'cannot tell which address the new node should use');
+  const port = state.hostsMode ? (first?.port ?? state.basePort) : state.basePort + id;
   const seeds = await liveSeeds(state, id);
   if (seeds.length === 0) throw new GossipError('GOSSIP_ERR_NODE_DOWN', 'no live node to join through');
   const entry: NodeEntry = {
     id,
     pid: 0,
     host,
-    port: state.basePort + id,
+    port,
     peers: [],
     logFile: nodeLogFile(paths, id),
     outputFile: nodeOutputFile(paths, id),

@@ -1,13 +1,13 @@
-// Checks that the ports a network needs are free before anything is started.
+// Checks that the addresses a network needs are free before anything is started.
 
 import net from 'node:net';
 
-/** Resolves with the ports among `ports` that cannot be bound on `host`. */
-export async function findBusyPorts(host: string, ports: readonly number[]): Promise<number[]> {
-  const busy = await Promise.all(
-    ports.map((port) => canBind(host, port).then((free) => (free ? undefined : port))),
-  );
-  return busy.filter((port): port is number => port !== undefined);
+/** The addresses among `addresses` that cannot be bound (taken, or not an address of this machine). */
+export async function findBusyAddresses<T extends { host: string; port: number }>(
+  addresses: readonly T[],
+): Promise<T[]> {
+  const free = await Promise.all(addresses.map((address) => canBind(address.host, address.port)));
+  return addresses.filter((_, index) => !free[index]);
 }
 
 function canBind(host: string, port: number): Promise<boolean> {

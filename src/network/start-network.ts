@@ -5,7 +5,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { GossipError } from '../errors.js';
 import { adjacency, diameter, type Graph } from '../topology/graph.js';
 import { type HomePaths, nodeDataDir, nodeLogFile, nodeOutputFile } from './home.js';
-import { findBusyPorts } from './ports.js';
+import { findBusyAddresses } from './ports.js';
 import { isOurNode, terminate } from './processes.js';
 import { waitUntilReady } from './readiness.js';
 import { type NodeLaunch, type SpawnedNode, spawnNode, toNodeEntry } from './spawn-node.js';
@@ -20,28 +20,30 @@ export interface StartOptions {
   host: string;
   relays: number;
   logLevel: string;
+  /** One address per node (all on `port`), as separate hosts would be; else all on `host`, node N on basePort + N. */
+  hosts?: readonly string[] | undefined;
+  port: number;
   /** Called whenever another node answers its health check. */
   onProgress?: ((ready: number, total: number) => void) | undefined;
 }
 
 export async function startNetwork(paths: HomePaths, options: StartOptions): Promise<NetworkState> {
   await refuseIfRunning(paths);
-  const { graph, host, basePort } = options;
+  const { graph, basePort } = options;
   const ids = Array.from({ length: graph.n }, (_, index) => index + 1);
-  const ports = ids.map((id) => basePort + id);
-  if (basePort < 1 || basePort + graph.n > 65_535) {
-    throw new GossipError(
-      'GOSSIP_ERR_BAD_ARGUMENT',
-      `--base-port ${basePort} with ${graph.n} nodes needs ports ${basePort + 1}-${basePort + graph.n}; choose a base port between 1 and ${65_535 - graph.n}`,
-    );
-  }
-  const busy = await findBusyPorts(host, ports);
+  const addressOf = addressing(options);
+  const addresses = ids.map((id) => ({ id, ...addressOf(id) }));
+  const busy = await findBusyAddresses(addresses);
   if (busy.length > 0) {
-    const list = busy.map((port) => `${port} (Gossip-Node-${port - basePort})`).join(', ');
+    const list = busy
+      .map((address) => `${address.host}:${address.port} (Gossip-Node-${address.id})`)
+      .join(', ');
+    const fix =
+      options.hosts === undefined ? 'choose another --base-port' : 'choose another --port or other --hosts';
     throw new GossipError(
       'GOSSIP_ERR_PORT_IN_USE',
-      `port ${list} on ${host} ${busy.length === 1 ? 'is' : 'are'} already in use; stop what uses ${busy.length === 1 ? 'it' : 'them'} or choose another --base-port`,
-      { details: { ports: busy } },
+      `${list} ${busy.length === 1 ? 'is' : 'are'} already in use or not a local address; stop what uses ${busy.length === 1 ? 'it' : 'them'} or ${fix}`,
+      { details: { addresses: busy.map((address) => `${address.host}:${address.port}`) } },
     );
   }
   // A new network starts with empty data and logs (nodes append to their log files).
@@ -51,9 +53,8 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
   const neighbours = adjacency(graph);
   const launches: NodeLaunch[] = ids.map((id) => ({
     id,
-    host,
-    port: basePort + id,
-    peers: (neighbours.get(id) ?? []).map((peer) => ({ id: peer, host, port: basePort + peer })),
+    ...addressOf(id),
+    peers: (neighbours.get(id) ?? []).map((peer) => ({ id: peer, ...addressOf(peer) })),
     logFile: nodeLogFile(paths, id),
     outputFile: nodeOutputFile(paths, id),
     dataDir: nodeDataDir(paths, id),
@@ -82,11 +83,32 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
     },
     relays: options.relays,
     basePort,
+    hostsMode: options.hosts !== undefined,
     logLevel: options.logLevel,
     nodes: launches.map((launch) => toNodeEntry(launch, spawned.get(launch.id)?.pid ?? 0, startedAt)),
   };
   await writeState(paths, state);
   return state;
+}
+
+function addressing(options: StartOptions): (id: number) => { host: string; port: number } {
+  const { graph, hosts, host, basePort, port } = options;
+  if (hosts !== undefined) {
+    if (hosts.length < graph.n) {
+      throw new GossipError(
+        'GOSSIP_ERR_BAD_ARGUMENT',
+        `--hosts gives ${hosts.length} addresses for ${graph.n} nodes`,
+      );
+    }
+    return (id) => ({ host: hosts[id - 1] ?? host, port });
+  }
+  if (basePort < 1 || basePort + graph.n > 65_535) {
+    throw new GossipError(
+      'GOSSIP_ERR_BAD_ARGUMENT',
+      `--base-port ${basePort} with ${graph.n} nodes needs ports ${basePort + 1}-${basePort + graph.n}; choose a base port between 1 and ${65_535 - graph.n}`,
+    );
+  }
+  return (id) => ({ host, port: basePort + id });
 }
 
 async function refuseIfRunning(paths: HomePaths): Promise<void> {

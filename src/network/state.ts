@@ -31,6 +31,8 @@ export const networkStateSchema = z.object({
   }),
   relays: z.number().int().positive(),
   basePort: z.number().int(),
+  /** Each node on its own address (start-network --hosts), all on one port. */
+  hostsMode: z.boolean().default(false),
   logLevel: z.string().default('info'),
   nodes: z.array(nodeEntrySchema),
 });

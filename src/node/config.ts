@@ -48,6 +48,19 @@ export const nodeConfigSchema = z
     maxPeers: z.coerce.number().int().min(1).max(1024).default(3),
     failureTimeoutMs: z.coerce.number().int().min(200).max(600_000).default(DEFAULT_FAILURE_TIMEOUT_MS),
     heartbeatMs: z.coerce.number().int().min(50).max(60_000).default(DEFAULT_HEARTBEAT_MS),
+    /** The `host:port` other nodes use to reach this one (bind 0.0.0.0 in a container, advertise its name). */
+    advertise: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        if (text === undefined || text === '') return undefined;
+        const hostPort = parseHostPort(text);
+        if (hostPort === undefined) {
+          ctx.addIssue({ code: 'custom', message: `--advertise "${text}" is not <host>:<port>` });
+          return z.NEVER;
+        }
+        return hostPort;
+      }),
     dataDir: z.string().min(1).optional(),
     logFile: z.string().min(1).optional(),
     logLevel: z.enum(LOG_LEVELS).default('info'),

@@ -2,6 +2,7 @@
 // Resolves once it listens.
 
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { GossipError } from '../errors.js';
 import { createLogger, type LoggerHandle } from '../log.js';
@@ -30,7 +31,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
       ? undefined
       : await Journal.open(path.join(config.dataDir, 'messages.journal'));
   const node = new GossipNode({
-    self: { id: config.id, host: config.host, port: config.port },
+    self: { id: config.id, ...advertisedAddress(config) },
     peers: config.peers,
     seeds: config.join,
     persistence: opened?.journal,
@@ -97,6 +98,13 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
       log.flush();
     },
   };
+}
+
+/** Where other nodes reach this one: --advertise, else the bind address (the host name for a wildcard bind). */
+function advertisedAddress(config: NodeConfig): { host: string; port: number } {
+  if (config.advertise !== undefined) return config.advertise;
+  const wildcard = config.host === '0.0.0.0' || config.host === '::';
+  return { host: wildcard ? os.hostname() : config.host, port: config.port };
 }
 
 /** A specific IP to send from; none for wildcard binds or names (the kernel picks). */

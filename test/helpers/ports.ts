@@ -18,6 +18,16 @@ export async function allocatePortRange(count: number, host = '127.0.0.1'): Prom
   throw new Error(`no free range of ${count} ports found`);
 }
 
+/** A port free on every one of `hosts` (a multi-host network listens on one port everywhere). */
+export async function allocateSharedPort(hosts: readonly string[]): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = LOW + Math.floor(Math.random() * (HIGH - LOW));
+    const free = await Promise.all(hosts.map((host) => canBind(port, host)));
+    if (free.every(Boolean)) return port;
+  }
+  throw new Error(`no port free on all of ${hosts.join(', ')}`);
+}
+
 function canBind(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();

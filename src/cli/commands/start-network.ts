@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { GossipError } from '../../errors.js';
 import { LOG_LEVELS } from '../../log.js';
 import { homePaths, resolveHome } from '../../network/home.js';
+import { parseHosts } from '../../network/hosts.js';
 import { startNetwork } from '../../network/start-network.js';
 import { MAX_NODE_ID } from '../../protocol/limits.js';
 import {
@@ -65,6 +66,8 @@ export async function startNetworkCommand(
   const relays = parseRelays(options.relays);
   const logLevel = parseChoice('--log-level', options.logLevel, LOG_LEVELS);
   const host = String(options.host);
+  const hosts = options.hosts === undefined ? undefined : parseHosts(String(options.hosts));
+  const port = parseInteger('--port', options.port, 1, 65_535);
   const graph = buildGraph(spec, n, seed, maxPeers);
   const description = describeTopology(spec);
   const paths = homePaths(resolveHome(options.home));
@@ -77,6 +80,8 @@ export async function startNetworkCommand(
     maxPeers,
     basePort,
     host,
+    hosts,
+    port,
     relays,
     logLevel,
     onProgress: json ? undefined : progressPrinter(n),
@@ -94,7 +99,9 @@ export async function startNetworkCommand(
     `  nodes:     Gossip-Node-1 ... Gossip-Node-${n}`,
     `  edges:     ${graph.edges.length} (max ${maxPeers} peers per node)`,
     `  diameter:  ${state.topology.diameter ?? 'disconnected'}`,
-    `  addresses: ${host}:${first?.port}-${last?.port}`,
+    hosts === undefined
+      ? `  addresses: ${host}:${first?.port}-${last?.port}`
+      : `  addresses: ${first?.host}-${last?.host}, all on port ${port}`,
     `  relays:    ${relays}`,
     `  logs:      ${paths.logsDir}/node-<N>.log (or: gossip logs <N>)`,
     `  state:     ${paths.stateFile}`,
