@@ -116,7 +116,9 @@ describe('with a network', () => {
       expectCleanError(
         await gossip(['start-network', 'circular', '-n', '4', '--base-port', String(base)], home),
         9,
-        new RegExp(`port ${base + 3} \\(Gossip-Node-3\\) on 127.0.0.1 is already in use`),
+        new RegExp(
+          `127\\.0\\.0\\.1:${base + 3} \\(Gossip-Node-3\\) is already in use .*choose another --base-port`,
+        ),
       );
       expectCleanError(await gossip(['status'], home), 3, /no network is running/);
     } finally {
