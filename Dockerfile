@@ -1,0 +1,35 @@
+# One gossip node per container. Build: docker build -t gossip:latest .
+# Settings come from GOSSIP_* variables (or flags after the image name), e.g.
+#   docker run --rm -e GOSSIP_ID=1 -e GOSSIP_ADVERTISE=node1:7000 -e GOSSIP_PEERS=2@node2:7000 gossip:latest
+
+# --- builder: dev dependencies, tsc, then drop the dev dependencies again ---
+FROM node:20-slim AS builder
+WORKDIR /app
+# Dependencies first, so that a change in src/ does not reinstall them. --ignore-scripts: `prepare` would
+# run tsc before the sources are here; no production dependency has an install script.
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY bin ./bin
+COPY src ./src
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+# --- runtime: only what runs, owned by root and read-only to the node user ---
+FROM node:20-slim
+ENV NODE_ENV=production \
+    GOSSIP_HOST=0.0.0.0 \
+    GOSSIP_PORT=7000 \
+    GOSSIP_DATA_DIR=/data
+WORKDIR /app
+COPY --from=builder /app/package.json ./package.json
+COPY --from=builder /app/node_modules ./node_modules
+COPY --from=builder /app/bin ./bin
+COPY --from=builder /app/dist ./dist
+# The journal lives in /data; a new named volume takes this directory's owner, so the node can write it.
+RUN mkdir -p /data && chown node:node /data
+VOLUME ["/data"]
+USER node
+EXPOSE 7000
+HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 \
+  CMD ["node", "/app/bin/gossip.js", "health", "127.0.0.1:7000"]
+ENTRYPOINT ["node", "/app/bin/gossip.js", "node"]
