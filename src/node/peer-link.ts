@@ -114,7 +114,8 @@ export class PeerLink {
     const socket = net.connect({
       host: this.peer.host,
       port: this.peer.port,
-      ...(localAddress === undefined ? {} : { localAddress }),
+      // A peer given by name resolves in the family of the address we send from.
+      ...(localAddress === undefined ? {} : { localAddress, family: net.isIPv6(localAddress) ? 6 : 4 }),
     });
     this.socket = socket;
     socket.setNoDelay(true);

@@ -91,6 +91,28 @@ describe('a peer that starts late', () => {
   });
 });
 
+describe('peers named by DNS', () => {
+  it('link up and relay when peers are given as host names', async () => {
+    const base = await allocatePortRange(2);
+    const one = await pool.start({
+      id: 1,
+      port: base + 1,
+      peers: [],
+      extraArgs: ['--peers', `2@localhost:${base + 2}`],
+    });
+    const two = await pool.start({
+      id: 2,
+      port: base + 2,
+      peers: [],
+      extraArgs: ['--peers', `1@localhost:${base + 1}`],
+    });
+    await pool.waitLinksUp([one, two]);
+    await talk(base + 1, '/NEW:1|by name', { mode: 'half' });
+    const all = await settle([one, two], 2);
+    expect([...(all[1]?.values() ?? [])][0]).toEqual(['1-2']);
+  });
+});
+
 describe('signals', () => {
   it('closes cleanly on SIGTERM with exit code 0 and logs node.stopped', async () => {
     const base = await allocatePortRange(1);
