@@ -75,6 +75,8 @@ export class Membership {
   private readonly probes = new Map<number, Probe>();
   private readonly candidates = new Map<number, Candidate>();
   private readonly homeIds = new Set<number>();
+  /** Nodes we were told to remove (/REMOVE): refused until they come back with no peers at all (join). */
+  private readonly removedIds = new Set<number>();
   private peerIds: number[] = [];
   private walkAttempts = 0;
   private walkDueMs = 0;
@@ -154,6 +156,8 @@ export class Membership {
 
   /** Another node says HELLO: it is, or wants to become, our peer. */
   hello(from: PeerAddress, flags: HelloFlags): { accepted: boolean; reason?: string } {
+    if (this.removedIds.has(from.id) && !flags.join) return { accepted: false, reason: 'removed' };
+    this.removedIds.delete(from.id);
     const decision = decideHello({
       from: from.id,
       fromHome: this.homeIds.has(from.id) || flags.home,
@@ -180,7 +184,11 @@ export class Membership {
   /** A repair walk passes through: join its origin if we have a free slot, else pass it on. */
   walk(ttl: number, origin: PeerAddress, fromPeer: number | undefined): void {
     const decision = decideWalk({
-      linked: origin.id === this.options.self.id || this.peers.has(origin.id) || this.probes.has(origin.id),
+      linked:
+        origin.id === this.options.self.id ||
+        this.peers.has(origin.id) ||
+        this.probes.has(origin.id) ||
+        this.removedIds.has(origin.id),
       origin: origin.id,
       ttl,
       from: fromPeer,
@@ -195,6 +203,7 @@ export class Membership {
 
   /** `/REMOVE:<id>`: that node is gone for good (or dropped us): forget it, do not try it again. */
   remove(id: number): boolean {
+    this.removedIds.add(id);
     this.candidates.delete(id);
     this.homeIds.delete(id);
     const probe = this.probes.get(id);
