@@ -47,7 +47,8 @@ export class LineSplitter {
       this.discarded += part.length;
       return;
     }
-    if (this.pendingBytes + part.length > this.maxLineBytes) {
+    // One byte of slack for a `\r` before the newline, which does not count toward the cap.
+    if (this.pendingBytes + part.length > this.maxLineBytes + 1) {
       this.discarded = this.pendingBytes + part.length;
       this.chunks.length = 0;
       this.pendingBytes = 0;
@@ -70,6 +71,10 @@ export class LineSplitter {
     this.chunks.length = 0;
     this.pendingBytes = 0;
     if (bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN) bytes = bytes.subarray(0, -1);
+    if (bytes.length > this.maxLineBytes) {
+      this.handlers.onOversize(bytes.length);
+      return;
+    }
     if (bytes.length === 0) return;
     this.handlers.onLine(bytes.toString('utf8'));
   }

@@ -200,6 +200,13 @@ describe('LineSplitter: byte cap', () => {
     expect(rec.lines).toEqual(['still alive']);
   });
 
+  it('does not count the \\r of a \\r\\n ending toward the cap', () => {
+    const rec = feed([`${'a'.repeat(cap)}\r\n${'b'.repeat(cap + 1)}\r\nc\n`], cap);
+    expect(rec.lines).toEqual(['a'.repeat(cap), 'c']);
+    expect(rec.oversize).toHaveLength(1);
+    expect(rec.oversize[0]).toBeGreaterThan(cap);
+  });
+
   it('uses a 64 KiB default cap', () => {
     expect(DEFAULT_MAX_LINE_BYTES).toBe(64 * 1024);
   });
