@@ -3,6 +3,7 @@
 
 import net from 'node:net';
 import { GossipError } from '../errors.js';
+import { formatHostPort } from '../protocol/address.js';
 
 export interface NodeAddress {
   host: string;
@@ -18,7 +19,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 const MAX_REPLY_BYTES = 512 * 1024 * 1024;
 
 export function formatAddress(address: NodeAddress): string {
-  return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+  return formatHostPort(address.host, address.port);
 }
 
 export function sendRequest(

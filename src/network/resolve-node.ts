@@ -1,6 +1,7 @@
 // Turns a `<node>` argument (a node number, or host:port) into an address, using the state file.
 
 import { GossipError } from '../errors.js';
+import { parseHostPort } from '../protocol/address.js';
 import type { HomePaths } from './home.js';
 import { type NetworkState, type NodeEntry, readState } from './state.js';
 
@@ -13,14 +14,11 @@ export interface NodeTarget {
   state?: NetworkState | undefined;
 }
 
-const HOST_PORT = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/;
-
 export async function resolveNode(paths: HomePaths, argument: string): Promise<NodeTarget> {
-  const hostPort = HOST_PORT.exec(argument);
-  if (hostPort !== null) {
-    const host = (hostPort[1] ?? '').replace(/^\[|\]$/g, '');
-    const port = Number(hostPort[2]);
-    if (port < 1 || port > 65_535) throw badNode(argument);
+  if (argument.includes(':')) {
+    const hostPort = parseHostPort(argument);
+    if (hostPort === undefined) throw badNode(argument);
+    const { host, port } = hostPort;
     const state = await readState(paths).catch(() => undefined);
     const entry = state?.nodes.find((node) => node.host === host && node.port === port);
     return { host, port, id: entry?.id, entry, state };

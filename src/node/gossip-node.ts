@@ -3,7 +3,7 @@
 // run-node.ts; this class decides and records, and emits events that logs (and dashboards) subscribe to.
 
 import { EventEmitter } from 'node:events';
-import type { PeerAddress } from '../protocol/address.js';
+import { formatHostPort, type PeerAddress } from '../protocol/address.js';
 import { type WireError, wireError } from '../protocol/errors.js';
 import { formatMessageId, parseMessageId } from '../protocol/message-id.js';
 import { encodeRelay, encodeSync } from '../protocol/relay-line.js';
@@ -81,7 +81,7 @@ export class GossipNode {
 
   constructor(options: GossipNodeOptions) {
     this.id = options.self.id;
-    this.address = `${options.self.host}:${options.self.port}`;
+    this.address = formatHostPort(options.self.host, options.self.port);
     this.now = options.now ?? (() => performance.timeOrigin + performance.now());
     this.startedAtMs = this.now();
     this.epoch = Math.round(this.startedAtMs);
@@ -269,7 +269,7 @@ export class GossipNode {
     }
     if (via === 'relay') this.counters.add('relaysAccepted');
     const first = known === undefined;
-    this.record(id, path, relays, atMs, via);
+    this.record(id, path, relays, atMs, via, known);
     if (via !== 'origin') {
       this.persistence?.append(
         first ? { kind: 'message', id, relays, path, atMs, via } : { kind: 'path', id, path, atMs, via },
@@ -284,8 +284,14 @@ export class GossipNode {
     this.events.emit('message.relayed', { id, to: decision.forwardTo });
   }
 
-  private record(id: string, path: readonly number[], relays: number, atMs: number, via: ArrivalVia): void {
-    const message = this.store.get(id);
+  private record(
+    id: string,
+    path: readonly number[],
+    relays: number,
+    atMs: number,
+    via: ArrivalVia,
+    message = this.store.get(id),
+  ): void {
     if (message !== undefined) {
       this.store.addPath(message, { path, atMs, via });
       return;
@@ -323,7 +329,7 @@ export class GossipNode {
   }
 
   private membershipHooks(): MembershipHooks {
-    const where = (peer: PeerAddress): string => `${peer.host}:${peer.port}`;
+    const where = (peer: PeerAddress): string => formatHostPort(peer.host, peer.port);
     return {
       added: (peer, reason) =>
         this.events.emit('peer.added', { peer: peer.id, address: where(peer), reason }),

@@ -89,14 +89,6 @@ export class PeerLink {
     this.queue.push(line);
   }
 
-  /** The peer just showed it is up (it greeted us): skip the rest of the backoff. */
-  retryNow(): void {
-    if (this.closed || this.stateValue !== 'down') return;
-    clearTimeout(this.retryTimer);
-    this.attempt = 0;
-    this.connect();
-  }
-
   close(): void {
     this.closed = true;
     clearTimeout(this.retryTimer);

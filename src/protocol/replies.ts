@@ -79,9 +79,6 @@ export const syncPageSchema = z.object({
 
 export const errorReplySchema = z.object({ error: z.string(), code: z.enum(WIRE_ERROR_CODES) });
 
-/** Reference /GET reply: message id -> paths. */
-export const getReplySchema = z.record(z.string(), z.array(z.array(z.number().int())));
-
 /** Reference /PEERS reply: [[9, "Gossip-Node-9 (127.0.0.1:7009)"], ...]. */
 export const peersReplySchema = z.array(z.tuple([z.number().int(), z.string()]));
 
