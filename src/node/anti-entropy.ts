@@ -2,7 +2,7 @@
 // number it already read, and records what it lacked as catch-up arrivals. Pages are bounded; messages
 // the requester itself relayed to the peer are skipped (it has them).
 
-import type { SyncPage } from '../protocol/replies.js';
+import type { SyncPage } from '../protocol/sync-page.js';
 import type { MessageStore } from './message-store.js';
 import type { RelayCounts } from './relay-policy.js';
 

@@ -1,97 +1,145 @@
-// Settings of one node, from CLI flags (or their GOSSIP_* environment variables), validated with zod.
+// Settings of one node, from CLI flags (or their GOSSIP_* environment variables). Checked by hand, like every
+// other input a node takes, so that a node loads no schema library (see protocol/requests.ts).
 
-import { z } from 'zod';
-import { LOG_LEVELS } from '../log.js';
+import { LOG_LEVELS, type LogLevel } from '../log.js';
 import { type PeerAddress, parseHostPort } from '../protocol/address.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../protocol/framing.js';
 import { MAX_NODE_ID } from '../protocol/limits.js';
 import { DEFAULT_MAX_QUEUE } from './peer-link.js';
-
-const portSchema = z.coerce.number().int().min(1).max(65_535);
-const hostSchema = z.string().min(1).max(253);
-
-/** `<id>@<host>:<port>`; the host may be a name, an IPv4 address or a bracketed IPv6 address. */
-const peerSchema = z.string().transform((text, ctx): PeerAddress => {
-  const at = text.indexOf('@');
-  const idText = text.slice(0, at).trim();
-  const id = Number(idText);
-  const hostPort = parseHostPort(text.slice(at + 1));
-  if (at === -1 || !/^\d+$/.test(idText) || id < 1 || id > MAX_NODE_ID || hostPort === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `peer "${text}" is not <id>@<host>:<port> (e.g. 2@127.0.0.1:7002)`,
-    });
-    return z.NEVER;
-  }
-  return { id, ...hostPort };
-});
-
-const peerListSchema = z
-  .string()
-  .default('')
-  .transform((text) => text.split(',').filter((part) => part.trim() !== ''))
-  .pipe(z.array(peerSchema));
 
 /** A peer silent this long (no relay, no heartbeat) is declared failed. */
 export const DEFAULT_FAILURE_TIMEOUT_MS = 1_500;
 /** Heartbeat period on every peer link; several fit in one failure timeout. */
 export const DEFAULT_HEARTBEAT_MS = 300;
 
-export const nodeConfigSchema = z
-  .object({
-    id: z.coerce.number().int().min(1).max(MAX_NODE_ID),
-    port: portSchema,
-    host: hostSchema.default('127.0.0.1'),
-    peers: peerListSchema,
-    /** Nodes to join through when this node starts with no peers (`gossip add-node`). */
-    join: peerListSchema,
-    maxPeers: z.coerce.number().int().min(1).max(1024).default(3),
-    failureTimeoutMs: z.coerce.number().int().min(200).max(600_000).default(DEFAULT_FAILURE_TIMEOUT_MS),
-    heartbeatMs: z.coerce.number().int().min(50).max(60_000).default(DEFAULT_HEARTBEAT_MS),
-    /** The `host:port` other nodes use to reach this one (bind 0.0.0.0 in a container, advertise its name). */
-    advertise: z
-      .string()
-      .optional()
-      .transform((text, ctx) => {
-        if (text === undefined || text === '') return undefined;
-        const hostPort = parseHostPort(text);
-        if (hostPort === undefined) {
-          ctx.addIssue({ code: 'custom', message: `--advertise "${text}" is not <host>:<port>` });
-          return z.NEVER;
-        }
-        return hostPort;
-      }),
-    dataDir: z.string().min(1).optional(),
-    logFile: z.string().min(1).optional(),
-    logLevel: z.enum(LOG_LEVELS).default('info'),
-    maxLineBytes: z.coerce
-      .number()
-      .int()
-      .min(256)
-      .max(64 * 1024 * 1024)
-      .default(DEFAULT_MAX_LINE_BYTES),
-    maxQueue: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_MAX_QUEUE),
-  })
-  .superRefine((config, ctx) => {
-    const seen = new Set<number>();
-    if (config.peers.length > config.maxPeers) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `${config.peers.length} peers given, above --max-peers ${config.maxPeers}`,
-      });
-    }
-    if (config.heartbeatMs * 2 > config.failureTimeoutMs) {
-      ctx.addIssue({
-        code: 'custom',
-        message: '--heartbeat-ms must be at most half of --failure-timeout-ms',
-      });
-    }
-    for (const peer of config.peers) {
-      if (peer.id === config.id)
-        ctx.addIssue({ code: 'custom', message: `node ${config.id} cannot peer with itself` });
-      if (seen.has(peer.id)) ctx.addIssue({ code: 'custom', message: `peer ${peer.id} is listed twice` });
-      seen.add(peer.id);
-    }
-  });
+export interface NodeConfig {
+  id: number;
+  port: number;
+  host: string;
+  peers: PeerAddress[];
+  /** Nodes to join through when this node starts with no peers (`gossip add-node`). */
+  join: PeerAddress[];
+  maxPeers: number;
+  failureTimeoutMs: number;
+  heartbeatMs: number;
+  /** The `host:port` other nodes use to reach this one (bind 0.0.0.0 in a container, advertise its name). */
+  advertise: { host: string; port: number } | undefined;
+  dataDir: string | undefined;
+  logFile: string | undefined;
+  logLevel: LogLevel;
+  maxLineBytes: number;
+  maxQueue: number;
+}
 
-export type NodeConfig = z.output<typeof nodeConfigSchema>;
+export type ConfigResult = { ok: true; config: NodeConfig } | { ok: false; problems: string[] };
+
+/** Whole-number settings: [flag, lowest, highest, default (undefined = required)]. */
+const NUMBERS = {
+  id: ['--id', 1, MAX_NODE_ID, undefined],
+  port: ['--port', 1, 65_535, undefined],
+  maxPeers: ['--max-peers', 1, 1024, 3],
+  failureTimeoutMs: ['--failure-timeout-ms', 200, 600_000, DEFAULT_FAILURE_TIMEOUT_MS],
+  heartbeatMs: ['--heartbeat-ms', 50, 60_000, DEFAULT_HEARTBEAT_MS],
+  maxLineBytes: ['--max-line-bytes', 256, 64 * 1024 * 1024, DEFAULT_MAX_LINE_BYTES],
+  maxQueue: ['--max-queue', 1, 10_000_000, DEFAULT_MAX_QUEUE],
+} as const satisfies Record<string, readonly [string, number, number, number | undefined]>;
+
+/** Options as commander hands them over: strings from flags and GOSSIP_* variables, or numbers in tests. */
+export function parseNodeConfig(input: Record<string, unknown>): ConfigResult {
+  const problems: string[] = [];
+  const number = (key: keyof typeof NUMBERS): number => {
+    const [flag, lowest, highest, fallback] = NUMBERS[key];
+    const value = input[key];
+    if (value === undefined && fallback !== undefined) return fallback;
+    const parsed = typeof value === 'number' ? value : wholeNumberText(value);
+    if (parsed === undefined || !Number.isInteger(parsed) || parsed < lowest || parsed > highest)
+      problems.push(
+        `${flag} must be a whole number from ${lowest} to ${highest} (got ${JSON.stringify(value)})`,
+      );
+    return parsed ?? 0;
+  };
+  const text = (key: string, flag: string): string | undefined => {
+    const value = input[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value === '' || value.length > 4096) {
+      problems.push(`${flag} must be a non-empty string`);
+      return undefined;
+    }
+    return value;
+  };
+  const config: NodeConfig = {
+    id: number('id'),
+    port: number('port'),
+    host: text('host', '--host') ?? '127.0.0.1',
+    peers: peerList(input.peers, problems),
+    join: peerList(input.join, problems),
+    maxPeers: number('maxPeers'),
+    failureTimeoutMs: number('failureTimeoutMs'),
+    heartbeatMs: number('heartbeatMs'),
+    advertise: advertised(input.advertise, problems),
+    dataDir: text('dataDir', '--data-dir'),
+    logFile: text('logFile', '--log-file'),
+    logLevel: logLevel(input.logLevel, problems),
+    maxLineBytes: number('maxLineBytes'),
+    maxQueue: number('maxQueue'),
+  };
+  if (config.host.length > 253) problems.push('--host is longer than 253 characters');
+  problems.push(...crossChecks(config));
+  return problems.length === 0 ? { ok: true, config } : { ok: false, problems };
+}
+
+function wholeNumberText(value: unknown): number | undefined {
+  return typeof value === 'string' && /^\s*\d{1,12}\s*$/.test(value) ? Number(value) : undefined;
+}
+
+/** `<id>@<host>:<port>,...`; the host may be a name, an IPv4 address or a bracketed IPv6 address. */
+function peerList(value: unknown, problems: string[]): PeerAddress[] {
+  if (value === undefined) return [];
+  if (typeof value !== 'string') {
+    problems.push('a peer list must be a comma-separated string');
+    return [];
+  }
+  const peers: PeerAddress[] = [];
+  for (const part of value.split(',')) {
+    if (part.trim() === '') continue;
+    const at = part.indexOf('@');
+    const idText = part.slice(0, at).trim();
+    const id = Number(idText);
+    const hostPort = parseHostPort(part.slice(at + 1));
+    if (at === -1 || !/^\d+$/.test(idText) || id < 1 || id > MAX_NODE_ID || hostPort === undefined) {
+      problems.push(`peer "${part}" is not <id>@<host>:<port> (e.g. 2@127.0.0.1:7002)`);
+      continue;
+    }
+    peers.push({ id, ...hostPort });
+  }
+  return peers;
+}
+
+function advertised(value: unknown, problems: string[]): NodeConfig['advertise'] {
+  if (value === undefined || value === '') return undefined;
+  const hostPort = typeof value === 'string' ? parseHostPort(value) : undefined;
+  if (hostPort === undefined) problems.push(`--advertise "${String(value)}" is not <host>:<port>`);
+  return hostPort;
+}
+
+function logLevel(value: unknown, problems: string[]): LogLevel {
+  if (value === undefined) return 'info';
+  const level = LOG_LEVELS.find((known) => known === value);
+  if (level === undefined) problems.push(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  return level ?? 'info';
+}
+
+function crossChecks(config: NodeConfig): string[] {
+  const problems: string[] = [];
+  if (config.peers.length > config.maxPeers)
+    problems.push(`${config.peers.length} peers given, above --max-peers ${config.maxPeers}`);
+  if (config.heartbeatMs * 2 > config.failureTimeoutMs)
+    problems.push('--heartbeat-ms must be at most half of --failure-timeout-ms');
+  const seen = new Set<number>();
+  for (const peer of config.peers) {
+    if (peer.id === config.id) problems.push(`node ${config.id} cannot peer with itself`);
+    if (seen.has(peer.id)) problems.push(`peer ${peer.id} is listed twice`);
+    seen.add(peer.id);
+  }
+  return problems;
+}

@@ -4,12 +4,13 @@
 
 import { EventEmitter } from 'node:events';
 import { formatHostPort, type PeerAddress } from '../protocol/address.js';
+import { peerLabel } from '../protocol/encode.js';
 import { type WireError, wireError } from '../protocol/errors.js';
 import { formatMessageId, parseMessageId } from '../protocol/message-id.js';
 import { encodeRelay, encodeSync } from '../protocol/relay-line.js';
 import type { MessageView, PeerView, StatsReply } from '../protocol/replies.js';
-import { peerLabel, syncPageSchema } from '../protocol/replies.js';
 import type { PathSelection, ReadFilter } from '../protocol/requests.js';
+import { parseSyncReply } from '../protocol/sync-page.js';
 import { ANTI_ENTROPY_INTERVAL_MS, buildSyncPage, type PeerCursor, type SyncPage } from './anti-entropy.js';
 import { Counters } from './counters.js';
 import type { JournalRecord } from './journal-codec.js';
@@ -371,15 +372,6 @@ export class GossipNode {
     }
     this.counters.add('peerErrors');
     this.events.emit('peer.reply', { peer, line });
-  }
-}
-
-function parseSyncReply(line: string): SyncPage | undefined {
-  try {
-    const parsed = syncPageSchema.safeParse((JSON.parse(line) as { sync?: unknown }).sync);
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
   }
 }
 

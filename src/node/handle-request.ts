@@ -1,8 +1,8 @@
 // Turns one validated request into the reply a connection sends. The reference replies to /GET and
 // /PEERS are bare JSON followed by a close; our own replies are one JSON line on a connection that stays open.
 
+import { encodeError, encodeLine } from '../protocol/encode.js';
 import { wireError } from '../protocol/errors.js';
-import { encodeError, encodeLine } from '../protocol/replies.js';
 import type { Request } from '../protocol/requests.js';
 import type { GossipNode, InboundConnection } from './gossip-node.js';
 

@@ -2,7 +2,6 @@
 // be damaged by a crash or by hand): bad lines are skipped and counted, a final line without its newline is a
 // torn write the caller truncates away before appending again.
 
-import { z } from 'zod';
 import type { ArrivalVia } from './message-store.js';
 
 export type { ArrivalVia };
@@ -26,38 +25,27 @@ export interface DecodeResult {
 }
 
 /** Keyed by ArrivalVia so that adding an arrival kind without teaching the journal fails to compile. */
-const VIAS = { origin: true, relay: true, 'catch-up': true } satisfies Record<ArrivalVia, true>;
-const viaSchema = z.enum(Object.keys(VIAS) as [ArrivalVia, ...ArrivalVia[]]);
+const VIAS: Record<ArrivalVia, true> = { origin: true, relay: true, 'catch-up': true };
 const NEWLINE = 0x0a;
 /** fatal: a line whose bytes are not valid UTF-8 is damage, not a message id with U+FFFD in it. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-// Deliberately looser than the wire schemas: a journal written under older limits must still replay.
-const lineSchema = z.discriminatedUnion('k', [
-  z.object({
-    k: z.literal('m'),
-    id: z.string().min(1),
-    r: z.number().int().min(0),
-    p: z.array(z.number().int().min(0)).min(1),
-    t: z.number(),
-    v: viaSchema,
-  }),
-  z.object({
-    k: z.literal('p'),
-    id: z.string().min(1),
-    p: z.array(z.number().int().min(0)).min(1),
-    t: z.number(),
-    v: viaSchema,
-  }),
-  z.object({ k: z.literal('r'), t: z.number() }),
-]);
+/** A line as stored: short keys, checked by hand (a node loads no schema library; see protocol/requests.ts). */
+interface Line {
+  k: 'm' | 'p' | 'r';
+  id?: string;
+  r?: number;
+  p?: number[];
+  t: number;
+  v?: ArrivalVia;
+}
 
 /** One line, newline included. JSON.stringify escapes quotes, backslashes, control and lone surrogates. */
 export function encodeRecord(record: JournalRecord): string {
   return `${JSON.stringify(toLine(record))}\n`;
 }
 
-function toLine(record: JournalRecord): z.input<typeof lineSchema> {
+function toLine(record: JournalRecord): Line {
   switch (record.kind) {
     case 'message':
       return { k: 'm', id: record.id, r: record.relays, p: record.path, t: record.atMs, v: record.via };
@@ -88,15 +76,23 @@ function decodeLine(bytes: Uint8Array): JournalRecord | undefined {
   } catch {
     return undefined;
   }
-  const parsed = lineSchema.safeParse(json);
-  if (!parsed.success) return undefined;
-  const data = parsed.data;
-  switch (data.k) {
-    case 'm':
-      return { kind: 'message', id: data.id, relays: data.r, path: data.p, atMs: data.t, via: data.v };
-    case 'p':
-      return { kind: 'path', id: data.id, path: data.p, atMs: data.t, via: data.v };
-    case 'r':
-      return { kind: 'read', atMs: data.t };
-  }
+  // Deliberately looser than the wire checks: a journal written under older limits must still replay.
+  const line = json as Partial<Line> | null;
+  if (typeof line !== 'object' || line === null || typeof line.t !== 'number') return undefined;
+  if (line.k === 'r') return { kind: 'read', atMs: line.t };
+  const { id, p: path, v: via } = line;
+  if (typeof id !== 'string' || id === '' || !isStoredPath(path)) return undefined;
+  if (typeof via !== 'string' || !Object.hasOwn(VIAS, via)) return undefined;
+  if (line.k === 'p') return { kind: 'path', id, path, atMs: line.t, via };
+  const relays = line.r;
+  if (line.k !== 'm' || !Number.isInteger(relays) || relays === undefined || relays < 0) return undefined;
+  return { kind: 'message', id, relays, path, atMs: line.t, via };
+}
+
+function isStoredPath(path: unknown): path is number[] {
+  return (
+    Array.isArray(path) &&
+    path.length > 0 &&
+    path.every((hop) => Number.isInteger(hop) && (hop as number) >= 0)
+  );
 }

@@ -2,9 +2,9 @@
 // (parseRequest), and writes replies. Nothing that arrives here can throw out of the socket loop.
 
 import net from 'node:net';
+import { encodeError } from '../protocol/encode.js';
 import { wireError } from '../protocol/errors.js';
 import { LineSplitter } from '../protocol/framing.js';
-import { encodeError } from '../protocol/replies.js';
 import { parseRequest } from '../protocol/requests.js';
 import type { GossipNode, InboundConnection } from './gossip-node.js';
 import { handleRequest, type Reply } from './handle-request.js';

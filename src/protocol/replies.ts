@@ -2,7 +2,7 @@
 // with zod schemas so clients validate what comes off the network.
 
 import { z } from 'zod';
-import { WIRE_ERROR_CODES, type WireError } from './errors.js';
+import { WIRE_ERROR_CODES } from './errors.js';
 
 export const pathViewSchema = z.object({
   path: z.array(z.number().int()),
@@ -59,24 +59,6 @@ export const healthReplySchema = z.object({
 
 export const newReplySchema = z.object({ id: z.string(), node: z.number().int().optional() });
 
-/** A page of anti-entropy: what the serving node holds beyond the requester's cursor. */
-export const syncPageSchema = z.object({
-  node: z.number().int(),
-  epoch: z.number(),
-  next: z.number().int().min(0),
-  more: z.boolean(),
-  messages: z.array(
-    z.object({
-      id: z
-        .string()
-        .min(3)
-        .max(64 * 1024),
-      relays: z.number().int().min(1).max(16),
-      path: z.array(z.number().int().min(1).max(65_535)).min(1).max(4096),
-    }),
-  ),
-});
-
 export const errorReplySchema = z.object({ error: z.string(), code: z.enum(WIRE_ERROR_CODES) });
 
 /** Reference /PEERS reply: [[9, "Gossip-Node-9 (127.0.0.1:7009)"], ...]. */
@@ -88,23 +70,5 @@ export type MessagesReply = z.infer<typeof messagesReplySchema>;
 export type PeerView = z.infer<typeof peerViewSchema>;
 export type StatsReply = z.infer<typeof statsReplySchema>;
 export type HealthReply = z.infer<typeof healthReplySchema>;
-export type SyncPage = z.infer<typeof syncPageSchema>;
 
-/** One JSON line: how every reply of ours is framed. */
-export function encodeLine(value: unknown): string {
-  return `${JSON.stringify(value)}\n`;
-}
-
-export function encodeError(error: WireError): string {
-  return encodeLine({ error: error.error, code: error.code });
-}
-
-/** The reference display name of a node. */
-export function nodeName(id: number): string {
-  return `Gossip-Node-${id}`;
-}
-
-/** The reference /PEERS entry label: `Gossip-Node-9 (127.0.0.1:7009)`. */
-export function peerLabel(id: number, address: string): string {
-  return `${nodeName(id)} (${address})`;
-}
+export { encodeError, encodeLine, nodeName, peerLabel } from './encode.js';

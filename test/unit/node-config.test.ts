@@ -3,25 +3,25 @@ import {
   DEFAULT_FAILURE_TIMEOUT_MS,
   DEFAULT_HEARTBEAT_MS,
   type NodeConfig,
-  nodeConfigSchema,
+  parseNodeConfig,
 } from '../../src/node/config.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../src/protocol/framing.js';
 
 function parse(input: Record<string, unknown>): NodeConfig {
-  const result = nodeConfigSchema.safeParse(input);
-  if (!result.success) throw new Error(`refused: ${result.error.issues.map((i) => i.message).join('; ')}`);
-  return result.data;
+  const result = parseNodeConfig(input);
+  if (!result.ok) throw new Error(`refused: ${result.problems.join('; ')}`);
+  return result.config;
 }
 
 function refusal(input: Record<string, unknown>): string {
-  const result = nodeConfigSchema.safeParse(input);
-  if (result.success) throw new Error(`accepted ${JSON.stringify(input)}`);
-  return result.error.issues.map((issue) => issue.message).join('; ');
+  const result = parseNodeConfig(input);
+  if (result.ok) throw new Error(`accepted ${JSON.stringify(input)}`);
+  return result.problems.join('; ');
 }
 
 const base = { id: 1, port: 7001 };
 
-describe('nodeConfigSchema: defaults', () => {
+describe('parseNodeConfig: defaults', () => {
   it('fills in every default from just an id and a port', () => {
     const config = parse(base);
     expect(config).toMatchObject({
@@ -74,7 +74,7 @@ describe('nodeConfigSchema: defaults', () => {
     { maxLineBytes: 255 },
     { maxPeers: 0 },
   ])('refuses %j', (override) => {
-    expect(nodeConfigSchema.safeParse({ ...base, ...override }).success).toBe(false);
+    expect(parseNodeConfig({ ...base, ...override }).ok).toBe(false);
   });
 
   it('refuses a heartbeat above half the failure timeout', () => {
@@ -83,7 +83,7 @@ describe('nodeConfigSchema: defaults', () => {
   });
 });
 
-describe('nodeConfigSchema: peers', () => {
+describe('parseNodeConfig: peers', () => {
   it('parses the reference peer list', () => {
     expect(parse({ ...base, peers: '2@127.0.0.1:7002,4@localhost:7004' }).peers).toEqual([
       { id: 2, host: '127.0.0.1', port: 7002 },

@@ -1,16 +1,13 @@
 // `gossip node`: one node in the foreground until SIGTERM/SIGINT, then a clean exit.
 
-import { z } from 'zod';
 import { GossipError } from '../../errors.js';
-import { nodeConfigSchema } from '../../node/config.js';
+import { parseNodeConfig } from '../../node/config.js';
 import { runNode } from '../../node/run-node.js';
 
 export async function runNodeCommand(options: Record<string, unknown>): Promise<void> {
-  const parsed = nodeConfigSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new GossipError('GOSSIP_ERR_BAD_ARGUMENT', z.prettifyError(parsed.error).replace(/\n\s*/g, '; '));
-  }
-  const running = await runNode(parsed.data);
+  const parsed = parseNodeConfig(options);
+  if (!parsed.ok) throw new GossipError('GOSSIP_ERR_BAD_ARGUMENT', parsed.problems.join('; '));
+  const running = await runNode(parsed.config);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: NodeJS.Signals): void => {
       running.log.logger.info({ signal }, 'node.stopping');

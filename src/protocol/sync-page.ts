@@ -1,0 +1,45 @@
+// The anti-entropy page a node sends back for `/SYNC`: what it holds beyond the requester's cursor.
+// Parsed by hand like every other line a node receives (see requests.ts).
+
+import { MAX_RELAYS } from './limits.js';
+import { messageIdTextEnd } from './message-id.js';
+import { isNodeId, pathProblem } from './requests.js';
+
+export interface SyncPage {
+  node: number;
+  /** The serving node's epoch: sequence numbers restart when it does. */
+  epoch: number;
+  /** The sequence number to ask from next time. */
+  next: number;
+  more: boolean;
+  messages: Array<{ id: string; relays: number; path: number[] }>;
+}
+
+/** A `{"sync": page}` reply line, or undefined when it is not one or anything in it is malformed. */
+export function parseSyncReply(line: string): SyncPage | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const page = (json as { sync?: unknown } | null)?.sync as Partial<SyncPage> | undefined;
+  if (typeof page !== 'object' || page === null) return undefined;
+  const { node, epoch, next, more, messages } = page;
+  if (!isNodeId(node) || typeof epoch !== 'number' || !Number.isFinite(epoch)) return undefined;
+  if (!Number.isSafeInteger(next) || (next ?? -1) < 0 || typeof more !== 'boolean') return undefined;
+  if (!Array.isArray(messages) || !messages.every(isSyncedMessage)) return undefined;
+  return page as SyncPage;
+}
+
+function isSyncedMessage(value: unknown): value is SyncPage['messages'][number] {
+  const { id, relays, path } = (value ?? {}) as Partial<SyncPage['messages'][number]>;
+  return (
+    typeof id === 'string' &&
+    messageIdTextEnd(id) !== -1 &&
+    Number.isInteger(relays) &&
+    (relays ?? 0) >= 1 &&
+    (relays ?? 0) <= MAX_RELAYS &&
+    pathProblem(path) === undefined
+  );
+}
