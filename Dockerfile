@@ -12,6 +12,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
+COPY scripts/bundle.js ./scripts/bundle.js
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime: only what runs, owned by root and read-only to the node user ---

@@ -2,7 +2,7 @@
 // Thin shim: runs the compiled CLI, or explains how to build it.
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../dist/cli/main.js', import.meta.url);
+const entry = new URL('../dist/bundle/main.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write(
     'error: gossip is not built yet; run `npm install` (or `npm run build`) in the project first\n',
