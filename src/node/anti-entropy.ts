@@ -1,10 +1,10 @@
 // Anti-entropy between neighbours: a node asks each peer for what the peer holds beyond the sequence
 // number it already read, and records what it lacked as catch-up arrivals. Pages are bounded; messages
-// the requester itself relayed to the peer are skipped (it has them).
+// the requester has are skipped: those it relayed to the peer, and those whose path ran through it since it
+// last said HELLO (so it held them in its current life, whether or not it keeps a journal).
 
 import type { SyncPage } from '../protocol/sync-page.js';
 import type { MessageStore } from './message-store.js';
-import type { RelayCounts } from './relay-policy.js';
 
 /** How often a node asks each peer for news, on top of asking whenever a link comes up. */
 export const ANTI_ENTROPY_INTERVAL_MS = 1_000;
@@ -17,10 +17,16 @@ export type { SyncPage };
 
 export function buildSyncPage(
   store: MessageStore,
-  request: { from: number; epoch: number; requester: number | undefined },
+  request: {
+    from: number;
+    epoch: number;
+    requester: number | undefined;
+    /** Our sequence number when the requester last said HELLO: paths through it count from there. */
+    helloSeq?: number | undefined;
+  },
   self: { id: number; epoch: number },
-  countsOf: (id: string) => RelayCounts | undefined,
 ): SyncPage {
+  const { requester, helloSeq = Number.POSITIVE_INFINITY } = request;
   // A different epoch means our sequence numbers restarted: serve from the beginning.
   const from = request.epoch === self.epoch ? Math.min(request.from, store.length) : 0;
   const messages: SyncPage['messages'] = [];
@@ -30,7 +36,9 @@ export function buildSyncPage(
     if (messages.length >= SYNC_PAGE_MESSAGES || bytes >= SYNC_PAGE_BYTES) break;
     next = seq + 1;
     const requesterHasIt =
-      request.requester !== undefined && (countsOf(message.id)?.arrivals.get(request.requester) ?? 0) > 0;
+      requester !== undefined &&
+      (message.counts.arrivalsFrom(requester) > 0 ||
+        (seq >= helloSeq && message.paths.some((arrival) => arrival.path.includes(requester))));
     if (requesterHasIt) continue;
     const path = [...(message.paths[0]?.path ?? [])];
     messages.push({ id: message.id, relays: message.relays, path });

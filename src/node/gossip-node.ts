@@ -17,12 +17,7 @@ import type { JournalRecord } from './journal-codec.js';
 import { Membership, type MembershipHooks, type MembershipOptions } from './membership.js';
 import { type ArrivalVia, MessageStore, type StoredMessage } from './message-store.js';
 import { selectPaths } from './path-select.js';
-import {
-  applyRelayDecision,
-  decideRelay,
-  emptyRelayCounts,
-  type MutableRelayCounts,
-} from './relay-policy.js';
+import { applyRelayDecision, decideRelay, RelayCounts } from './relay-policy.js';
 
 /** Where accepted messages and paths are persisted (the journal), if anywhere. */
 export interface Persistence {
@@ -61,6 +56,8 @@ export interface NodeEvents {
 /** Connections that identified themselves with HELLO, per peer, so they can be closed when it is dropped. */
 export interface InboundConnection {
   peerId: number | undefined;
+  /** Our sequence number when the peer said HELLO on this connection. */
+  helloSeq?: number;
   destroy(): void;
 }
 
@@ -73,7 +70,6 @@ export class GossipNode {
   readonly epoch: number;
   readonly membership: Membership;
   private readonly store = new MessageStore();
-  private readonly relayCounts = new Map<string, MutableRelayCounts>();
   private readonly cursors = new Map<number, PeerCursor>();
   private readonly inbound = new Map<number, Set<InboundConnection>>();
   private readonly persistence: Persistence | undefined;
@@ -111,11 +107,11 @@ export class GossipNode {
   restore(records: Iterable<JournalRecord>): void {
     for (const record of records) {
       if (record.kind === 'read') this.store.markAllRead();
-      else if (record.kind === 'message')
-        this.record(record.id, record.path, record.relays, record.atMs, record.via);
       else {
         const message = this.store.get(record.id);
         if (message !== undefined) this.store.addPath(message, record);
+        else if (record.kind === 'message')
+          this.addMessage(record.id, record.path, record.relays, record.atMs, record.via);
       }
     }
   }
@@ -159,15 +155,19 @@ export class GossipNode {
     if (sender === undefined) return wireError('BAD_PATH', 'path is empty');
     if (sender === this.id)
       return wireError('BAD_PATH', `the last hop of the path is this node (${this.id})`);
-    this.deliver(id, [...path, this.id], relays, sender, 'relay', this.now());
+    // concat, not spread: an exactly sized array, kept for as long as the message is (a third of the memory).
+    this.deliver(id, path.concat(this.id), relays, sender, 'relay', this.now());
     return undefined;
   }
 
   /** Serves `/SYNC` to a peer: what we hold beyond its cursor, minus what it sent us itself. */
-  serveSync(from: number, epoch: number, requester: number | undefined): SyncPage {
+  serveSync(from: number, epoch: number, connection: InboundConnection): SyncPage {
     this.counters.add('syncsServed');
-    return buildSyncPage(this.store, { from, epoch, requester }, { id: this.id, epoch: this.epoch }, (id) =>
-      this.relayCounts.get(id),
+    const { peerId: requester, helloSeq } = connection;
+    return buildSyncPage(
+      this.store,
+      { from, epoch, requester, helloSeq },
+      { id: this.id, epoch: this.epoch },
     );
   }
 
@@ -181,7 +181,7 @@ export class GossipNode {
     for (const message of page.messages) {
       if (this.store.get(message.id) !== undefined || parseMessageId(message.id) === undefined) continue;
       learned += 1;
-      this.deliver(message.id, [...message.path, this.id], message.relays, peer, 'catch-up', this.now());
+      this.deliver(message.id, message.path.concat(this.id), message.relays, peer, 'catch-up', this.now());
     }
     this.counters.add('messagesCaughtUp', learned);
     this.events.emit('sync.received', { peer, learned, more: page.more });
@@ -191,6 +191,7 @@ export class GossipNode {
   /** A connection identified itself as node `peerId`; every later line on it is a sign of life. */
   registerInbound(connection: InboundConnection, peerId: number): void {
     connection.peerId = peerId;
+    connection.helloSeq = this.store.length;
     const set = this.inbound.get(peerId) ?? new Set();
     set.add(connection);
     this.inbound.set(peerId, set);
@@ -254,53 +255,52 @@ export class GossipNode {
     atMs: number,
   ): void {
     const known = this.store.get(id);
-    let counts = this.relayCounts.get(id);
-    if (counts === undefined) {
-      counts = emptyRelayCounts();
-      this.relayCounts.set(id, counts);
-    }
+    const counts = known?.counts ?? new RelayCounts();
     // The relay limit is the one the message arrived with first, so a later line cannot amplify it.
     const relays = known?.relays ?? relaysAsked;
     const decision = decideRelay(counts, { sender, peers: this.membership.ids(), relays });
-    applyRelayDecision(counts, sender, decision);
     if (!decision.accept) {
       this.counters.add('relaysOverLimit');
-      if (sender !== undefined) this.events.emit('relay.over-limit', { id, sender });
+      if (sender !== undefined && this.events.listenerCount('relay.over-limit') > 0)
+        this.events.emit('relay.over-limit', { id, sender });
       return;
+    }
+    applyRelayDecision(counts, sender, decision);
+    // Relay first: the next hop starts while this node records.
+    if (decision.forwardTo.length > 0) {
+      const line = encodeRelay(relays, id, path);
+      for (const peer of decision.forwardTo) this.membership.send(peer, line);
+      this.counters.add('relaysOut', decision.forwardTo.length);
+      this.counters.add('relayBytesOut', Buffer.byteLength(line) * decision.forwardTo.length);
     }
     if (via === 'relay') this.counters.add('relaysAccepted');
     const first = known === undefined;
-    this.record(id, path, relays, atMs, via, known);
+    if (first) this.addMessage(id, path, relays, atMs, via, counts);
+    else this.store.addPath(known, { path, atMs, via });
     if (via !== 'origin') {
       this.persistence?.append(
         first ? { kind: 'message', id, relays, path, atMs, via } : { kind: 'path', id, path, atMs, via },
       );
     }
-    this.events.emit('message.delivered', { id, path, atMs, first, via });
-    if (decision.forwardTo.length === 0) return;
-    const line = encodeRelay(relays, id, path);
-    for (const peer of decision.forwardTo) this.membership.send(peer, line);
-    this.counters.add('relaysOut', decision.forwardTo.length);
-    this.counters.add('relayBytesOut', Buffer.byteLength(line) * decision.forwardTo.length);
-    this.events.emit('message.relayed', { id, to: decision.forwardTo });
+    if (this.events.listenerCount('message.delivered') > 0)
+      this.events.emit('message.delivered', { id, path, atMs, first, via });
+    if (decision.forwardTo.length > 0 && this.events.listenerCount('message.relayed') > 0)
+      this.events.emit('message.relayed', { id, to: decision.forwardTo });
   }
 
-  private record(
+  private addMessage(
     id: string,
     path: readonly number[],
     relays: number,
     atMs: number,
     via: ArrivalVia,
-    message = this.store.get(id),
+    counts = new RelayCounts(),
   ): void {
-    if (message !== undefined) {
-      this.store.addPath(message, { path, atMs, via });
-      return;
-    }
     const parsed = parseMessageId(id);
     this.store.add(
       { id, text: parsed?.text ?? id, originNs: parsed?.originNs ?? 0n, origin: path[0] ?? this.id, relays },
       { path, atMs, via },
+      counts,
     );
     this.counters.add('messagesLearned');
   }

@@ -57,7 +57,7 @@ export function handleRequest(
       return undefined;
     case 'sync':
       return {
-        text: encodeLine({ sync: node.serveSync(request.from, request.epoch, connection.peerId) }),
+        text: encodeLine({ sync: node.serveSync(request.from, request.epoch, connection) }),
         close: false,
       };
     case 'remove':

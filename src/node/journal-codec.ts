@@ -40,19 +40,18 @@ interface Line {
   v?: ArrivalVia;
 }
 
-/** One line, newline included. JSON.stringify escapes quotes, backslashes, control and lone surrogates. */
+/**
+ * One line, newline included, built as a template (this runs per arrival). JSON.stringify escapes the id's
+ * quotes, backslashes, control characters and lone surrogates; numbers print as JSON prints them.
+ */
 export function encodeRecord(record: JournalRecord): string {
-  return `${JSON.stringify(toLine(record))}\n`;
-}
-
-function toLine(record: JournalRecord): Line {
   switch (record.kind) {
     case 'message':
-      return { k: 'm', id: record.id, r: record.relays, p: record.path, t: record.atMs, v: record.via };
+      return `{"k":"m","id":${JSON.stringify(record.id)},"r":${record.relays},"p":[${record.path.join(',')}],"t":${record.atMs},"v":"${record.via}"}\n`;
     case 'path':
-      return { k: 'p', id: record.id, p: record.path, t: record.atMs, v: record.via };
+      return `{"k":"p","id":${JSON.stringify(record.id)},"p":[${record.path.join(',')}],"t":${record.atMs},"v":"${record.via}"}\n`;
     case 'read':
-      return { k: 'r', t: record.atMs };
+      return `{"k":"r","t":${record.atMs}}\n`;
   }
 }
 

@@ -3,6 +3,7 @@
 // I/O: the journal replays into it after a restart.
 
 import type { ReadFilter } from '../protocol/requests.js';
+import { RelayCounts } from './relay-policy.js';
 
 /** How a path reached this node: submitted here, relayed by a peer, or pulled from a peer by catch-up. */
 export type ArrivalVia = 'origin' | 'relay' | 'catch-up';
@@ -21,7 +22,10 @@ export interface StoredMessage {
   readonly originNs: bigint;
   readonly relays: number;
   read: boolean;
-  readonly paths: StoredPath[];
+  /** Replaced, never grown in place: an exactly sized array (a pushed one keeps room for 16 more). */
+  paths: readonly StoredPath[];
+  /** The relay rule's counts for this message (kept with it: one lookup per arrival). */
+  readonly counts: RelayCounts;
 }
 
 export class MessageStore {
@@ -37,15 +41,20 @@ export class MessageStore {
     return this.messages.get(id);
   }
 
-  add(message: Omit<StoredMessage, 'read' | 'paths'>, first: StoredPath): StoredMessage {
-    const stored: StoredMessage = { ...message, read: false, paths: [first] };
+  add(
+    message: Omit<StoredMessage, 'read' | 'paths' | 'counts'>,
+    first: StoredPath,
+    counts = new RelayCounts(),
+  ): StoredMessage {
+    const { id, text, origin, originNs, relays } = message;
+    const stored: StoredMessage = { id, text, origin, originNs, relays, read: false, paths: [first], counts };
     this.messages.set(message.id, stored);
     this.order.push(message.id);
     return stored;
   }
 
   addPath(message: StoredMessage, path: StoredPath): void {
-    message.paths.push(path);
+    message.paths = message.paths.concat(path);
   }
 
   /** Messages from sequence number `from` on, in arrival order. */

@@ -3,8 +3,9 @@
 
 import { formatHostPort, type PeerAddress } from './address.js';
 
+/** The same bytes as JSON.stringify([id, path]), without building the array (this runs per arrival). */
 export function encodeRelay(relays: number, id: string, path: readonly number[]): string {
-  return `/RELAY:${relays}|${JSON.stringify([id, path])}\n`;
+  return `/RELAY:${relays}|[${JSON.stringify(id)},[${path.join(',')}]]\n`;
 }
 
 export function encodeNew(relays: number, text: string): string {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildSyncPage, SYNC_PAGE_BYTES, SYNC_PAGE_MESSAGES } from '../../src/node/anti-entropy.js';
 import { MessageStore } from '../../src/node/message-store.js';
-import { emptyRelayCounts, type MutableRelayCounts, type RelayCounts } from '../../src/node/relay-policy.js';
 
 const BASE_NS = 1_795_426_696_500_612_060n;
 const SELF = { id: 4, epoch: 1_700_000_000_000 };
@@ -20,13 +19,20 @@ function fill(count: number, text = (i: number) => `m${i}`): MessageStore {
   return store;
 }
 
-const noCounts = (_id: string): RelayCounts | undefined => undefined;
-
 const page = (
   store: MessageStore,
   from: number,
-  { epoch = SELF.epoch, requester = undefined as number | undefined, countsOf = noCounts } = {},
-) => buildSyncPage(store, { from, epoch, requester }, SELF, countsOf);
+  {
+    epoch = SELF.epoch,
+    requester = undefined as number | undefined,
+    helloSeq = undefined as number | undefined,
+  } = {},
+) => buildSyncPage(store, { from, epoch, requester, helloSeq }, SELF);
+
+/** Records that `peer` relayed message `id` to us. */
+function relayedBy(store: MessageStore, id: string, peer: number): void {
+  store.get(id)?.counts.addArrival(peer);
+}
 
 describe('buildSyncPage', () => {
   it('serves everything from 0 in arrival order, with first path and relays', () => {
@@ -94,29 +100,33 @@ describe('buildSyncPage', () => {
 
   it('skips what the requester relayed to us, yet moves next past it', () => {
     const store = fill(4);
-    const counts = new Map<string, MutableRelayCounts>();
-    const relayedBy = (id: string, peer: number) => {
-      const c = emptyRelayCounts();
-      c.arrivals.set(peer, 1);
-      counts.set(id, c);
-    };
-    relayedBy(`m1_${BASE_NS + 1n}`, 8);
-    relayedBy(`m3_${BASE_NS + 3n}`, 8);
-    relayedBy(`m2_${BASE_NS + 2n}`, 5); // from someone else: the requester lacks it
-    const countsOf = (id: string) => counts.get(id);
-    const reply = page(store, 0, { requester: 8, countsOf });
+    relayedBy(store, `m1_${BASE_NS + 1n}`, 8);
+    relayedBy(store, `m3_${BASE_NS + 3n}`, 8);
+    relayedBy(store, `m2_${BASE_NS + 2n}`, 5); // from someone else: the requester lacks it
+    const reply = page(store, 0, { requester: 8 });
     expect(reply.messages.map((m) => m.id)).toEqual([`m0_${BASE_NS}`, `m2_${BASE_NS + 2n}`]);
     expect(reply.next).toBe(4);
     expect(reply.more).toBe(false);
     // Without a known requester nothing is skipped.
-    expect(page(store, 0, { countsOf }).messages).toHaveLength(4);
+    expect(page(store, 0).messages).toHaveLength(4);
+  });
+
+  it('skips messages whose path ran through the requester, but only those that arrived since its HELLO', () => {
+    // fill() paths are [origin, 7, 4]: every message passed through node 7.
+    const store = fill(4);
+    expect(page(store, 0, { requester: 7, helloSeq: 2 }).messages.map((m) => m.id)).toEqual([
+      `m0_${BASE_NS}`,
+      `m1_${BASE_NS + 1n}`,
+    ]);
+    // Before its HELLO the requester may have been another life of it (restarted without a journal).
+    expect(page(store, 0, { requester: 7 }).messages).toHaveLength(4);
+    expect(page(store, 0, { requester: 9, helloSeq: 0 }).messages).toHaveLength(4);
   });
 
   it('moves next past a tail of skipped messages, so the requester does not ask again', () => {
     const store = fill(3);
-    const c = emptyRelayCounts();
-    c.arrivals.set(8, 2);
-    const reply = page(store, 1, { requester: 8, countsOf: () => c });
+    for (let i = 1; i < 3; i += 1) relayedBy(store, `m${i}_${BASE_NS + BigInt(i)}`, 8);
+    const reply = page(store, 1, { requester: 8 });
     expect(reply).toMatchObject({ next: 3, more: false, messages: [] });
   });
 

@@ -28,6 +28,19 @@ describe('encodeRecord', () => {
       expect(line.indexOf('\n')).toBe(line.length - 1);
     }
   });
+
+  it('writes the same bytes as JSON.stringify of the short-key object', () => {
+    for (const id of TRICKY_IDS) {
+      const atMs = 1_795_426_696_500.123;
+      expect(encodeRecord({ kind: 'message', id, relays: 2, path: [1, 14], atMs, via: 'catch-up' })).toBe(
+        `${JSON.stringify({ k: 'm', id, r: 2, p: [1, 14], t: atMs, v: 'catch-up' })}\n`,
+      );
+      expect(encodeRecord({ kind: 'path', id, path: [3], atMs, via: 'relay' })).toBe(
+        `${JSON.stringify({ k: 'p', id, p: [3], t: atMs, v: 'relay' })}\n`,
+      );
+    }
+    expect(encodeRecord({ kind: 'read', atMs: 7.5 })).toBe('{"k":"r","t":7.5}\n');
+  });
 });
 
 describe('decodeJournal', () => {

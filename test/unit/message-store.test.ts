@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MessageStore, type StoredPath } from '../../src/node/message-store.js';
+import { RelayCounts } from '../../src/node/relay-policy.js';
 import { formatMessageId } from '../../src/protocol/message-id.js';
 
 const at = (path: number[], atMs = 1_000, via: StoredPath['via'] = 'relay'): StoredPath => ({
@@ -37,6 +38,7 @@ describe('MessageStore: add and addPath', () => {
       relays: 2,
       read: false,
       paths: [first],
+      counts: new RelayCounts(),
     });
     expect(store.get('Hi_5')).toBe(stored);
     expect(store.size).toBe(1);

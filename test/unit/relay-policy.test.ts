@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  applyRelayDecision,
-  decideRelay,
-  emptyRelayCounts,
-  type MutableRelayCounts,
-} from '../../src/node/relay-policy.js';
+import { applyRelayDecision, decideRelay, RelayCounts } from '../../src/node/relay-policy.js';
 import { generateTopology } from '../../src/topology/generators.js';
 import { adjacency, degrees, type Graph, makeGraph } from '../../src/topology/graph.js';
 
 /** Decides and applies one arrival at a node, as the daemon does. */
-function arrive(counts: MutableRelayCounts, sender: number | undefined, peers: number[], relays: number) {
+function arrive(counts: RelayCounts, sender: number | undefined, peers: number[], relays: number) {
   const decision = decideRelay(counts, { sender, peers, relays });
   applyRelayDecision(counts, sender, decision);
   return decision;
@@ -17,58 +12,57 @@ function arrive(counts: MutableRelayCounts, sender: number | undefined, peers: n
 
 describe('decideRelay', () => {
   it('forwards an origin submission to every peer', () => {
-    const counts = emptyRelayCounts();
+    const counts = new RelayCounts();
     expect(arrive(counts, undefined, [2, 5, 9], 1)).toEqual({ accept: true, forwardTo: [2, 5, 9] });
   });
 
   it('forwards a relay from peer s to every other peer', () => {
-    const counts = emptyRelayCounts();
+    const counts = new RelayCounts();
     expect(arrive(counts, 5, [2, 5, 9], 1)).toEqual({ accept: true, forwardTo: [2, 9] });
   });
 
   it('accepts nothing more from a sender once it reached the limit, and forwards nothing for it', () => {
-    const counts = emptyRelayCounts();
+    const counts = new RelayCounts();
     arrive(counts, 5, [2, 5, 9], 1);
     expect(arrive(counts, 5, [2, 5, 9], 1)).toEqual({ accept: false, forwardTo: [] });
-    expect(counts.arrivals.get(5)).toBe(1);
+    expect(counts.arrivalsFrom(5)).toBe(1);
   });
 
   it('sends at most `relays` times to each peer', () => {
-    const counts = emptyRelayCounts();
+    const counts = new RelayCounts();
     arrive(counts, 5, [2, 5, 9], 1); // sends to 2 and 9
     // A second arrival, from 9: 2 and 9 already had their one relay, only 5 is left.
     expect(arrive(counts, 9, [2, 5, 9], 1)).toEqual({ accept: true, forwardTo: [5] });
     // From 2: everybody has had one.
     expect(arrive(counts, 2, [2, 5, 9], 1)).toEqual({ accept: true, forwardTo: [] });
-    expect([...counts.sent.entries()].sort()).toEqual([
-      [2, 1],
-      [5, 1],
-      [9, 1],
+    expect(counts.entries().sort()).toEqual([
+      [2, 1, 1],
+      [5, 1, 1],
+      [9, 1, 1],
     ]);
   });
 
   it('with relays=2 allows two arrivals from each sender and two sends to each peer', () => {
-    const counts = emptyRelayCounts();
+    const counts = new RelayCounts();
     expect(arrive(counts, 5, [2, 5], 2)).toEqual({ accept: true, forwardTo: [2] });
     expect(arrive(counts, 5, [2, 5], 2)).toEqual({ accept: true, forwardTo: [2] });
     expect(arrive(counts, 5, [2, 5], 2)).toEqual({ accept: false, forwardTo: [] });
     expect(arrive(counts, 2, [2, 5], 2)).toEqual({ accept: true, forwardTo: [5] });
     expect(arrive(counts, 2, [2, 5], 2)).toEqual({ accept: true, forwardTo: [5] });
     expect(arrive(counts, 2, [2, 5], 2)).toEqual({ accept: false, forwardTo: [] });
-    expect(counts.sent.get(2)).toBe(2);
-    expect(counts.sent.get(5)).toBe(2);
+    expect(counts.sentTo(2)).toBe(2);
+    expect(counts.sentTo(5)).toBe(2);
   });
 
   it('does not change counts for a refused arrival', () => {
-    const counts = emptyRelayCounts();
-    counts.arrivals.set(5, 1);
+    const counts = new RelayCounts();
+    counts.addArrival(5);
     applyRelayDecision(counts, 5, { accept: false, forwardTo: [2] });
-    expect(counts.arrivals.get(5)).toBe(1);
-    expect(counts.sent.size).toBe(0);
+    expect(counts.entries()).toEqual([[5, 1, 0]]);
   });
 
   it('forwards nothing from a node whose only peer is the sender', () => {
-    expect(arrive(emptyRelayCounts(), 1, [1], 1)).toEqual({ accept: true, forwardTo: [] });
+    expect(arrive(new RelayCounts(), 1, [1], 1)).toEqual({ accept: true, forwardTo: [] });
   });
 });
 
@@ -81,10 +75,10 @@ interface Simulation {
 /** Synchronous FIFO gossip of one message from `origin` over `graph`, using the real relay policy. */
 function simulate(graph: Graph, origin: number, relays: number): Simulation {
   const adj = adjacency(graph);
-  const counts = new Map<number, MutableRelayCounts>();
+  const counts = new Map<number, RelayCounts>();
   const paths = new Map<number, number[][]>();
   for (let id = 1; id <= graph.n; id += 1) {
-    counts.set(id, emptyRelayCounts());
+    counts.set(id, new RelayCounts());
     paths.set(id, []);
   }
   const queue: Array<{ to: number; from: number | undefined; path: number[] }> = [
@@ -93,7 +87,7 @@ function simulate(graph: Graph, origin: number, relays: number): Simulation {
   let sends = 0;
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
     const { to, from, path } = next;
-    const nodeCounts = counts.get(to) ?? emptyRelayCounts();
+    const nodeCounts = counts.get(to) ?? new RelayCounts();
     const decision = arrive(nodeCounts, from, adj.get(to) ?? [], relays);
     if (!decision.accept) continue;
     const recorded = [...path, to];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_PATH_LENGTH, MAX_RELAYS, MAX_TEXT_BYTES } from '../../src/protocol/limits.js';
 import { compareMessageIds, formatMessageId, parseMessageId } from '../../src/protocol/message-id.js';
+import { encodeRelay } from '../../src/protocol/relay-line.js';
 import { parseRequest, type Request } from '../../src/protocol/requests.js';
 
 function ok(line: string): Request {
@@ -38,6 +39,14 @@ describe('parseRequest: reference commands', () => {
       id: 'Hello_1795426696500612060',
       path: [1, 14],
     });
+  });
+
+  it('encodes relay lines as JSON.stringify([id, path]) does, and parses them back', () => {
+    for (const id of ['Hello_1', 'a "quoted" \\ text_2', 'lone \ud800 surrogate_3', 'émoji 😀_4']) {
+      const line = encodeRelay(2, id, [1, 14, 3]);
+      expect(line).toBe(`/RELAY:2|${JSON.stringify([id, [1, 14, 3]])}\n`);
+      expect(ok(line.slice(0, -1))).toEqual({ type: 'relay', relays: 2, id, path: [1, 14, 3] });
+    }
   });
 
   it('accepts a relay whose message text holds underscores, | and :', () => {
