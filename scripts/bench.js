@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// `npm run bench`: measures a real cluster started through the CLI (16 nodes, relays=1, random 3-regular)
-// and prints a table; writes bench-results.json. Delivery times are taken by the nodes themselves
+// `npm run bench`: measures real clusters started through the CLI (16 nodes, relays=1, random 3-regular) and
+// prints a table; writes bench-results.json. Delivery times are taken by the nodes themselves
 // (performance.timeOrigin + performance.now() at delivery, on the machine's one clock) and collected
-// afterwards with /MESSAGES, never by polling /GET during a run.
+// afterwards with /MESSAGES, never by polling during a run.
 //   latency    submit -> first arrival at the LAST node, 200 sequential messages from varied origins
-//   throughput 20,000 messages from 8 clients as fast as accepted; messages/s reaching all 16; loss
+//   throughput 20,000 messages from 8 clients as fast as accepted; messages/s reaching all 16; loss; CPU
 //   cost       relay lines and bytes on the wire per message; relative message redundancy (RMR)
 //   memory     RSS per node idle and after the throughput run; bytes per stored message
 //   start-up   start-network wall time for 16 and 256 nodes
 //   scale      last-delivery hop and latency for N = 16, 64, 256 against log2(N)
-// Env: BENCH_QUICK=1 for a short run (fewer messages, no 256-node network); BASE_PORT to move the ports.
+//   per line   one node in one process: µs to split, parse and relay a line; heap bytes per stored message
+// Env: BENCH_QUICK=1 for a short run (fewer messages, no 256-node network); BASE_PORT to move the ports;
+// BENCH_BASELINE=<dir> to measure another built checkout of gossip side by side (alternating, same run).
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -17,14 +19,20 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { fetchStats, submitMessage } from '../dist/client/node-client.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const BASE_PORT = Number(process.env.BASE_PORT ?? 24_000);
 const LATENCY_MESSAGES = QUICK ? 50 : 200;
 const THROUGHPUT_MESSAGES = QUICK ? 5_000 : 20_000;
 const CLIENTS = 8;
-const bin = fileURLToPath(new URL('../bin/gossip.js', import.meta.url));
+const SCALES = QUICK ? [16, 64] : [16, 64, 256];
+const here = fileURLToPath(new URL('..', import.meta.url));
+const variants = [
+  ...(process.env.BENCH_BASELINE
+    ? [{ name: 'baseline', root: path.resolve(process.env.BENCH_BASELINE) }]
+    : []),
+  { name: 'current', root: here },
+];
 
 const quantile = (values, q) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -33,51 +41,63 @@ const quantile = (values, q) => {
     : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 };
 const round = (value, digits = 2) => Number(value.toFixed(digits));
+const gossip = (variant, args, options = {}) =>
+  execa(process.execPath, [path.join(variant.root, 'bin/gossip.js'), ...args], { reject: false, ...options });
 
-async function withNetwork(args, body) {
+/** One request line, first reply line back (a version-independent client: raw TCP). */
+function ask(node, line, timeoutMs = 10_000) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: node.host, port: node.port });
+    let buffer = '';
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no reply to ${line} in ${timeoutMs} ms`)));
+    socket.on('connect', () => socket.write(`${line}\n`));
+    socket.on('data', (chunk) => {
+      buffer += chunk;
+      const end = buffer.indexOf('\n');
+      if (end === -1) return;
+      socket.destroy();
+      resolve(JSON.parse(buffer.slice(0, end)));
+    });
+    socket.on('error', reject);
+  });
+}
+
+async function withNetwork(variant, args, body) {
   const home = await mkdtemp(path.join(os.tmpdir(), 'gossip-bench-'));
   const began = performance.now();
-  const started = await execa(process.execPath, [bin, 'start-network', ...args, '--home', home, '--json'], {
-    reject: false,
-  });
+  const started = await gossip(variant, ['start-network', ...args, '--home', home, '--json']);
   const startMs = performance.now() - began;
-  if (started.exitCode !== 0) throw new Error(`start-network ${args.join(' ')}: ${started.stderr}`);
-  const state = JSON.parse(started.stdout);
-  const nodes = state.nodes.map((node) => ({ id: node.id, host: node.host, port: node.port, pid: node.pid }));
   try {
-    return await body({ nodes, startMs, state });
+    if (started.exitCode !== 0) throw new Error(`start-network ${args.join(' ')}: ${started.stderr}`);
+    const nodes = JSON.parse(started.stdout).nodes.map(({ id, host, port, pid }) => ({
+      id,
+      host,
+      port,
+      pid,
+    }));
+    return await body({ nodes, startMs });
   } finally {
-    await execa(process.execPath, [bin, 'stop-network', '--home', home], { reject: false });
+    await gossip(variant, ['stop-network', '--home', home]);
     await rm(home, { recursive: true, force: true });
   }
 }
 
+const stats = (nodes) => Promise.all(nodes.map((node) => ask(node, '/STATS')));
+
 async function waitAll(nodes, count, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const stats = await Promise.all(nodes.map((node) => fetchStats(node, 5_000)));
-    if (stats.every((s) => s.messages >= count)) return stats;
+    const all = await stats(nodes);
+    if (all.every((s) => s.messages >= count)) return all;
     await sleep(50);
   }
-  return Promise.all(nodes.map((node) => fetchStats(node, 5_000)));
+  return stats(nodes);
 }
 
 /** Per message: latency to the last node (ms) and the hop count of that last first-arrival. */
 async function deliveries(nodes) {
   const listings = await Promise.all(
-    nodes.map(async (node) => {
-      const reply = await execa(
-        process.execPath,
-        [bin, 'get-messages', `${node.host}:${node.port}`, 'read', '--json'],
-        { reject: false },
-      );
-      const unread = await execa(
-        process.execPath,
-        [bin, 'get-messages', `${node.host}:${node.port}`, 'unread', '--json'],
-        { reject: false },
-      );
-      return [...JSON.parse(reply.stdout).messages, ...JSON.parse(unread.stdout).messages];
-    }),
+    nodes.map(async (node) => (await ask(node, '/MESSAGES:all|all', 60_000)).messages),
   );
   const origins = new Map();
   const first = new Map();
@@ -102,27 +122,24 @@ async function deliveries(nodes) {
 
 async function latencyRun(nodes, count) {
   for (let index = 0; index < count; index += 1) {
-    const origin = nodes[(index * 7) % nodes.length];
-    await submitMessage(origin, `latency ${index}`, 1);
+    await ask(nodes[(index * 7) % nodes.length], `/NEW:1|latency ${index}`);
     await sleep(15);
   }
   await waitAll(nodes, count, 10_000);
   const rows = await deliveries(nodes);
   const latencies = rows.map((row) => row.latencyMs);
+  const hops = rows.map((row) => row.hops);
   return {
     messages: rows.length,
     p50Ms: round(quantile(latencies, 0.5), 3),
     p99Ms: round(quantile(latencies, 0.99), 3),
     maxMs: round(Math.max(...latencies), 3),
-    lastHopP50: quantile(
-      rows.map((row) => row.hops),
-      0.5,
-    ),
-    lastHopMax: Math.max(...rows.map((row) => row.hops)),
+    lastHopP50: quantile(hops, 0.5),
+    lastHopMax: Math.max(...hops),
   };
 }
 
-/** Pipelines `count` /NEW lines per client over one connection each, keeping a bounded window in flight. */
+/** Pipelines `count` /NEW lines over one connection, keeping a bounded window in flight. */
 function blast(node, prefix, count) {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: node.host, port: node.port });
@@ -152,18 +169,27 @@ function blast(node, prefix, count) {
   });
 }
 
-function rssKiB(pid) {
-  return readFile(`/proc/${pid}/status`, 'utf8').then((text) =>
-    Number(/VmRSS:\s+(\d+)/.exec(text)?.[1] ?? Number.NaN),
-  );
+async function procStatus(pid) {
+  const text = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(text)?.[1] ?? Number.NaN);
 }
 
-async function main16() {
-  return withNetwork(['--seed', '42', '--base-port', String(BASE_PORT)], async ({ nodes, startMs }) => {
+/** User + system CPU time of a process so far, in ms. */
+async function cpuMs(pid) {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+const sumOf = (values) => values.reduce((a, b) => a + b, 0);
+
+async function network16(variant) {
+  const args = ['--seed', '42', '--base-port', String(BASE_PORT)];
+  return withNetwork(variant, args, async ({ nodes, startMs }) => {
     await sleep(500);
-    const idleRss = await Promise.all(nodes.map((node) => rssKiB(node.pid)));
+    const idleRss = await Promise.all(nodes.map((node) => procStatus(node.pid)));
     const latency = await latencyRun(nodes, LATENCY_MESSAGES);
-    const before = await Promise.all(nodes.map((node) => fetchStats(node)));
+    const before = await stats(nodes);
+    const cpuBefore = sumOf(await Promise.all(nodes.map((node) => cpuMs(node.pid))));
     const began = performance.now();
     const perClient = THROUGHPUT_MESSAGES / CLIENTS;
     await Promise.all(
@@ -173,13 +199,14 @@ async function main16() {
     );
     const acceptedMs = performance.now() - began;
     const total = LATENCY_MESSAGES + THROUGHPUT_MESSAGES;
-    const after = await waitAll(nodes, total, 120_000);
+    const after = await waitAll(nodes, total, 180_000);
     const allMs = performance.now() - began;
-    const held = after.reduce((sum, s) => sum + Math.min(s.messages, total), 0);
-    const sum = (stats, key) => stats.reduce((acc, s) => acc + (s.counters[key] ?? 0), 0);
-    const relays = sum(after, 'relaysOut') - sum(before, 'relaysOut');
-    const bytes = sum(after, 'relayBytesOut') - sum(before, 'relayBytesOut');
-    const busyRss = await Promise.all(nodes.map((node) => rssKiB(node.pid)));
+    const cpuAfter = sumOf(await Promise.all(nodes.map((node) => cpuMs(node.pid))));
+    const held = sumOf(after.map((s) => Math.min(s.messages, total)));
+    const counter = (all, key) => sumOf(all.map((s) => s.counters[key] ?? 0));
+    const relays = counter(after, 'relaysOut') - counter(before, 'relaysOut');
+    const bytes = counter(after, 'relayBytesOut') - counter(before, 'relayBytesOut');
+    const busyRss = await Promise.all(nodes.map((node) => procStatus(node.pid)));
     const growth = busyRss.map((rss, index) => ((rss - (idleRss[index] ?? rss)) * 1024) / total);
     return {
       startMs: round(startMs, 0),
@@ -190,6 +217,7 @@ async function main16() {
         acceptedPerSecond: round(THROUGHPUT_MESSAGES / (acceptedMs / 1000), 0),
         deliveredToAllPerSecond: round(THROUGHPUT_MESSAGES / (allMs / 1000), 0),
         lost: total * nodes.length - held,
+        cpuMsPerMessage: round((cpuAfter - cpuBefore) / THROUGHPUT_MESSAGES, 3),
       },
       cost: {
         relayLinesPerMessage: round(relays / THROUGHPUT_MESSAGES, 2),
@@ -205,37 +233,87 @@ async function main16() {
   });
 }
 
-async function scaleRun(n) {
+async function scaleRun(variant, n) {
   const args = ['-n', String(n), '--seed', '42', '--base-port', String(BASE_PORT + 100)];
-  return withNetwork(args, async ({ nodes, startMs }) => {
+  return withNetwork(variant, args, async ({ nodes, startMs }) => {
     const latency = await latencyRun(nodes, QUICK ? 10 : 30);
     return { n, log2N: round(Math.log2(n), 2), startMs: round(startMs, 0), ...latency };
   });
 }
 
-const results = {
-  machine: { cpus: os.cpus().length, node: process.version, date: new Date().toISOString() },
-};
-results.network16 = await main16();
-results.scale = [];
-for (const n of QUICK ? [16, 64] : [16, 64, 256]) results.scale.push(await scaleRun(n));
+/** The per-line costs of one node, in a child process so that each variant runs its own build. */
+async function perLine(variant) {
+  const probe = fileURLToPath(new URL('./bench-line.js', import.meta.url));
+  const run = await execa(process.execPath, ['--expose-gc', probe, variant.root], { reject: false });
+  if (run.exitCode !== 0) throw new Error(`per-line probe: ${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
 
-const r = results.network16;
-const lines = [
-  `gossip bench (${results.machine.cpus} cpus, node ${results.machine.node})`,
-  '',
-  `start-network, 16 nodes          ${r.startMs} ms`,
-  `latency to the last of 16 nodes  p50 ${r.latency.p50Ms} ms, p99 ${r.latency.p99Ms} ms, max ${r.latency.maxMs} ms over ${r.latency.messages} messages; last-delivery hop p50 ${r.latency.lastHopP50}, max ${r.latency.lastHopMax}`,
-  `throughput                       ${r.throughput.deliveredToAllPerSecond} messages/s reaching all 16 (${r.throughput.acceptedPerSecond}/s accepted) over ${r.throughput.messages} messages, ${r.throughput.clients} clients; lost ${r.throughput.lost}`,
-  `cost per message                 ${r.cost.relayLinesPerMessage} relay lines, ${r.cost.relayBytesPerMessage} bytes; RMR ${r.cost.redundancyRMR}`,
-  `memory per node                  idle ${r.memory.idleRssMiBMedian} MiB, after ${r.memory.busyRssMiBMedian} MiB; ${r.memory.bytesPerStoredMessageMedian} bytes per stored message`,
-  '',
-  'N     log2N  start ms  p50 ms  p99 ms  last hop p50 / max',
-  ...results.scale.map(
-    (s) =>
-      `${String(s.n).padEnd(5)} ${String(s.log2N).padEnd(6)} ${String(s.startMs).padEnd(9)} ${String(s.p50Ms).padEnd(7)} ${String(s.p99Ms).padEnd(7)} ${s.lastHopP50} / ${s.lastHopMax}`,
-  ),
+const results = {
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+  date: new Date().toISOString(),
+  quick: QUICK,
+  variants: {},
+};
+for (const variant of variants) results.variants[variant.name] = { root: variant.root, scale: [] };
+// Alternate the variants within each measurement, so that both see the same machine load.
+for (const variant of variants) results.variants[variant.name].perLine = await perLine(variant);
+for (const variant of variants) results.variants[variant.name].network16 = await network16(variant);
+for (const n of SCALES) {
+  for (const variant of variants) results.variants[variant.name].scale.push(await scaleRun(variant, n));
+}
+
+const rows = [
+  ['start-network, 16 nodes (ms)', (r) => r.network16.startMs],
+  ['latency to last of 16, p50 (ms)', (r) => r.network16.latency.p50Ms],
+  ['latency to last of 16, p99 (ms)', (r) => r.network16.latency.p99Ms],
+  ['latency to last of 16, max (ms)', (r) => r.network16.latency.maxMs],
+  [
+    'last-delivery hop, p50 / max',
+    (r) => `${r.network16.latency.lastHopP50} / ${r.network16.latency.lastHopMax}`,
+  ],
+  ['delivered to all 16 (msg/s)', (r) => r.network16.throughput.deliveredToAllPerSecond],
+  ['accepted (msg/s)', (r) => r.network16.throughput.acceptedPerSecond],
+  ['lost (deliveries)', (r) => r.network16.throughput.lost],
+  ['cluster CPU per message (ms)', (r) => r.network16.throughput.cpuMsPerMessage],
+  ['relay lines per message', (r) => r.network16.cost.relayLinesPerMessage],
+  ['relay bytes per message', (r) => r.network16.cost.relayBytesPerMessage],
+  ['RMR', (r) => r.network16.cost.redundancyRMR],
+  ['idle RSS per node (MiB)', (r) => r.network16.memory.idleRssMiBMedian],
+  ['RSS after the run (MiB)', (r) => r.network16.memory.busyRssMiBMedian],
+  ['RSS growth per stored message (B)', (r) => r.network16.memory.bytesPerStoredMessageMedian],
+  ['one node: split a line (µs)', (r) => r.perLine.splitMicros],
+  ['one node: parse a relay line (µs)', (r) => r.perLine.parseMicros],
+  ['one node: relay rule + record (µs)', (r) => r.perLine.relayMicros],
+  ['one node: heap per message, 3 paths (B)', (r) => r.perLine.heapBytesPerMessage],
+  ...SCALES.flatMap((n, index) => [
+    [`N=${n}: start-network (ms)`, (r) => r.scale[index].startMs],
+    [`N=${n}: latency p50 / p99 (ms)`, (r) => `${r.scale[index].p50Ms} / ${r.scale[index].p99Ms}`],
+    [
+      `N=${n}: last hop p50 / max (log2 N = ${round(Math.log2(n), 1)})`,
+      (r) => `${r.scale[index].lastHopP50} / ${r.scale[index].lastHopMax}`,
+    ],
+  ]),
 ];
-console.log(lines.join('\n'));
+const names = variants.map((variant) => variant.name);
+const ratio = (a, b) =>
+  typeof a === 'number' && typeof b === 'number' && a !== 0 ? `${round(b / a, 2)}x` : '';
+console.log(
+  `gossip bench (${results.machine.cpus} cpus, ${results.machine.model}, node ${results.machine.node})`,
+);
+console.log('');
+console.log(
+  [
+    'measure'.padEnd(44),
+    ...names.map((name) => name.padStart(14)),
+    variants.length > 1 ? '  current/baseline' : '',
+  ].join(''),
+);
+for (const [label, pick] of rows) {
+  const values = names.map((name) => pick(results.variants[name]));
+  const line = [label.padEnd(44), ...values.map((value) => String(value).padStart(14))];
+  if (values.length > 1) line.push(`  ${ratio(values[0], values[1])}`);
+  console.log(line.join(''));
+}
 await writeFile('bench-results.json', `${JSON.stringify(results, null, 2)}\n`);
 console.log('\nwritten: bench-results.json');

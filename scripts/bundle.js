@@ -12,7 +12,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  minify: process.env.BUNDLE_MINIFY !== "0",
+  minify: process.env.BUNDLE_MINIFY !== '0',
   keepNames: true,
   sourcemap: true,
   logLevel: 'warning',

@@ -107,7 +107,8 @@ export class PeerLink {
       host: this.peer.host,
       port: this.peer.port,
       // A peer given by name resolves in the family of the address we send from.
-      ...(localAddress === undefined ? {} : { localAddress, family: net.isIPv6(localAddress) ? 6 : 4 }),
+      // (An IP literal with a colon is IPv6; net.isIPv6 would cost a slow regex on every connect.)
+      ...(localAddress === undefined ? {} : { localAddress, family: localAddress.includes(':') ? 6 : 4 }),
     });
     this.socket = socket;
     socket.setNoDelay(true);

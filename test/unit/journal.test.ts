@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -192,14 +193,14 @@ describe('Journal close and reopen', () => {
 });
 
 describe('Journal write failures', () => {
-  // A disk cannot be made to fail on demand, so the journal's own file handle is made to fail once.
+  // A disk cannot be made to fail on demand, so the journal's one write call is made to fail once.
   function failNextWrite(journal: Journal, landBytes: number): void {
     const handle = Reflect.get(journal, 'handle') as FileHandle;
-    const write = handle.write.bind(handle);
-    vi.spyOn(handle, 'write').mockImplementationOnce((async (buffer: Buffer, offset: number) => {
-      if (landBytes > 0) await write(buffer, offset, landBytes);
+    const seam = journal as unknown as { writeAt(data: Buffer, offset: number): number };
+    vi.spyOn(seam, 'writeAt').mockImplementationOnce((data: Buffer, offset: number) => {
+      if (landBytes > 0) writeSync(handle.fd, data, offset, landBytes);
       throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
-    }) as never);
+    });
   }
 
   it('rejects the durable appends of a failed batch, keeps going, and leaves no broken line', async () => {
