@@ -11,7 +11,13 @@ import { encodeRelay, encodeSync } from '../protocol/relay-line.js';
 import type { MessageView, PeerView, StatsReply } from '../protocol/replies.js';
 import type { PathSelection, ReadFilter } from '../protocol/requests.js';
 import { parseSyncReply } from '../protocol/sync-page.js';
-import { ANTI_ENTROPY_INTERVAL_MS, buildSyncPage, type PeerCursor, type SyncPage } from './anti-entropy.js';
+import {
+  ANTI_ENTROPY_INTERVAL_MS,
+  buildSyncPage,
+  nextSyncInterval,
+  type PeerCursor,
+  type SyncPage,
+} from './anti-entropy.js';
 import { Counters } from './counters.js';
 import type { JournalRecord } from './journal-codec.js';
 import { Membership, type MembershipHooks, type MembershipOptions } from './membership.js';
@@ -131,8 +137,7 @@ export class GossipNode {
     for (const peer of this.membership.ids()) {
       if (!this.membership.isUp(peer)) continue;
       const cursor = this.cursorOf(peer);
-      if (!cursor.inFlight && now - cursor.lastAskedMs >= ANTI_ENTROPY_INTERVAL_MS)
-        this.askSync(peer, cursor);
+      if (!cursor.inFlight && now - cursor.lastAskedMs >= cursor.intervalMs) this.askSync(peer, cursor);
     }
   }
 
@@ -179,10 +184,11 @@ export class GossipNode {
     cursor.next = page.next;
     let learned = 0;
     for (const message of page.messages) {
-      if (this.store.get(message.id) !== undefined || parseMessageId(message.id) === undefined) continue;
+      if (this.store.get(message.id) !== undefined) continue;
       learned += 1;
       this.deliver(message.id, message.path.concat(this.id), message.relays, peer, 'catch-up', this.now());
     }
+    cursor.intervalMs = nextSyncInterval(cursor.intervalMs, learned, page.more);
     this.counters.add('messagesCaughtUp', learned);
     this.events.emit('sync.received', { peer, learned, more: page.more });
     if (page.more && this.membership.has(peer)) this.askSync(peer, cursor);
@@ -308,7 +314,7 @@ export class GossipNode {
   private cursorOf(peer: number): PeerCursor {
     let cursor = this.cursors.get(peer);
     if (cursor === undefined) {
-      cursor = { epoch: 0, next: 0, inFlight: false, lastAskedMs: 0 };
+      cursor = { epoch: 0, next: 0, inFlight: false, lastAskedMs: 0, intervalMs: ANTI_ENTROPY_INTERVAL_MS };
       this.cursors.set(peer, cursor);
     }
     return cursor;
@@ -345,6 +351,7 @@ export class GossipNode {
         const cursor = this.cursorOf(peer.id);
         cursor.inFlight = false;
         cursor.lastAskedMs = 0;
+        cursor.intervalMs = ANTI_ENTROPY_INTERVAL_MS;
       },
       linkDown: (peer, reason, wasUp) => {
         this.counters.add('linkFailures');

@@ -41,7 +41,7 @@ interface Peer {
   addedAtMs: number;
   lastHeardMs: number;
   heard: boolean;
-  lastPingMs: number;
+  lastSentMs: number;
 }
 
 interface Probe {
@@ -127,7 +127,12 @@ export class Membership {
   }
 
   send(id: number, line: string): void {
-    this.peers.get(id)?.link.send(line);
+    const peer = this.peers.get(id);
+    if (peer === undefined) return;
+    // Any line is a sign of life: a link that carried one since the last tick needs no heartbeat. (The tick's
+    // clock, not a fresh reading: this runs per relay, and an older time only makes a heartbeat come sooner.)
+    peer.lastSentMs = this.lastTickMs;
+    peer.link.send(line);
   }
 
   views(): Array<{ id: number; address: string; state: PeerLink['state']; queued: number; home: boolean }> {
@@ -226,9 +231,8 @@ export class Membership {
         if (!peer.heard) peer.addedAtMs = now;
       }
       // Heartbeats are for live links; a link that is down would only queue them up.
-      if (peer.link.state === 'up' && now - peer.lastPingMs >= this.options.heartbeatMs) {
-        peer.lastPingMs = now;
-        peer.link.send('/PING:\n');
+      if (peer.link.state === 'up' && now - peer.lastSentMs >= this.options.heartbeatMs) {
+        this.send(peer.address.id, '/PING:\n');
       }
       if (peer.heard && now - peer.lastHeardMs > this.options.failureTimeoutMs) {
         this.drop(peer.address.id, `silent for ${Math.round(now - peer.lastHeardMs)} ms`, true);
@@ -319,7 +323,7 @@ export class Membership {
       addedAtMs: now,
       lastHeardMs: now,
       heard: false,
-      lastPingMs: 0,
+      lastSentMs: 0,
     });
     this.peerIds = [...this.peers.keys()];
     this.candidates.delete(address.id);

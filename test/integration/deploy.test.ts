@@ -174,7 +174,9 @@ describe('Dockerfile', () => {
     }
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toContain(`CMD ${JSON.stringify(HEALTH).replaceAll(',', ', ')}`);
-    expect(runtime).toMatch(/^ENTRYPOINT \["node", "--max-semi-space-size=2", "\/app\/bin\/gossip\.js", "node"\]$/m);
+    expect(runtime).toMatch(
+      /^ENTRYPOINT \["node", "--max-semi-space-size=2", "\/app\/bin\/gossip\.js", "node"\]$/m,
+    );
     const variables = await declaredVariables();
     for (const [, variable] of runtime.matchAll(/\b(GOSSIP_[A-Z_]+)=/g))
       expect(variables, `${variable} is a setting of gossip node`).toContain(variable);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildSyncPage, SYNC_PAGE_BYTES, SYNC_PAGE_MESSAGES } from '../../src/node/anti-entropy.js';
+import {
+  ANTI_ENTROPY_INTERVAL_MS,
+  ANTI_ENTROPY_MAX_INTERVAL_MS,
+  buildSyncPage,
+  nextSyncInterval,
+  SYNC_PAGE_BYTES,
+  SYNC_PAGE_MESSAGES,
+} from '../../src/node/anti-entropy.js';
 import { MessageStore } from '../../src/node/message-store.js';
 
 const BASE_NS = 1_795_426_696_500_612_060n;
@@ -152,5 +159,16 @@ describe('buildSyncPage', () => {
     expect(seen).toHaveLength(12);
     expect(new Set(seen).size).toBe(12);
     expect(cursor).toBe(12);
+  });
+});
+
+describe('nextSyncInterval', () => {
+  it('doubles after each empty page up to the cap, and drops back to the minimum on news', () => {
+    const intervals = [ANTI_ENTROPY_INTERVAL_MS];
+    for (let i = 0; i < 6; i += 1) intervals.push(nextSyncInterval(intervals.at(-1) ?? 0, 0, false));
+    expect(intervals).toEqual([1_000, 2_000, 4_000, 8_000, 8_000, 8_000, 8_000]);
+    expect(ANTI_ENTROPY_MAX_INTERVAL_MS).toBe(8_000);
+    expect(nextSyncInterval(8_000, 3, false)).toBe(ANTI_ENTROPY_INTERVAL_MS);
+    expect(nextSyncInterval(8_000, 0, true)).toBe(ANTI_ENTROPY_INTERVAL_MS);
   });
 });
