@@ -235,10 +235,15 @@ async function network16(variant) {
 
 async function scaleRun(variant, n) {
   const args = ['-n', String(n), '--seed', '42', '--base-port', String(BASE_PORT + 100)];
-  return withNetwork(variant, args, async ({ nodes, startMs }) => {
-    const latency = await latencyRun(nodes, QUICK ? 10 : 30);
-    return { n, log2N: round(Math.log2(n), 2), startMs: round(startMs, 0), ...latency };
-  });
+  try {
+    return await withNetwork(variant, args, async ({ nodes, startMs }) => {
+      const latency = await latencyRun(nodes, QUICK ? 10 : 30);
+      return { n, log2N: round(Math.log2(n), 2), startMs: round(startMs, 0), ...latency };
+    });
+  } catch (error) {
+    // A network that does not start is a result too (the first versions could not start 256 nodes here).
+    return { n, log2N: round(Math.log2(n), 2), error: error.message.slice(0, 300) };
+  }
 }
 
 /** The per-line costs of one node, in a child process so that each variant runs its own build. */
@@ -287,8 +292,11 @@ const rows = [
   ['one node: relay rule + record (µs)', (r) => r.perLine.relayMicros],
   ['one node: heap per message, 3 paths (B)', (r) => r.perLine.heapBytesPerMessage],
   ...SCALES.flatMap((n, index) => [
-    [`N=${n}: start-network (ms)`, (r) => r.scale[index].startMs],
-    [`N=${n}: latency p50 / p99 (ms)`, (r) => `${r.scale[index].p50Ms} / ${r.scale[index].p99Ms}`],
+    [`N=${n}: start-network (ms)`, (r) => r.scale[index].startMs ?? 'failed'],
+    [
+      `N=${n}: latency p50 / p99 (ms)`,
+      (r) => `${r.scale[index].p50Ms ?? '-'} / ${r.scale[index].p99Ms ?? '-'}`,
+    ],
     [
       `N=${n}: last hop p50 / max (log2 N = ${round(Math.log2(n), 1)})`,
       (r) => `${r.scale[index].lastHopP50} / ${r.scale[index].lastHopMax}`,

@@ -9,7 +9,7 @@ import type { NodeLaunch, SpawnedNode } from './spawn-node.js';
 
 /** Time allowed for every node to answer, on top of a per-node allowance. */
 const READY_TIMEOUT_BASE_MS = 10_000;
-const READY_TIMEOUT_PER_NODE_MS = 100;
+const READY_TIMEOUT_PER_NODE_MS = 250;
 const READY_POLL_MS = 15;
 
 export async function waitUntilReady(
