@@ -313,13 +313,13 @@ console.log('');
 console.log(
   [
     'measure'.padEnd(44),
-    ...names.map((name) => name.padStart(14)),
+    ...names.map((name) => name.padStart(18)),
     variants.length > 1 ? '  current/baseline' : '',
   ].join(''),
 );
 for (const [label, pick] of rows) {
   const values = names.map((name) => pick(results.variants[name]));
-  const line = [label.padEnd(44), ...values.map((value) => String(value).padStart(14))];
+  const line = [label.padEnd(44), ...values.map((value) => String(value).padStart(18))];
   if (values.length > 1) line.push(`  ${ratio(values[0], values[1])}`);
   console.log(line.join(''));
 }
