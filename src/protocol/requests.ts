@@ -18,7 +18,9 @@ export type Request =
   | { type: 'new'; relays: number; text: string }
   | { type: 'relay'; relays: number; id: string; path: number[] }
   | { type: 'get'; filter: ReadFilter; paths: PathSelection }
-  | { type: 'messages'; filter: ReadFilter; paths: PathSelection }
+  | { type: 'messages'; filter: ReadFilter; paths: PathSelection; peek: boolean }
+  | { type: 'lookup'; query: string }
+  | { type: 'events' }
   | { type: 'peers' }
   | { type: 'hello'; nodeId: number; address: PeerAddress | undefined; home: boolean; join: boolean }
   | { type: 'walk'; ttl: number; origin: PeerAddress }
@@ -56,6 +58,12 @@ const relayBodySchema = z.tuple([
     .min(1, 'path is empty')
     .max(MAX_PATH_LENGTH, `path is longer than ${MAX_PATH_LENGTH} hops`),
 ]);
+/** A message id is its text, `_` and at most 20 digits. */
+const lookupSchema = z
+  .string()
+  .min(1, 'nothing to look up')
+  .refine((query) => Buffer.byteLength(query) <= MAX_TEXT_BYTES + 21, 'longer than any message id')
+  .refine((query) => !CONTROL_CHARACTERS.test(query), 'holds control characters');
 const readFilterSchema = z.enum(READ_FILTERS);
 const pathSelectionSchema = z.enum(PATH_SELECTIONS);
 const smallCountSchema = z
@@ -79,8 +87,13 @@ export function parseRequest(line: string): ParseResult {
     case '/RELAY':
       return parseRelay(args);
     case '/GET':
+      return parseListing(args);
     case '/MESSAGES':
-      return parseListing(command === '/GET' ? 'get' : 'messages', args);
+      return parseMessages(args);
+    case '/LOOKUP':
+      return parseLookup(args);
+    case '/EVENTS':
+      return { ok: true, request: { type: 'events' } };
     case '/PEERS':
       return { ok: true, request: { type: 'peers' } };
     case '/REMOVE':
@@ -135,14 +148,42 @@ function parseRelay(args: string): ParseResult {
   return { ok: true, request: { type: 'relay', relays: relays.data, id, path } };
 }
 
-function parseListing(type: 'get' | 'messages', args: string): ParseResult {
+function parseListing(args: string): ParseResult {
   const [filterText, pathsText] = splitOnce(args, '|');
+  const listing = parseFilterAndSelection(filterText, pathsText);
+  return 'ok' in listing ? listing : { ok: true, request: { type: 'get', ...listing } };
+}
+
+/** `/MESSAGES:<filter>|<selection>[|peek]`: `peek` lists without marking anything read (dashboards). */
+function parseMessages(args: string): ParseResult {
+  const [filterText, rest] = splitOnce(args, '|');
+  const [pathsText, flag] = rest === undefined ? [undefined, undefined] : splitOnce(rest, '|');
+  if (flag !== undefined && flag !== 'peek')
+    return fail('BAD_ARGUMENT', 'the third field may only be "peek"');
+  const listing = parseFilterAndSelection(filterText, pathsText);
+  return 'ok' in listing
+    ? listing
+    : { ok: true, request: { type: 'messages', ...listing, peek: flag === 'peek' } };
+}
+
+function parseFilterAndSelection(
+  filterText: string,
+  pathsText: string | undefined,
+): { filter: ReadFilter; paths: PathSelection } | ParseResult {
   const filter = readFilterSchema.safeParse(filterText === '' ? 'all' : filterText);
   if (!filter.success) return fail('BAD_ARGUMENT', `read filter must be one of ${READ_FILTERS.join(', ')}`);
   const paths = pathSelectionSchema.safeParse(pathsText ?? 'all');
   if (!paths.success)
     return fail('BAD_ARGUMENT', `path selection must be one of ${PATH_SELECTIONS.join(', ')}`);
-  return { ok: true, request: { type, filter: filter.data, paths: paths.data } };
+  return { filter: filter.data, paths: paths.data };
+}
+
+/** `/LOOKUP:<message id | text>`: the messages with that id or exactly that text. */
+function parseLookup(args: string): ParseResult {
+  const query = lookupSchema.safeParse(args);
+  if (!query.success)
+    return fail('BAD_ARGUMENT', `expected /LOOKUP:<message id | text>: ${firstIssue(query.error)}`);
+  return { ok: true, request: { type: 'lookup', query: query.data } };
 }
 
 function parseRemove(args: string): ParseResult {
