@@ -174,6 +174,19 @@ export function buildProgram(): Command {
   examples(
     common(
       program
+        .command('trace')
+        .description('show how a message spread: who delivered it to whom, when, and the redundant copies')
+        .argument('<message...>', 'a message id (from send-message --json), or its text'),
+    ).action(async (words: string[], options: Record<string, unknown>) => {
+      const { traceCommand } = await import('./commands/trace.js');
+      await traceCommand(words, options);
+    }),
+    ['gossip trace "Hello World"', 'gossip trace Hello_1795426696500612060', 'gossip trace Hello --json'],
+  );
+
+  examples(
+    common(
+      program
         .command('list-peers')
         .description("list a node's peers")
         .argument('<node>', 'node number, or host:port'),

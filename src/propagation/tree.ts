@@ -97,7 +97,8 @@ export function buildPropagationTree(
     if (entry.parent === undefined) continue;
     const parent = byNode.get(entry.parent);
     parent?.children.push(entry.node);
-    if (parent?.afterMs !== undefined && entry.afterMs !== undefined) entry.hopMs = entry.afterMs - parent.afterMs;
+    if (parent?.afterMs !== undefined && entry.afterMs !== undefined)
+      entry.hopMs = entry.afterMs - parent.afterMs;
   }
   const reported = nodes.length;
   const lastNode = nodes[nodes.length - 1];
