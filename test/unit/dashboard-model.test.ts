@@ -159,6 +159,14 @@ describe('MessageIndex', () => {
     expect(summary?.last?.node).toBe(4);
     expect(summary?.last?.hop).toBe(2);
     expect(summary?.last?.afterMs).toBeCloseTo(3, 6);
+    expect(index.arrivals(id)?.map((arrival) => `${arrival.node}:${arrival.path.join('-')}`)).toEqual([
+      '1:1',
+      '2:1-2',
+      '3:1-3',
+      '3:1-2-3',
+      '4:1-3-4',
+    ]);
+    expect(index.arrivals('other_1')).toBeUndefined();
   });
 
   it('knows a message it only saw arrive (sent before the dashboard started) from its id', () => {

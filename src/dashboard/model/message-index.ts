@@ -1,11 +1,15 @@
 // A summary per message seen in the events: text, origin, submission time, how many nodes it reached,
-// how many copies and relay lines it cost, and its last delivery. Bounded: the oldest summaries go first.
+// how many copies and relay lines it cost, its last delivery, and its arrivals (for a replay). Bounded:
+// the oldest messages go first, and a message keeps at most MAX_KEPT_ARRIVALS arrivals.
 
+import type { Arrival } from '../../propagation/tree.js';
 import { parseMessageId } from '../../protocol/message-id.js';
 import type { FeedEvent } from './feed-events.js';
 
 /** Summaries kept in memory; older messages can still be replayed from the event log. */
 export const DEFAULT_INDEX_CAPACITY = 500;
+/** Arrivals kept per message: a replay needs them all, a flood must not take the memory. */
+export const MAX_KEPT_ARRIVALS = 20_000;
 
 export interface MessageSummary {
   id: string;
@@ -23,6 +27,7 @@ export interface MessageSummary {
 interface Entry {
   summary: MessageSummary;
   reached: Map<number, { hop: number; atMs: number }>;
+  arrivals: Arrival[];
 }
 
 export class MessageIndex {
@@ -36,6 +41,11 @@ export class MessageIndex {
 
   get(id: string): MessageSummary | undefined {
     return this.entries.get(id)?.summary;
+  }
+
+  /** Every arrival seen of a message, in the order the events came; undefined for an unknown message. */
+  arrivals(id: string): readonly Arrival[] | undefined {
+    return this.entries.get(id)?.arrivals;
   }
 
   /** Newest first (by submission time). */
@@ -65,6 +75,8 @@ export class MessageIndex {
           this.resubmit(entry, event.atMs);
         }
         summary.arrivals += 1;
+        if (entry.arrivals.length < MAX_KEPT_ARRIVALS)
+          entry.arrivals.push({ node: event.node, path: event.path, atMs: event.atMs, via: event.via });
         if (!entry.reached.has(event.node)) {
           entry.reached.set(event.node, { hop: event.path.length - 1, atMs: event.atMs });
           summary.reached = entry.reached.size;
@@ -100,6 +112,7 @@ export class MessageIndex {
         last: undefined,
       },
       reached: new Map(),
+      arrivals: [],
     };
     this.entries.set(id, entry);
     if (this.entries.size > this.capacity) {
