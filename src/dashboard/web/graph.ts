@@ -45,9 +45,19 @@ const STYLE: cytoscape.StylesheetJson = [
     },
   },
   { selector: 'node.gossip.reached', style: { 'background-color': '#2f9e44' } },
+  // A node removed since still shows what it did in a replay, faded.
+  { selector: 'node.gossip.removed.reached', style: { 'background-opacity': 0.45, color: '#1b5e20' } },
   { selector: 'node.gossip.origin', style: { 'border-color': '#1b5e20', 'border-width': 5 } },
   { selector: 'node.gossip.current', style: { 'border-color': '#f59f00', 'border-width': 6 } },
-  { selector: 'node.gossip.selected', style: { 'overlay-color': '#3b6ea8', 'overlay-opacity': 0.15 } },
+  {
+    selector: 'node.gossip.selected',
+    style: {
+      'overlay-color': '#1f2f45',
+      'overlay-opacity': 0.18,
+      'overlay-padding': 7,
+      'overlay-shape': 'ellipse',
+    },
+  },
   {
     selector: 'node.badge',
     style: {

@@ -25,7 +25,7 @@ export function renderNodePanel(
     facts.push(
       `pid ${details.stats.pid}`,
       `up ${Math.round(details.stats.uptimeMs / 1000)} s`,
-      `${details.stats.messages} messages`,
+      `${details.stats.messages} message${details.stats.messages === 1 ? '' : 's'}`,
     );
   }
   parts.push(h('div', { class: 'node-facts', text: facts.join(' · ') }));
