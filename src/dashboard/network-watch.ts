@@ -30,6 +30,10 @@ export class NetworkWatch {
 
   close(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
+    this.unfollowAll();
+  }
+
+  private unfollowAll(): void {
     for (const { follower } of this.followers.values()) follower.close();
     this.followers.clear();
   }
@@ -42,7 +46,7 @@ export class NetworkWatch {
       const state = await readState(this.paths).catch(() => 'unreadable' as const);
       if (state === 'unreadable') return;
       if (state?.startedAt !== this.startedAt) {
-        this.close();
+        this.unfollowAll();
         this.startedAt = state?.startedAt;
         await this.hub.useNetwork(state);
       }

@@ -144,4 +144,32 @@ describe('gossip dashboard', () => {
 
     expect(await dashboard.stop()).toBe(0);
   });
+
+  it('notices the network stopped, and follows a new one started in the same home', async () => {
+    const network = await networks.start(['--seed', '8'], 4);
+    const dashboard = await dashboards.start(network.home);
+    const state = () => get<DashboardState>(new URL('/api/state', dashboard.url).toString());
+    await waitFor(async () => (await state()).topology.nodes.every((node) => node.status === 'up'), {
+      what: 'the first network up',
+    });
+    expect((await gossip(['stop-network'], network.home)).exitCode).toBe(0);
+    await waitFor(async () => (await state()).network === null, { what: 'no network' });
+
+    const again = await gossip(
+      ['start-network', '-n', '6', '--seed', '9', '--base-port', String(network.basePort)],
+      network.home,
+    );
+    expect(again.exitCode).toBe(0);
+    const fresh = await waitFor(
+      async () => {
+        const current = await state();
+        const up = current.topology.nodes.filter((node) => node.status === 'up');
+        return current.network?.seed === 9 && up.length === 6 ? current : undefined;
+      },
+      { what: 'the new network followed' },
+    );
+    expect(fresh.topology.nodes).toHaveLength(6);
+    expect(fresh.messages).toEqual([]);
+    expect(await dashboard.stop()).toBe(0);
+  });
 });
