@@ -68,6 +68,7 @@ export const PAGE_HTML = `<!doctype html>
             </select>
           </label>
         </div>
+        <label class="option"><input type="checkbox" id="r-redundant" checked> draw redundant copies</label>
         <input id="r-position" type="range" min="0" max="1000" value="0" step="1" aria-label="replay position">
         <div id="r-readout" class="readout">no message selected</div>
         <div id="r-step" class="step"></div>

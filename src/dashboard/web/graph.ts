@@ -103,6 +103,7 @@ const STYLE: cytoscape.StylesheetJson = [
       'target-arrow-color': '#2f9e44',
     },
   },
+  { selector: 'edge.copy.muted', style: { display: 'none' } },
   {
     selector: 'edge.copy.current',
     style: { width: 6, 'line-color': '#f59f00', 'target-arrow-color': '#f59f00', 'z-index': 10 },
@@ -121,6 +122,7 @@ export class GraphView {
   private synced = false;
   private replay: { frame: ReplayFrame; origin: number } | undefined;
   private selected: number | undefined;
+  private redundantShown = true;
 
   constructor(container: HTMLElement, onSelect: (id: number) => void) {
     this.cy = cytoscape({
@@ -169,6 +171,12 @@ export class GraphView {
 
   showReplay(frame: ReplayFrame | undefined, origin: number | undefined, view: TopologyView): void {
     this.replay = frame === undefined || origin === undefined ? undefined : { frame, origin };
+    this.cy.batch(() => this.paintReplay(view));
+  }
+
+  /** Redundant copies make a busy picture: they can be hidden (the current step always shows). */
+  showRedundant(shown: boolean, view: TopologyView): void {
+    this.redundantShown = shown;
     this.cy.batch(() => this.paintReplay(view));
   }
 
@@ -275,8 +283,10 @@ export class GraphView {
         edge = this.cy.add({ group: 'edges', data: { id, source: `n${copy.from}`, target: `n${copy.to}` } });
         edge.addClass('copy');
       }
+      const isCurrent = current?.from === copy.from && current.node === copy.to;
       edge.toggleClass('first', copy.first);
-      edge.toggleClass('current', current?.from === copy.from && current.node === copy.to);
+      edge.toggleClass('current', isCurrent);
+      edge.toggleClass('muted', !copy.first && !isCurrent && !this.redundantShown);
     }
     this.cy.edges('.copy').forEach((edge) => {
       if (!keep.has(edge.id())) edge.remove();

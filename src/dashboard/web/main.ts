@@ -289,6 +289,9 @@ function wireControls(): void {
   byId('r-back').addEventListener('click', () => player.stepBack());
   byId('r-start').addEventListener('click', () => player.restart());
   byId('r-end').addEventListener('click', () => player.end());
+  byId<HTMLInputElement>('r-redundant').addEventListener('change', (event) => {
+    graph.showRedundant((event.target as HTMLInputElement).checked, app.view);
+  });
   byId<HTMLSelectElement>('r-speed').addEventListener('change', (event) => {
     const value = (event.target as HTMLSelectElement).value;
     player.setSpeed(value === 'fit' ? 'fit' : Number(value));
