@@ -91,10 +91,12 @@ describe('gossip dashboard', () => {
     const replay = await get<MessageReplay>(api(`/api/messages/${encodeURIComponent(id)}`));
     expect(replay).toMatchObject({ id, origin: 2, source: 'live' });
     expect(replay.arrivals).toHaveLength(19);
-    const logged = (await readFile(dashboard.eventLog, 'utf8'))
-      .split('\n')
-      .filter((line) => line.includes('"message.delivered"') && line.includes(JSON.stringify(id)));
-    expect(logged).toHaveLength(19);
+    // The log is written behind the live view: it catches up.
+    const loggedArrivals = async () =>
+      (await readFile(dashboard.eventLog, 'utf8'))
+        .split('\n')
+        .filter((line) => line.includes('"message.delivered"') && line.includes(JSON.stringify(id))).length;
+    await waitFor(async () => (await loggedArrivals()) === 19, { what: '19 arrivals in the event log' });
 
     // Node details are get-messages' data, read without marking anything read.
     const details = await get<NodeDetails>(api('/api/nodes/3'));
