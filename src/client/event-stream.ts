@@ -51,13 +51,18 @@ export function followEvents(address: NodeAddress, handlers: FollowHandlers): Ev
     const splitter = new LineSplitter(MAX_EVENT_LINE_BYTES, {
       onLine: (line) => {
         const event = parseNodeEvent(line);
-        if (event === undefined) return;
+        if (event === undefined || socket !== current) return;
         if (event.event === 'snapshot') {
           live = true;
           delay = FOLLOW_RETRY_MIN_MS;
           handlers.status('up', 'subscribed');
         }
         handlers.event(event);
+        // We fell behind and missed events: subscribe again for a fresh snapshot (the stream stays live).
+        if (event.event === 'events.dropped') {
+          current.destroy();
+          connect();
+        }
       },
       onOversize: () => {},
     });

@@ -4,6 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { lookupEverywhere } from '../client/lookup-everywhere.js';
@@ -43,8 +44,17 @@ class HttpError extends Error {
   }
 }
 
-export function createDashboardServer(paths: HomePaths, hub: DashboardHub, pages: PageStreams): http.Server {
+export function createDashboardServer(
+  paths: HomePaths,
+  hub: DashboardHub,
+  pages: PageStreams,
+  bindHost: string,
+): http.Server {
   return http.createServer((request, response) => {
+    if (!allowedHost(request.headers.host, bindHost)) {
+      json(response, 403, { error: 'open the dashboard by its address (an IP, localhost, or --host)' });
+      return;
+    }
     route(paths, hub, pages, request, response).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : isGossipError(error) ? 502 : 500;
       const message = error instanceof Error ? error.message : String(error);
@@ -166,6 +176,19 @@ async function detailsOf(paths: HomePaths, id: number): Promise<NodeDetails> {
   } catch (error) {
     return { id, stats: null, messages: null, error: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/**
+ * The page can send messages, so a web site must not reach it through DNS rebinding (its own name
+ * pointed at 127.0.0.1): only IP addresses, localhost and the --host name are answered.
+ */
+export function allowedHost(header: string | undefined, bindHost: string): boolean {
+  if (header === undefined) return false;
+  const name = header
+    .replace(/:\d+$/, '')
+    .replace(/^\[(.*)\]$/, '$1')
+    .toLowerCase();
+  return name === 'localhost' || name === bindHost.toLowerCase() || net.isIP(name) !== 0;
 }
 
 async function readBody(request: http.IncomingMessage): Promise<unknown> {

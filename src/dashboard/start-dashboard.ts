@@ -32,7 +32,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
   const pages = new PageStreams();
   const hub = new DashboardHub(paths, pages);
   const watch = new NetworkWatch(paths, hub);
-  const server = createDashboardServer(paths, hub, pages);
+  const server = createDashboardServer(paths, hub, pages, options.host);
   const close = async (): Promise<void> => {
     watch.close();
     pages.close();

@@ -3,6 +3,7 @@
 // die, restart or are removed, refuses bad requests, and stops cleanly.
 
 import { readFile } from 'node:fs/promises';
+import http from 'node:http';
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import type {
@@ -30,6 +31,17 @@ async function get<T>(url: string): Promise<T> {
 
 function post(url: string, body: unknown, type = 'application/json'): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify(body) });
+}
+
+/** A request with another Host header, as a page reached through DNS rebinding would send. */
+function statusWithHost(url: string, host: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { headers: { host } }, (response) => {
+      response.resume();
+      resolve(response.statusCode);
+    });
+    request.on('error', reject);
+  });
 }
 
 const statusOf = (state: DashboardState, id: number) =>
@@ -117,6 +129,7 @@ describe('gossip dashboard', () => {
     expect(((await control.json()) as { error: string }).error).toContain('control characters');
     expect((await fetch(api('/api/messages/no%20such%20message'))).status).toBe(404);
     expect((await fetch(api('/nowhere'))).status).toBe(404);
+    expect(await statusWithHost(api('/api/state'), 'evil.example')).toBe(403);
 
     // A node killed is seen down; restarted, it is followed again.
     const victim = network.nodes.find((node) => node.id === 4);
