@@ -2,7 +2,11 @@
 // Bundles the compiled CLI (dist/cli/main.js) into dist/bundle: one file per lazily imported command, so
 // `gossip node` loads a single small file instead of a tree of modules. Measured on a 16-node network: a node
 // starts faster and holds several MiB less resident memory (BENCHMARKS.md). bin/gossip.js runs the bundle.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names change with their content: start empty, or old chunks pile up.
+rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
   entryPoints: ['dist/cli/main.js'],

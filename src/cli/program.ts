@@ -174,6 +174,37 @@ export function buildProgram(): Command {
   examples(
     common(
       program
+        .command('dashboard')
+        .description('serve a live web page of the network: topology, messages spreading, replays')
+        .option('--port <p>', 'HTTP port of the page (0: any free port)', '8080')
+        .option(
+          '--host <addr>',
+          'address to serve on (keep it local: the page can send messages)',
+          '127.0.0.1',
+        ),
+    ).action(async (options: Record<string, unknown>) => {
+      const { dashboardCommand } = await import('./commands/dashboard.js');
+      await dashboardCommand(options);
+    }),
+    ['gossip dashboard', 'gossip dashboard --port 9090', 'gossip dashboard --home /tmp/net2 --port 0'],
+  );
+
+  examples(
+    common(
+      program
+        .command('trace')
+        .description('show how a message spread: who delivered it to whom, when, and the redundant copies')
+        .argument('<message...>', 'a message id (from send-message --json), or its text'),
+    ).action(async (words: string[], options: Record<string, unknown>) => {
+      const { traceCommand } = await import('./commands/trace.js');
+      await traceCommand(words, options);
+    }),
+    ['gossip trace "Hello World"', 'gossip trace Hello_1795426696500612060', 'gossip trace Hello --json'],
+  );
+
+  examples(
+    common(
+      program
         .command('list-peers')
         .description("list a node's peers")
         .argument('<node>', 'node number, or host:port'),

@@ -34,6 +34,22 @@ export async function fetchMessages(
   return parseReply(address, reply, messagesReplySchema);
 }
 
+/** `/LOOKUP`: the node's messages with this id or this exact text, every path; nothing is marked read. */
+export async function lookupMessages(
+  address: NodeAddress,
+  query: string,
+  timeoutMs?: number,
+): Promise<MessagesReply> {
+  const reply = await sendRequest(address, `/LOOKUP:${query}\n`, 'line', timeoutMs);
+  return parseReply(address, reply, messagesReplySchema);
+}
+
+/** `/MESSAGES` with `peek`: the get-messages listing without marking anything read. */
+export async function peekMessages(address: NodeAddress, timeoutMs?: number): Promise<MessagesReply> {
+  const reply = await sendRequest(address, '/MESSAGES:all|all|peek\n', 'line', timeoutMs ?? 30_000);
+  return parseReply(address, reply, messagesReplySchema);
+}
+
 export async function fetchPeers(address: NodeAddress): Promise<Array<[number, string]>> {
   return parseReply(address, await sendRequest(address, '/PEERS:\n', 'close'), peersReplySchema);
 }

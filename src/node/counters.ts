@@ -18,6 +18,7 @@ export const COUNTER_NAMES = [
   'syncsServed',
   'linkConnects',
   'linkFailures',
+  'eventsDropped',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];

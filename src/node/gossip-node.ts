@@ -207,12 +207,20 @@ export class GossipNode {
     if (connection.peerId !== undefined) this.inbound.get(connection.peerId)?.delete(connection);
   }
 
-  /** The rich listing behind /MESSAGES and the CLI; fetching `all` or `unread` marks everything read. */
-  listMessages(filter: ReadFilter, selection: PathSelection): MessageView[] {
+  /**
+   * The rich listing behind /MESSAGES and the CLI; fetching `all` or `unread` marks everything read,
+   * unless `peek` (a dashboard looking must not change what `get-messages unread` shows).
+   */
+  listMessages(filter: ReadFilter, selection: PathSelection, peek = false): MessageView[] {
     const picked = this.store.select(filter);
-    if (filter !== 'read' && this.store.markAllRead())
+    if (!peek && filter !== 'read' && this.store.markAllRead())
       this.persistence?.append({ kind: 'read', atMs: this.now() });
     return picked.map((message) => toView(message, selection));
+  }
+
+  /** /LOOKUP: the messages with this id or this exact text, every path; nothing is marked read. */
+  lookupMessages(query: string): MessageView[] {
+    return this.store.find(query).map((message) => toView(message, 'all'));
   }
 
   /** The reference /GET reply: id -> paths. */

@@ -10,6 +10,8 @@ export interface Reply {
   text: string;
   /** Close the connection after this reply (reference /GET and /PEERS). */
   close: boolean;
+  /** Turn the connection into an event stream (/EVENTS): the server's feed sends the snapshot. */
+  subscribe?: true;
 }
 
 export function handleRequest(
@@ -66,9 +68,19 @@ export function handleRequest(
       return undefined;
     case 'messages':
       return {
-        text: encodeLine({ node: node.id, messages: node.listMessages(request.filter, request.paths) }),
+        text: encodeLine({
+          node: node.id,
+          messages: node.listMessages(request.filter, request.paths, request.peek),
+        }),
         close: false,
       };
+    case 'lookup':
+      return {
+        text: encodeLine({ node: node.id, messages: node.lookupMessages(request.query) }),
+        close: false,
+      };
+    case 'events':
+      return { text: '', close: false, subscribe: true };
     case 'stats':
       return { text: encodeLine(node.stats(process.pid)), close: false };
     case 'health':

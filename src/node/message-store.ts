@@ -79,6 +79,16 @@ export class MessageStore {
     return picked.sort(compareByOrigin);
   }
 
+  /** Messages with exactly this id or exactly this text, in origin-time order. */
+  find(query: string): StoredMessage[] {
+    const byId = this.messages.get(query);
+    const picked = byId === undefined ? [] : [byId];
+    for (const message of this.messages.values()) {
+      if (message.text === query && message !== byId) picked.push(message);
+    }
+    return picked.sort(compareByOrigin);
+  }
+
   /** The reference marks everything read when `all` or `unread` is fetched. Returns whether anything changed. */
   markAllRead(): boolean {
     let changed = false;

@@ -6,6 +6,7 @@ import { encodeError } from '../protocol/encode.js';
 import { wireError } from '../protocol/errors.js';
 import { LineSplitter } from '../protocol/framing.js';
 import { parseRequest } from '../protocol/requests.js';
+import { EventFeed, MAX_SUBSCRIBERS } from './event-feed.js';
 import type { GossipNode, InboundConnection } from './gossip-node.js';
 import { handleRequest, type Reply } from './handle-request.js';
 
@@ -22,11 +23,12 @@ export interface NodeServer {
 
 export function createNodeServer(node: GossipNode, options: ServerOptions): NodeServer {
   const sockets = new Set<net.Socket>();
+  const feed = new EventFeed(node);
   // allowHalfOpen: the reference client sends /NEW without a newline and half-closes; we still answer.
   const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    serveConnection(node, socket, options);
+    serveConnection(node, feed, socket, options);
   });
   return {
     server,
@@ -36,15 +38,28 @@ export function createNodeServer(node: GossipNode, options: ServerOptions): Node
   };
 }
 
-function serveConnection(node: GossipNode, socket: net.Socket, options: ServerOptions): void {
+function serveConnection(
+  node: GossipNode,
+  feed: EventFeed,
+  socket: net.Socket,
+  options: ServerOptions,
+): void {
   node.counters.add('connectionsAccepted');
   let closing = false;
+  // An /EVENTS connection carries events only; what its client sends after that is ignored.
+  let streaming = false;
   // Replies go out in request order, even when one waits for the disk (/NEW).
   let outbox: Promise<void> | undefined;
   const connection: InboundConnection = { peerId: undefined, destroy: () => socket.destroy() };
-  const write = (text: string, close: boolean): void => {
+  const write = (text: string, close: boolean, subscribe = false): void => {
     if (closing || socket.destroyed) return;
-    if (close) {
+    if (subscribe) {
+      streaming = feed.add(socket);
+      if (!streaming) {
+        const busy = wireError('UNAVAILABLE', `this node already serves ${MAX_SUBSCRIBERS} event streams`);
+        socket.write(encodeError(busy));
+      }
+    } else if (close) {
       closing = true;
       socket.end(text);
     } else {
@@ -53,11 +68,11 @@ function serveConnection(node: GossipNode, socket: net.Socket, options: ServerOp
   };
   const send = (reply: Reply | Promise<Reply>): void => {
     if (outbox === undefined && !(reply instanceof Promise)) {
-      write(reply.text, reply.close);
+      write(reply.text, reply.close, reply.subscribe);
       return;
     }
     const previous = outbox ?? Promise.resolve();
-    const next = previous.then(() => reply).then((ready) => write(ready.text, ready.close));
+    const next = previous.then(() => reply).then((ready) => write(ready.text, ready.close, ready.subscribe));
     outbox = next;
     void next.finally(() => {
       if (outbox === next) outbox = undefined;
@@ -65,7 +80,7 @@ function serveConnection(node: GossipNode, socket: net.Socket, options: ServerOp
   };
   const splitter = new LineSplitter(options.maxLineBytes, {
     onLine: (line) => {
-      if (closing) return;
+      if (closing || streaming) return;
       node.counters.add('linesIn');
       if (connection.peerId !== undefined) node.membership.heard(connection.peerId);
       const parsed = parseRequest(line);
@@ -101,7 +116,10 @@ function serveConnection(node: GossipNode, socket: net.Socket, options: ServerOp
     // After any reply still on its way (a /NEW waiting for the disk).
     send({ text: '', close: true });
   });
-  socket.on('close', () => node.unregisterInbound(connection));
+  socket.on('close', () => {
+    node.unregisterInbound(connection);
+    feed.remove(socket);
+  });
   // A client that vanished mid-reply (EPIPE, ECONNRESET) is not our problem; never let it crash the node.
   socket.on('error', () => socket.destroy());
 }

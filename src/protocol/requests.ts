@@ -20,7 +20,9 @@ export type Request =
   | { type: 'new'; relays: number; text: string }
   | { type: 'relay'; relays: number; id: string; path: number[] }
   | { type: 'get'; filter: ReadFilter; paths: PathSelection }
-  | { type: 'messages'; filter: ReadFilter; paths: PathSelection }
+  | { type: 'messages'; filter: ReadFilter; paths: PathSelection; peek: boolean }
+  | { type: 'lookup'; query: string }
+  | { type: 'events' }
   | { type: 'peers' }
   | { type: 'hello'; nodeId: number; address: PeerAddress | undefined; home: boolean; join: boolean }
   | { type: 'walk'; ttl: number; origin: PeerAddress }
@@ -83,8 +85,13 @@ export function parseRequest(line: string): ParseResult {
     case '/RELAY':
       return parseRelay(args);
     case '/GET':
+      return parseListing(args);
     case '/MESSAGES':
-      return parseListing(command === '/GET' ? 'get' : 'messages', args);
+      return parseMessages(args);
+    case '/LOOKUP':
+      return parseLookup(args);
+    case '/EVENTS':
+      return { ok: true, request: { type: 'events' } };
     case '/PEERS':
       return { ok: true, request: { type: 'peers' } };
     case '/REMOVE':
@@ -142,15 +149,50 @@ function parseRelay(args: string): ParseResult {
   return { ok: true, request: { type: 'relay', relays, id, path: path as number[] } };
 }
 
-function parseListing(type: 'get' | 'messages', args: string): ParseResult {
+function parseListing(args: string): ParseResult {
   const [filterText, pathsText] = splitOnce(args, '|');
+  const listing = parseFilterAndSelection(filterText, pathsText);
+  return 'ok' in listing ? listing : { ok: true, request: { type: 'get', ...listing } };
+}
+
+/** `/MESSAGES:<filter>|<selection>[|peek]`: `peek` lists without marking anything read (dashboards). */
+function parseMessages(args: string): ParseResult {
+  const [filterText, rest] = splitOnce(args, '|');
+  const [pathsText, flag] = rest === undefined ? [undefined, undefined] : splitOnce(rest, '|');
+  if (flag !== undefined && flag !== 'peek')
+    return fail('BAD_ARGUMENT', 'the third field may only be "peek"');
+  const listing = parseFilterAndSelection(filterText, pathsText);
+  return 'ok' in listing
+    ? listing
+    : { ok: true, request: { type: 'messages', ...listing, peek: flag === 'peek' } };
+}
+
+function parseFilterAndSelection(
+  filterText: string,
+  pathsText: string | undefined,
+): { filter: ReadFilter; paths: PathSelection } | ParseResult {
   const filter = oneOf(READ_FILTERS, filterText === '' ? 'all' : filterText);
   if (filter === undefined)
     return fail('BAD_ARGUMENT', `read filter must be one of ${READ_FILTERS.join(', ')}`);
   const paths = oneOf(PATH_SELECTIONS, pathsText ?? 'all');
   if (paths === undefined)
     return fail('BAD_ARGUMENT', `path selection must be one of ${PATH_SELECTIONS.join(', ')}`);
-  return { ok: true, request: { type, filter, paths } };
+  return { filter, paths };
+}
+
+/** `/LOOKUP:<message id | text>`: the messages with that id or exactly that text. */
+function parseLookup(query: string): ParseResult {
+  // A message id is its text, `_` and at most 20 digits.
+  const problem =
+    query === ''
+      ? 'nothing to look up'
+      : Buffer.byteLength(query) > MAX_TEXT_BYTES + 21
+        ? 'longer than any message id'
+        : CONTROL_CHARACTERS.test(query)
+          ? 'holds control characters'
+          : undefined;
+  if (problem !== undefined) return fail('BAD_ARGUMENT', `expected /LOOKUP:<message id | text>: ${problem}`);
+  return { ok: true, request: { type: 'lookup', query } };
 }
 
 function parseRemove(args: string): ParseResult {

@@ -136,6 +136,27 @@ describe('MessageStore: select and read state', () => {
   });
 });
 
+describe('MessageStore: find (behind /LOOKUP)', () => {
+  it('finds by exact id or exact text, every text match in origin order, and nothing read changes', () => {
+    const store = new MessageStore();
+    addMessage(store, 'Hello', 30n);
+    addMessage(store, 'Hello', 10n);
+    addMessage(store, 'Hello there', 20n);
+    expect(store.find('Hello').map((m) => m.id)).toEqual(['Hello_10', 'Hello_30']);
+    expect(store.find('Hello_30').map((m) => m.id)).toEqual(['Hello_30']);
+    expect(store.find('hello')).toEqual([]);
+    expect(store.find('Hell')).toEqual([]);
+    expect(ids(store, 'unread')).toHaveLength(3);
+  });
+
+  it('a text that looks like another message id finds both, once each', () => {
+    const store = new MessageStore();
+    addMessage(store, 'x', 5n);
+    addMessage(store, 'x_5', 9n);
+    expect(store.find('x_5').map((m) => m.id)).toEqual(['x_5', 'x_5_9']);
+  });
+});
+
 describe('MessageStore: arrival sequence', () => {
   it('numbers messages in first-arrival order and lists them from a sequence number', () => {
     const store = new MessageStore();

@@ -82,9 +82,43 @@ describe('parseRequest: reference commands', () => {
 
 describe('parseRequest: our commands', () => {
   it('parses /MESSAGES, /STATS, /HEALTH', () => {
-    expect(ok('/MESSAGES:all|longest')).toEqual({ type: 'messages', filter: 'all', paths: 'longest' });
+    expect(ok('/MESSAGES:all|longest')).toEqual({
+      type: 'messages',
+      filter: 'all',
+      paths: 'longest',
+      peek: false,
+    });
     expect(ok('/STATS:')).toEqual({ type: 'stats' });
     expect(ok('/HEALTH:')).toEqual({ type: 'health' });
+  });
+
+  it('parses /MESSAGES with peek, which lists without marking read', () => {
+    expect(ok('/MESSAGES:all|all|peek')).toEqual({
+      type: 'messages',
+      filter: 'all',
+      paths: 'all',
+      peek: true,
+    });
+    expect(ok('/MESSAGES:unread|shortest & longest|peek')).toMatchObject({
+      paths: 'shortest & longest',
+      peek: true,
+    });
+    expect(code('/MESSAGES:all|all|look')).toBe('BAD_ARGUMENT');
+    expect(code('/MESSAGES:all|all|')).toBe('BAD_ARGUMENT');
+  });
+
+  it('parses /EVENTS and /LOOKUP by id or by text (which may hold | and :)', () => {
+    expect(ok('/EVENTS:')).toEqual({ type: 'events' });
+    expect(ok('/EVENTS')).toEqual({ type: 'events' });
+    expect(ok('/LOOKUP:Hello_1795426696500612060')).toEqual({
+      type: 'lookup',
+      query: 'Hello_1795426696500612060',
+    });
+    expect(ok('/LOOKUP:a|b: c')).toEqual({ type: 'lookup', query: 'a|b: c' });
+    expect(code('/LOOKUP:')).toBe('BAD_ARGUMENT');
+    expect(code('/LOOKUP:a\u0007b')).toBe('BAD_ARGUMENT');
+    expect(code(`/LOOKUP:${'x'.repeat(MAX_TEXT_BYTES + 22)}`)).toBe('BAD_ARGUMENT');
+    expect(code(`/LOOKUP:${'x'.repeat(MAX_TEXT_BYTES)}_1795426696500612060`)).toBe('accepted as lookup');
   });
 
   it('parses /HELLO with and without an address and flags', () => {

@@ -1,0 +1,28 @@
+// `gossip dashboard [--port 8080] [--host 127.0.0.1]`: the live dashboard of the running network, served
+// until Ctrl-C (SIGINT) or SIGTERM.
+
+import { startDashboard } from '../../dashboard/start-dashboard.js';
+import { resolveHome } from '../../network/home.js';
+import { parseInteger } from '../args.js';
+import { printResult } from '../output.js';
+
+export async function dashboardCommand(options: Record<string, unknown>): Promise<void> {
+  const port = parseInteger('--port', options.port ?? '8080', 0, 65_535);
+  const host = typeof options.host === 'string' && options.host !== '' ? options.host : '127.0.0.1';
+  const home = resolveHome(options.home);
+  const dashboard = await startDashboard({ home, host, port });
+  printResult(
+    options as { json?: boolean },
+    [
+      `Dashboard of the network in ${home} (${dashboard.nodes} nodes): ${dashboard.url}`,
+      `  event log: ${dashboard.eventLog}`,
+      'Press Ctrl-C to stop.',
+    ].join('\n'),
+    { url: dashboard.url, eventLog: dashboard.eventLog, nodes: dashboard.nodes, pid: process.pid },
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await dashboard.close();
+}
