@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { type PeerAddress, parseHostPort } from './address.js';
+import { AUTH_NONCE, AUTH_WHO, type AuthLine } from './auth.js';
 import { type WireError, wireError } from './errors.js';
 import { CONTROL_CHARACTERS, MAX_NODE_ID, MAX_PATH_LENGTH, MAX_RELAYS, MAX_TEXT_BYTES } from './limits.js';
 import { parseMessageId } from './message-id.js';
@@ -26,9 +27,16 @@ export type Request =
   | { type: 'sync'; from: number; epoch: number }
   | { type: 'remove'; nodeId: number }
   | { type: 'stats' }
-  | { type: 'health' };
+  | { type: 'health' }
+  | ({ type: 'auth' } & AuthLine);
 
 export type ParseResult = { ok: true; request: Request } | { ok: false; error: WireError };
+
+/** What a node allows in one request, beyond the line cap that framing enforces. */
+export interface RequestLimits {
+  /** Longest message text in bytes (UTF-8), in `/NEW` and in the ids of `/RELAY`. */
+  maxTextBytes: number;
+}
 
 const nodeIdSchema = z.number().int().min(1).max(MAX_NODE_ID);
 const relaysSchema = z
@@ -44,10 +52,6 @@ const relaysSchema = z
 const textSchema = z
   .string()
   .min(1, 'message text is empty')
-  .refine(
-    (text) => Buffer.byteLength(text) <= MAX_TEXT_BYTES,
-    `message text is longer than ${MAX_TEXT_BYTES} bytes`,
-  )
   .refine((text) => !CONTROL_CHARACTERS.test(text), 'message text holds control characters');
 const relayBodySchema = z.tuple([
   z.string().refine((id) => parseMessageId(id) !== undefined, 'message id must look like <text>_<origin ns>'),
@@ -69,15 +73,26 @@ const nodeIdArgSchema = z
   .transform(Number)
   .pipe(nodeIdSchema);
 
+const DEFAULT_LIMITS: RequestLimits = { maxTextBytes: MAX_TEXT_BYTES };
+
+/** A parser for a node's limits; `parseRequest` uses the defaults. */
+export function createRequestParser(limits: RequestLimits): (line: string) => ParseResult {
+  return (line) => parseWith(line, limits);
+}
+
 export function parseRequest(line: string): ParseResult {
+  return parseWith(line, DEFAULT_LIMITS);
+}
+
+function parseWith(line: string, limits: RequestLimits): ParseResult {
   const colon = line.indexOf(':');
   const command = colon === -1 ? line : line.slice(0, colon);
   const args = colon === -1 ? '' : line.slice(colon + 1);
   switch (command) {
     case '/NEW':
-      return parseNew(args);
+      return parseNew(args, limits);
     case '/RELAY':
-      return parseRelay(args);
+      return parseRelay(args, limits);
     case '/GET':
     case '/MESSAGES':
       return parseListing(command === '/GET' ? 'get' : 'messages', args);
@@ -97,22 +112,26 @@ export function parseRequest(line: string): ParseResult {
       return { ok: true, request: { type: 'stats' } };
     case '/HEALTH':
       return { ok: true, request: { type: 'health' } };
+    case '/AUTH':
+      return parseAuth(args);
     default:
       return fail('UNKNOWN_COMMAND', `unknown command ${JSON.stringify(command.slice(0, 32))}`);
   }
 }
 
-function parseNew(args: string): ParseResult {
+function parseNew(args: string, limits: RequestLimits): ParseResult {
   const [relaysText, text] = splitOnce(args, '|');
   if (text === undefined) return fail('MALFORMED_REQUEST', 'expected /NEW:<relays>|<text>');
   const relays = relaysSchema.safeParse(relaysText);
   if (!relays.success) return fail('BAD_RELAYS', firstIssue(relays.error));
+  if (!fitsText(text, limits))
+    return fail('TEXT_TOO_LONG', `message text is longer than ${limits.maxTextBytes} bytes`);
   const parsedText = textSchema.safeParse(text);
   if (!parsedText.success) return fail('BAD_TEXT', firstIssue(parsedText.error));
   return { ok: true, request: { type: 'new', relays: relays.data, text: parsedText.data } };
 }
 
-function parseRelay(args: string): ParseResult {
+function parseRelay(args: string, limits: RequestLimits): ParseResult {
   const [relaysText, body] = splitOnce(args, '|');
   if (body === undefined) return fail('MALFORMED_REQUEST', 'expected /RELAY:<relays>|["<id>", [<path>]]');
   const relays = relaysSchema.safeParse(relaysText);
@@ -130,6 +149,8 @@ function parseRelay(args: string): ParseResult {
   }
   const [id, path] = parsed.data;
   const idText = parseMessageId(id)?.text ?? '';
+  if (!fitsText(idText, limits))
+    return fail('BAD_MESSAGE_ID', `message text is longer than ${limits.maxTextBytes} bytes`);
   const text = textSchema.safeParse(idText);
   if (!text.success) return fail('BAD_MESSAGE_ID', firstIssue(text.error));
   return { ok: true, request: { type: 'relay', relays: relays.data, id, path } };
@@ -200,6 +221,28 @@ function parseSync(args: string): ParseResult {
     .safeParse(/^\d{1,16}(\.\d+)?$/.test(epochText) ? epochText : 'x');
   if (!from.success || !epoch.success) return fail('BAD_ARGUMENT', 'expected /SYNC:<from sequence>|<epoch>');
   return { ok: true, request: { type: 'sync', from: from.data, epoch: epoch.data } };
+}
+
+/** `/AUTH:<who>|<to>|<unix-ms>|<nonce>|<hmac>`; the MAC itself is checked by the node, which holds the key. */
+function parseAuth(args: string): ParseResult {
+  const [who = '', toText = '', atText = '', nonce = '', mac = '', ...rest] = args.split('|');
+  const to = nodeIdArgSchema.safeParse(toText);
+  if (
+    rest.length > 0 ||
+    !AUTH_WHO.test(who) ||
+    !to.success ||
+    !/^\d{1,15}$/.test(atText) ||
+    !AUTH_NONCE.test(nonce) ||
+    !/^[0-9a-f]{64}$/.test(mac)
+  ) {
+    return fail('AUTH_FAILED', 'expected /AUTH:<who>|<node id>|<unix ms>|<hex nonce>|<hex hmac-sha256>');
+  }
+  return { ok: true, request: { type: 'auth', who, to: to.data, atMs: Number(atText), nonce, mac } };
+}
+
+/** UTF-8 byte length within the cap; most texts are decided by their length alone (at most 3 bytes a unit). */
+function fitsText(text: string, limits: RequestLimits): boolean {
+  return text.length * 3 <= limits.maxTextBytes || Buffer.byteLength(text) <= limits.maxTextBytes;
 }
 
 function splitOnce(text: string, separator: string): [string, string | undefined] {
