@@ -8,6 +8,8 @@ import type { RelayCounts } from './relay-policy.js';
 
 /** How often a node asks each peer for news, on top of asking whenever a link comes up. */
 export const ANTI_ENTROPY_INTERVAL_MS = 1_000;
+/** A sync question unanswered this long is asked again (its line or its answer may have been dropped). */
+export const SYNC_REPLY_TIMEOUT_MS = 10_000;
 /** Most messages in one sync page. */
 export const SYNC_PAGE_MESSAGES = 500;
 /** Most bytes of ids and paths in one sync page. */

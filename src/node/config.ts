@@ -4,10 +4,19 @@ import { z } from 'zod';
 import { LOG_LEVELS } from '../log.js';
 import { type PeerAddress, parseHostPort } from '../protocol/address.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../protocol/framing.js';
-import { MAX_NODE_ID } from '../protocol/limits.js';
-import { DEFAULT_MAX_QUEUE } from './peer-link.js';
+import { MAX_NODE_ID, MAX_TEXT_BYTES, MAX_TEXT_BYTES_LIMIT } from '../protocol/limits.js';
+import {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_PATHS,
+  DEFAULT_MAX_REPLY_BUFFER_BYTES,
+  DEFAULT_MAX_REQUESTS_PER_SECOND,
+} from './limits.js';
+import { DEFAULT_MAX_QUEUE, DEFAULT_MAX_QUEUE_BYTES } from './peer-link.js';
 
 const portSchema = z.coerce.number().int().min(1).max(65_535);
+const count = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
 const hostSchema = z.string().min(1).max(253);
 
 /** `<id>@<host>:<port>`; the host may be a name, an IPv4 address or a bracketed IPv6 address. */
@@ -71,6 +80,20 @@ export const nodeConfigSchema = z
       .max(64 * 1024 * 1024)
       .default(DEFAULT_MAX_LINE_BYTES),
     maxQueue: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_MAX_QUEUE),
+    maxQueueBytes: count(64 * 1024, 16 * 1024 ** 3, DEFAULT_MAX_QUEUE_BYTES),
+    /** Default: 16 KiB, or a quarter of --max-line-bytes if that is less. */
+    maxTextBytes: z.coerce.number().int().min(1).max(MAX_TEXT_BYTES_LIMIT).optional(),
+    maxConnections: count(1, 1_000_000, DEFAULT_MAX_CONNECTIONS),
+    idleTimeoutMs: count(100, 86_400_000, DEFAULT_IDLE_TIMEOUT_MS),
+    maxRequestsPerSecond: count(1, 10_000_000, DEFAULT_MAX_REQUESTS_PER_SECOND),
+    maxReplyBufferBytes: count(16 * 1024, 1024 ** 3, DEFAULT_MAX_REPLY_BUFFER_BYTES),
+    maxPaths: count(1, 1_000_000, DEFAULT_MAX_PATHS),
+    /** A file holding the cluster key (what secrets managers mount). */
+    clusterKeyFile: z.string().min(1).optional(),
+    /** The cluster key itself, from GOSSIP_CLUSTER_KEY only (a flag value would show in `ps`). */
+    clusterKey: z.string().min(1).optional(),
+    /** Allow a non-loopback bind without a cluster key. */
+    insecure: z.boolean().default(false),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<number>();
@@ -78,6 +101,13 @@ export const nodeConfigSchema = z
       ctx.addIssue({
         code: 'custom',
         message: `${config.peers.length} peers given, above --max-peers ${config.maxPeers}`,
+      });
+    }
+    if (config.maxTextBytes !== undefined && config.maxTextBytes * 4 > config.maxLineBytes) {
+      // A relay line carries the text JSON-escaped (up to twice as long) plus its path.
+      ctx.addIssue({
+        code: 'custom',
+        message: `--max-text-bytes ${config.maxTextBytes} needs --max-line-bytes of at least ${config.maxTextBytes * 4}`,
       });
     }
     if (config.heartbeatMs * 2 > config.failureTimeoutMs) {
@@ -92,6 +122,10 @@ export const nodeConfigSchema = z
       if (seen.has(peer.id)) ctx.addIssue({ code: 'custom', message: `peer ${peer.id} is listed twice` });
       seen.add(peer.id);
     }
-  });
+  })
+  .transform((config) => ({
+    ...config,
+    maxTextBytes: config.maxTextBytes ?? Math.min(MAX_TEXT_BYTES, Math.floor(config.maxLineBytes / 4)),
+  }));
 
 export type NodeConfig = z.output<typeof nodeConfigSchema>;

@@ -10,9 +10,16 @@ import { encodeRelay, encodeSync } from '../protocol/relay-line.js';
 import type { MessageView, PeerView, StatsReply } from '../protocol/replies.js';
 import { peerLabel, syncPageSchema } from '../protocol/replies.js';
 import type { PathSelection, ReadFilter } from '../protocol/requests.js';
-import { ANTI_ENTROPY_INTERVAL_MS, buildSyncPage, type PeerCursor, type SyncPage } from './anti-entropy.js';
+import {
+  ANTI_ENTROPY_INTERVAL_MS,
+  buildSyncPage,
+  type PeerCursor,
+  SYNC_REPLY_TIMEOUT_MS,
+  type SyncPage,
+} from './anti-entropy.js';
 import { Counters } from './counters.js';
 import type { JournalRecord } from './journal-codec.js';
+import { DEFAULT_MAX_PATHS } from './limits.js';
 import { Membership, type MembershipHooks, type MembershipOptions } from './membership.js';
 import { type ArrivalVia, MessageStore, type StoredMessage } from './message-store.js';
 import { selectPaths } from './path-select.js';
@@ -36,6 +43,8 @@ export interface GossipNodeOptions {
   seeds?: readonly PeerAddress[];
   membership: Omit<MembershipOptions, 'self' | 'now' | 'random' | 'targetPeers'> & { targetPeers?: number };
   persistence?: Persistence | undefined;
+  /** Arrival paths stored per message (default DEFAULT_MAX_PATHS); later ones are counted, not kept. */
+  maxPaths?: number | undefined;
   /** ms since the epoch, sub-ms precision. */
   now?: () => number;
   random?: () => number;
@@ -51,6 +60,7 @@ export interface NodeEvents {
   'link.up': [{ peer: number; address: string }];
   'link.down': [{ peer: number; address: string; reason: string; wasUp: boolean }];
   'link.overflow': [{ peer: number; dropped: number }];
+  'link.auth-refused': [{ peer: number; line: string }];
   'peer.reply': [{ peer: number; line: string }];
   'peer.added': [{ peer: number; address: string; reason: string }];
   'peer.dropped': [{ peer: number; address: string; reason: string }];
@@ -76,6 +86,7 @@ export class GossipNode {
   private readonly cursors = new Map<number, PeerCursor>();
   private readonly inbound = new Map<number, Set<InboundConnection>>();
   private readonly persistence: Persistence | undefined;
+  private readonly maxPaths: number;
   private readonly now: () => number;
   private lastOriginNs = 0n;
 
@@ -86,6 +97,7 @@ export class GossipNode {
     this.startedAtMs = this.now();
     this.epoch = Math.round(this.startedAtMs);
     this.persistence = options.persistence;
+    this.maxPaths = options.maxPaths ?? DEFAULT_MAX_PATHS;
     const random = options.random ?? Math.random;
     const { targetPeers, ...membership } = options.membership;
     const seeds = options.seeds ?? [];
@@ -114,7 +126,8 @@ export class GossipNode {
         this.record(record.id, record.path, record.relays, record.atMs, record.via);
       else {
         const message = this.store.get(record.id);
-        if (message !== undefined) this.store.addPath(message, record);
+        if (message !== undefined && message.paths.length < this.maxPaths)
+          this.store.addPath(message, record);
       }
     }
   }
@@ -134,8 +147,9 @@ export class GossipNode {
     for (const peer of this.membership.ids()) {
       if (!this.membership.isUp(peer)) continue;
       const cursor = this.cursorOf(peer);
-      if (!cursor.inFlight && now - cursor.lastAskedMs >= ANTI_ENTROPY_INTERVAL_MS)
-        this.askSync(peer, cursor);
+      // A question whose answer never came (dropped from a full queue, say) is asked again.
+      const due = cursor.inFlight ? SYNC_REPLY_TIMEOUT_MS : ANTI_ENTROPY_INTERVAL_MS;
+      if (now - cursor.lastAskedMs >= due) this.askSync(peer, cursor);
     }
   }
 
@@ -269,13 +283,18 @@ export class GossipNode {
     }
     if (via === 'relay') this.counters.add('relaysAccepted');
     const first = known === undefined;
-    this.record(id, path, relays, atMs, via, known);
-    if (via !== 'origin') {
-      this.persistence?.append(
-        first ? { kind: 'message', id, relays, path, atMs, via } : { kind: 'path', id, path, atMs, via },
-      );
+    if (first || known.paths.length < this.maxPaths) {
+      this.record(id, path, relays, atMs, via, known);
+      if (via !== 'origin') {
+        this.persistence?.append(
+          first ? { kind: 'message', id, relays, path, atMs, via } : { kind: 'path', id, path, atMs, via },
+        );
+      }
+      this.events.emit('message.delivered', { id, path, atMs, first, via });
+    } else {
+      // Still relayed on as the rule says; only the record of this path is not kept.
+      this.counters.add('pathsDropped');
     }
-    this.events.emit('message.delivered', { id, path, atMs, first, via });
     if (decision.forwardTo.length === 0) return;
     const line = encodeRelay(relays, id, path);
     for (const peer of decision.forwardTo) this.membership.send(peer, line);
@@ -354,6 +373,10 @@ export class GossipNode {
         this.events.emit('link.overflow', { peer: peer.id, dropped });
       },
       reply: (peer, line) => this.onPeerReply(peer.id, line),
+      authRefused: (peer, line) => {
+        this.counters.add('peerAuthFailures');
+        this.events.emit('link.auth-refused', { peer: peer.id, line });
+      },
       closeInbound: (peerId) => {
         for (const connection of this.inbound.get(peerId) ?? []) connection.destroy();
         this.inbound.delete(peerId);

@@ -69,8 +69,11 @@ export function handleRequest(
         text: encodeLine({ node: node.id, messages: node.listMessages(request.filter, request.paths) }),
         close: false,
       };
-    case 'stats':
-      return { text: encodeLine(node.stats(process.pid)), close: false };
+    case 'stats': {
+      const { rss, heapUsed } = process.memoryUsage();
+      const memory = { rssBytes: rss, heapUsedBytes: heapUsed };
+      return { text: encodeLine({ ...node.stats(process.pid), memory }), close: false };
+    }
     case 'health':
       return {
         text: encodeLine({
@@ -82,5 +85,8 @@ export function handleRequest(
         }),
         close: false,
       };
+    case 'auth':
+      // Checked at the socket edge (server.ts), where the connection's state lives.
+      return undefined;
   }
 }

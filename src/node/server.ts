@@ -1,16 +1,27 @@
 // The TCP edge of a node: frames each connection into lines, validates every line in one place
-// (parseRequest), and writes replies. Nothing that arrives here can throw out of the socket loop.
+// (parseRequest), and writes replies. Nothing that arrives here can throw out of the socket loop, and
+// nothing a connection does can make the node hold unbounded memory: connections are capped, idle clients
+// are closed, client request rates are limited, and a connection that does not read its replies is not
+// read from until it does.
 
 import net from 'node:net';
 import { wireError } from '../protocol/errors.js';
 import { LineSplitter } from '../protocol/framing.js';
 import { encodeError } from '../protocol/replies.js';
-import { parseRequest } from '../protocol/requests.js';
+import type { ParseResult } from '../protocol/requests.js';
+import type { ClusterAuth } from './cluster-auth.js';
+import { ConnectionGuard } from './connection-guard.js';
 import type { GossipNode, InboundConnection } from './gossip-node.js';
 import { handleRequest, type Reply } from './handle-request.js';
+import type { ConnectionLimits } from './limits.js';
 
 export interface ServerOptions {
   maxLineBytes: number;
+  limits: ConnectionLimits;
+  /** The node's request parser (its limits built in). */
+  parse(line: string): ParseResult;
+  /** Present on a node with a cluster key. */
+  auth: ClusterAuth | undefined;
   onInternalError(error: unknown, line: string): void;
 }
 
@@ -20,12 +31,23 @@ export interface NodeServer {
   destroyConnections(): void;
 }
 
+/** A refused or closing connection that does not read our last line is dropped after this long. */
+const LINGER_MS = 1_000;
+
 export function createNodeServer(node: GossipNode, options: ServerOptions): NodeServer {
   const sockets = new Set<net.Socket>();
   // allowHalfOpen: the reference client sends /NEW without a newline and half-closes; we still answer.
   const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+    if (sockets.size >= options.limits.maxConnections) {
+      refuseConnection(node, socket, options.limits.maxConnections);
+      return;
+    }
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    node.counters.add('connectionsOpen');
+    socket.on('close', () => {
+      sockets.delete(socket);
+      node.counters.add('connectionsOpen', -1);
+    });
     serveConnection(node, socket, options);
   });
   return {
@@ -36,19 +58,44 @@ export function createNodeServer(node: GossipNode, options: ServerOptions): Node
   };
 }
 
+function refuseConnection(node: GossipNode, socket: net.Socket, max: number): void {
+  node.counters.add('connectionsRefused');
+  socket.on('error', () => socket.destroy());
+  socket.on('end', () => socket.destroy());
+  socket.resume();
+  const message = `this node is serving its maximum of ${max} connections; try again later`;
+  socket.end(encodeError(wireError('TOO_MANY_CONNECTIONS', message)));
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
+}
+
 function serveConnection(node: GossipNode, socket: net.Socket, options: ServerOptions): void {
   node.counters.add('connectionsAccepted');
+  const { limits } = options;
+  const guard = new ConnectionGuard({
+    auth: options.auth,
+    maxRequestsPerSecond: limits.maxRequestsPerSecond,
+    now: () => performance.now(),
+  });
   let closing = false;
   // Replies go out in request order, even when one waits for the disk (/NEW).
   let outbox: Promise<void> | undefined;
+  // While the client does not read its replies we do not read from it; what the last read held waits here.
+  let paused = false;
+  const backlog: Array<() => void> = [];
   const connection: InboundConnection = { peerId: undefined, destroy: () => socket.destroy() };
+
   const write = (text: string, close: boolean): void => {
     if (closing || socket.destroyed) return;
     if (close) {
       closing = true;
       socket.end(text);
-    } else {
-      socket.write(text);
+      return;
+    }
+    socket.write(text);
+    if (!paused && socket.writableLength > limits.maxReplyBufferBytes) {
+      paused = true;
+      node.counters.add('readsPaused');
+      socket.pause();
     }
   };
   const send = (reply: Reply | Promise<Reply>): void => {
@@ -63,45 +110,115 @@ function serveConnection(node: GossipNode, socket: net.Socket, options: ServerOp
       if (outbox === next) outbox = undefined;
     });
   };
-  const splitter = new LineSplitter(options.maxLineBytes, {
-    onLine: (line) => {
-      if (closing) return;
-      node.counters.add('linesIn');
-      if (connection.peerId !== undefined) node.membership.heard(connection.peerId);
-      const parsed = parseRequest(line);
-      if (!parsed.ok) {
-        node.counters.addError(parsed.error.code);
-        send({ text: encodeError(parsed.error), close: false });
+  const refuse = (error: ReturnType<typeof wireError>, close = false): void => {
+    node.counters.addError(error.code);
+    send({ text: encodeError(error), close });
+  };
+
+  // Client connections that finish no request line for a while are closed; peer links are exempt (their
+  // silence is the failure detector's business). A second expiry, after the notice, drops the socket.
+  let timedOut = false;
+  const idle = setTimeout(() => {
+    if (timedOut || closing || paused) {
+      if (!timedOut) node.counters.add('connectionsTimedOut');
+      socket.destroy();
+      return;
+    }
+    timedOut = true;
+    node.counters.add('connectionsTimedOut');
+    refuse(
+      wireError('IDLE_TIMEOUT', `no request for ${limits.idleTimeoutMs} ms; closing the connection`),
+      true,
+    );
+    idle.refresh();
+  }, limits.idleTimeoutMs);
+
+  const handleLine = (line: string): void => {
+    if (closing) return;
+    node.counters.add('linesIn');
+    if (connection.peerId !== undefined) node.membership.heard(connection.peerId);
+    if (!guard.isPeer) idle.refresh();
+    const limited = guard.checkRate();
+    if (limited !== undefined) {
+      refuse(limited);
+      return;
+    }
+    const parsed = options.parse(line);
+    if (!parsed.ok) {
+      refuse(parsed.error);
+      return;
+    }
+    const { request } = parsed;
+    const denied = guard.admit(request);
+    if (denied !== undefined) {
+      refuse(denied);
+      return;
+    }
+    if (request.type === 'auth') {
+      const result = guard.authenticate(request);
+      if (!result.ok) {
+        refuse(result.error, true);
         return;
       }
-      try {
-        const reply = handleRequest(node, parsed.request, connection);
-        if (reply !== undefined) send(reply);
-      } catch (error) {
-        options.onInternalError(error, line);
-        node.counters.addError('INTERNAL');
-        send({
-          text: encodeError(wireError('INTERNAL', 'internal error; the node logged it')),
-          close: false,
-        });
-      }
+      node.counters.add('authAccepted');
+      send({ text: result.reply, close: false });
+      return;
+    }
+    try {
+      const reply = handleRequest(node, request, connection);
+      if (reply !== undefined) send(reply);
+    } catch (error) {
+      options.onInternalError(error, line);
+      refuse(wireError('INTERNAL', 'internal error; the node logged it'));
+    }
+    if (
+      request.type === 'hello' &&
+      connection.peerId !== undefined &&
+      node.membership.has(connection.peerId)
+    ) {
+      guard.markPeer();
+      clearTimeout(idle);
+    }
+  };
+  const handleOversize = (bytes: number): void => {
+    if (!guard.isPeer) idle.refresh();
+    const message = `line of ${bytes}+ bytes exceeds the ${options.maxLineBytes}-byte cap`;
+    refuse(wireError('LINE_TOO_LONG', message));
+  };
+  const splitter = new LineSplitter(options.maxLineBytes, {
+    onLine: (line) => {
+      if (paused || backlog.length > 0) backlog.push(() => handleLine(line));
+      else handleLine(line);
     },
     onOversize: (bytes) => {
-      node.counters.addError('LINE_TOO_LONG');
-      const message = `line of ${bytes}+ bytes exceeds the ${options.maxLineBytes}-byte cap`;
-      send({ text: encodeError(wireError('LINE_TOO_LONG', message)), close: false });
+      if (paused || backlog.length > 0) backlog.push(() => handleOversize(bytes));
+      else handleOversize(bytes);
     },
   });
   socket.on('data', (chunk: Buffer) => {
     node.counters.add('bytesIn', chunk.length);
     splitter.push(chunk);
   });
+  socket.on('drain', () => {
+    if (!paused) return;
+    paused = false;
+    if (!guard.isPeer) idle.refresh();
+    while (!paused && !closing) {
+      const step = backlog.shift();
+      if (step === undefined) break;
+      step();
+    }
+    if (!paused) socket.resume();
+  });
   socket.on('end', () => {
     splitter.end();
     // After any reply still on its way (a /NEW waiting for the disk).
     send({ text: '', close: true });
   });
-  socket.on('close', () => node.unregisterInbound(connection));
+  socket.on('close', () => {
+    clearTimeout(idle);
+    node.unregisterInbound(connection);
+  });
   // A client that vanished mid-reply (EPIPE, ECONNRESET) is not our problem; never let it crash the node.
   socket.on('error', () => socket.destroy());
 }
