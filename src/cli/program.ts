@@ -161,7 +161,12 @@ export function buildProgram(): Command {
         )
         .option('--port <p>', 'with --hosts: the port every node listens on', '7000')
         .option('-r, --relays <count>', 'default relay limit of messages sent with the CLI', '1')
-        .option('--log-level <level>', 'log level of the nodes', 'info'),
+        .option('--log-level <level>', 'log level of the nodes', 'info')
+        .option(
+          '--cluster-key-file <file>',
+          'shared cluster key for every node; recorded, so later commands authenticate with it',
+        )
+        .option('--insecure', 'let nodes listen beyond loopback without a cluster key'),
     ).action(async (topology: string, parameter: string | undefined, options: Record<string, unknown>) => {
       const { startNetworkCommand } = await import('./commands/start-network.js');
       await startNetworkCommand(topology, parameter, options);
@@ -173,6 +178,7 @@ export function buildProgram(): Command {
       'gossip start-network powerlaw -n 32 --max-peers 5',
       'gossip start-network --home /tmp/net2 --base-port 9000',
       'gossip start-network --hosts 127.0.0.2-127.0.0.17 --port 7000',
+      'openssl rand -hex 32 > cluster.key && gossip start-network --cluster-key-file cluster.key',
     ],
   );
 
