@@ -53,7 +53,7 @@ async function keyedRing(): Promise<StartedNode[]> {
 /** What an attacker could change at the victim: its peers, its messages, its links. */
 async function snapshot(node: StartedNode) {
   const reply = await stats(node);
-  const messages = await fetchMessages({ host: '127.0.0.1', port: node.port }, 'read', 'all');
+  const messages = await fetchMessages({ host: '127.0.0.1', port: node.port }, 'all', 'all');
   return {
     peers: reply.peers.map((peer) => `${peer.id}:${peer.state}`).sort(),
     messages: messages.messages.map((message) => message.id).sort(),
