@@ -119,7 +119,7 @@ export function buildProgram(): Command {
       .addOption(
         new Option(
           '--max-reply-buffer-bytes <n>',
-          'unread replies held for a connection before it is no longer read (default 1048576)',
+          'unread replies held for a connection before it is no longer read (default 262144)',
         ).env('GOSSIP_MAX_REPLY_BUFFER_BYTES'),
       )
       .addOption(

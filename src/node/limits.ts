@@ -9,7 +9,7 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 /** Request lines per second one client connection may send (token bucket, bursts of one second). */
 export const DEFAULT_MAX_REQUESTS_PER_SECOND = 5_000;
 /** Replies buffered for a connection that does not read them; beyond it the node stops reading from it. */
-export const DEFAULT_MAX_REPLY_BUFFER_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_REPLY_BUFFER_BYTES = 256 * 1024;
 /** Arrival paths kept per message; further arrivals still count for the relay rule, but are not stored. */
 export const DEFAULT_MAX_PATHS = 64;
 
