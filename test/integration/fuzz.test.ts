@@ -160,7 +160,7 @@ describe(`a live node under fuzzing (seed ${FUZZ_SEED})`, () => {
 
   it('reads lines split at every byte exactly as lines sent whole', async () => {
     const script = Buffer.from(
-      [
+      `${[
         '/HEALTH:',
         '/NEW:0|zero',
         '/NEW:1|héllo wörld ✓ 😀',
@@ -171,7 +171,7 @@ describe(`a live node under fuzzing (seed ${FUZZ_SEED})`, () => {
         '/FOO:bar',
         '/RELAY:1|["split_1795426696500612060",[1]]',
         '/STATS:',
-      ].join('\r\n') + '\n',
+      ].join('\r\n')}\n`,
     );
     const whole = await RawClient.connect(target.port);
     await whole.write(script);
