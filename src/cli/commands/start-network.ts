@@ -111,7 +111,7 @@ export async function startNetworkCommand(
       ? `  addresses: ${host}:${first?.port}-${last?.port}`
       : `  addresses: ${first?.host}-${last?.host}, all on port ${port}`,
     `  relays:    ${relays}`,
-    `  security:  ${key === undefined ? 'no cluster key (loopback only)' : `cluster key ${clusterKeyFile ?? 'from GOSSIP_CLUSTER_KEY'}`}`,
+    `  security:  ${describeSecurity(key !== undefined, clusterKeyFile, options.insecure === true)}`,
     `  logs:      ${paths.logsDir}/node-<N>.log (or: gossip logs <N>)`,
     `  state:     ${paths.stateFile}`,
     ...(plot === undefined ? [] : [`  plot:      ${plot}`]),
@@ -134,4 +134,11 @@ function progressPrinter(total: number): (ready: number, all: number) => void {
     process.stderr.write(`\rStarting ${all} nodes: ${ready}/${all} answering`);
     if (ready === all) process.stderr.write('\n');
   };
+}
+
+function describeSecurity(keyed: boolean, keyFile: string | undefined, insecure: boolean): string {
+  if (keyed) return `cluster key from ${keyFile ?? 'GOSSIP_CLUSTER_KEY'}`;
+  if (insecure)
+    return 'no cluster key, --insecure: anyone who reaches a node can relay to it and remove its peers';
+  return 'no cluster key: nodes listen on loopback only (see --cluster-key-file)';
 }
