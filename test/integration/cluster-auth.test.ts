@@ -192,7 +192,7 @@ describe('binding without a cluster key', () => {
   const run = (args: string[], env: Record<string, string> = {}) =>
     execa(process.execPath, [GOSSIP_BIN, 'node', '--id', '1', ...args], {
       reject: false,
-      timeout: 10_000,
+      timeout: 30_000,
       env,
     });
 

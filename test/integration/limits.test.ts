@@ -43,10 +43,10 @@ describe('node limits', () => {
     await held[0]?.write('/HEALTH:\n');
     expect((await held[0]?.waitLines(1))?.[0]).toMatchObject({ ok: true });
     for (const client of held.slice(0, 5)) client.destroy();
-    await waitFor(async () => (await stats(node)).counters.connectionsRefused === 1, {
-      what: 'a free slot and the refusal counted',
-    });
-    expect((await stats(node)).counters.connectionsOpen).toBeLessThanOrEqual(20);
+    // Once those are gone, new connections are served again (an attempt before that is refused too).
+    const { counters } = await waitFor(() => stats(node), { what: 'a free slot' });
+    expect(counters.connectionsRefused).toBeGreaterThanOrEqual(1);
+    expect(counters.connectionsOpen).toBeLessThanOrEqual(20);
   });
 
   it('--idle-timeout-ms: a silent client, and a slow one that never finishes a line, are closed; a busy one and peer links stay', async () => {
