@@ -82,7 +82,7 @@ export function buildProgram(): Command {
       .addOption(
         new Option(
           '--cluster-key-file <file>',
-          'shared cluster key: peers, membership and removal must authenticate (HMAC-SHA256)',
+          'file with the shared cluster key (or the key in GOSSIP_CLUSTER_KEY): relays, membership and removal must authenticate',
         ).env('GOSSIP_CLUSTER_KEY_FILE'),
       )
       .addOption(

@@ -15,6 +15,11 @@ import {
 import { DEFAULT_MAX_QUEUE, DEFAULT_MAX_QUEUE_BYTES } from './peer-link.js';
 
 const portSchema = z.coerce.number().int().min(1).max(65_535);
+/** A variable set to the empty string counts as unset (`-e GOSSIP_CLUSTER_KEY_FILE=` clears an image's value). */
+const optionalText = z
+  .string()
+  .optional()
+  .transform((text) => (text === '' ? undefined : text));
 const count = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 const hostSchema = z.string().min(1).max(253);
@@ -88,10 +93,10 @@ export const nodeConfigSchema = z
     maxRequestsPerSecond: count(1, 10_000_000, DEFAULT_MAX_REQUESTS_PER_SECOND),
     maxReplyBufferBytes: count(16 * 1024, 1024 ** 3, DEFAULT_MAX_REPLY_BUFFER_BYTES),
     maxPaths: count(1, 1_000_000, DEFAULT_MAX_PATHS),
-    /** A file holding the cluster key (what secrets managers mount). */
-    clusterKeyFile: z.string().min(1).optional(),
+    /** A file holding the cluster key (what secrets managers mount); an empty value means none. */
+    clusterKeyFile: optionalText,
     /** The cluster key itself, from GOSSIP_CLUSTER_KEY only (a flag value would show in `ps`). */
-    clusterKey: z.string().min(1).optional(),
+    clusterKey: optionalText,
     /** Allow a non-loopback bind without a cluster key. */
     insecure: z.boolean().default(false),
   })

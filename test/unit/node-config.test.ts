@@ -130,6 +130,14 @@ describe('nodeConfigSchema: limits and security', () => {
     });
   });
 
+  it('treats an empty key variable as unset', () => {
+    expect(parse({ ...base, clusterKeyFile: '', clusterKey: '' })).toMatchObject({
+      clusterKeyFile: undefined,
+      clusterKey: undefined,
+    });
+    expect(parse({ ...base, clusterKeyFile: '/run/secrets/k' }).clusterKeyFile).toBe('/run/secrets/k');
+  });
+
   it('derives the text cap from a small line cap, and refuses a text cap the line cap cannot carry', () => {
     expect(parse({ ...base, maxLineBytes: 4096 }).maxTextBytes).toBe(1024);
     expect(refusal({ ...base, maxLineBytes: 4096, maxTextBytes: 2000 })).toMatch(
