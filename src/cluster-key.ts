@@ -15,9 +15,10 @@ export interface KeySource {
   value?: string | undefined;
 }
 
-/** The key as bytes, or undefined when neither source is given. Surrounding whitespace is not part of it. */
+/** The key as bytes, or undefined when neither source is given (an empty one counts as not given). */
 export function loadClusterKey(source: KeySource): Buffer | undefined {
-  const { file, value } = source;
+  const file = source.file === '' ? undefined : source.file;
+  const value = source.value === '' ? undefined : source.value;
   if (file !== undefined && value !== undefined) {
     throw new GossipError(
       'GOSSIP_ERR_BAD_ARGUMENT',
@@ -49,6 +50,7 @@ function readKeyFile(file: string): string {
   return bytes.toString('utf8');
 }
 
+/** Surrounding whitespace (a trailing newline) is not part of the key. */
 function checkKey(text: string, what: string): Buffer {
   const key = Buffer.from(text.trim(), 'utf8');
   if (key.length < MIN_CLUSTER_KEY_BYTES) {

@@ -11,8 +11,9 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('loadClusterKey', () => {
-  it('is undefined when no key is given', () => {
+  it('is undefined when no key is given, or an empty one', () => {
     expect(loadClusterKey({})).toBeUndefined();
+    expect(loadClusterKey({ file: '', value: '' })).toBeUndefined();
   });
 
   it('reads a key file, without its trailing newline', async () => {
