@@ -1,6 +1,9 @@
 # One gossip node per container. Build: docker build -t gossip:latest .
-# Settings come from GOSSIP_* variables (or flags after the image name), e.g.
-#   docker run --rm -e GOSSIP_ID=1 -e GOSSIP_ADVERTISE=node1:7000 -e GOSSIP_PEERS=2@node2:7000 gossip:latest
+# Settings come from GOSSIP_* variables (or flags after the image name). The node listens on 0.0.0.0, so
+# it needs the cluster key its peers share (it refuses to start without one, unless given --insecure):
+#   docker run --rm -v "$PWD/cluster.key:/run/secrets/gossip-cluster-key:ro" \
+#     -e GOSSIP_CLUSTER_KEY_FILE=/run/secrets/gossip-cluster-key \
+#     -e GOSSIP_ID=1 -e GOSSIP_ADVERTISE=node1:7000 -e GOSSIP_PEERS=2@node2:7000 gossip:latest
 
 # --- builder: dev dependencies, tsc, then drop the dev dependencies again ---
 FROM node:20-slim AS builder

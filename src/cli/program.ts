@@ -79,11 +79,67 @@ export function buildProgram(): Command {
           'GOSSIP_HEARTBEAT_MS',
         ),
       )
-      .action(async (options: Record<string, unknown>) => {
+      .addOption(
+        new Option(
+          '--cluster-key-file <file>',
+          'file with the shared cluster key (or the key in GOSSIP_CLUSTER_KEY): relays, membership and removal must authenticate',
+        ).env('GOSSIP_CLUSTER_KEY_FILE'),
+      )
+      .addOption(
+        new Option('--cluster-key <key>', 'the cluster key itself, from the environment only')
+          .env('GOSSIP_CLUSTER_KEY')
+          .hideHelp(),
+      )
+      .addOption(
+        new Option('--insecure', 'allow listening beyond loopback without a cluster key (warns)').default(
+          false,
+        ),
+      )
+      .addOption(
+        new Option('--max-text-bytes <n>', 'cap on a message text (default 16384)').env(
+          'GOSSIP_MAX_TEXT_BYTES',
+        ),
+      )
+      .addOption(
+        new Option('--max-connections <n>', 'cap on open connections (default 2048)').env(
+          'GOSSIP_MAX_CONNECTIONS',
+        ),
+      )
+      .addOption(
+        new Option('--idle-timeout-ms <ms>', 'close a client connection idle this long (default 30000)').env(
+          'GOSSIP_IDLE_TIMEOUT_MS',
+        ),
+      )
+      .addOption(
+        new Option(
+          '--max-requests-per-second <n>',
+          'request lines per second per client connection (default 5000)',
+        ).env('GOSSIP_MAX_REQUESTS_PER_SECOND'),
+      )
+      .addOption(
+        new Option(
+          '--max-reply-buffer-bytes <n>',
+          'unread replies held for a connection before it is no longer read (default 262144)',
+        ).env('GOSSIP_MAX_REPLY_BUFFER_BYTES'),
+      )
+      .addOption(
+        new Option('--max-queue-bytes <n>', 'cap on bytes queued for one peer (default 33554432)').env(
+          'GOSSIP_MAX_QUEUE_BYTES',
+        ),
+      )
+      .addOption(
+        new Option('--max-paths <n>', 'arrival paths stored per message (default 64)').env(
+          'GOSSIP_MAX_PATHS',
+        ),
+      )
+      .action(async (options: Record<string, unknown>, command: Command) => {
         const { runNodeCommand } = await import('./commands/node.js');
-        await runNodeCommand(options);
+        await runNodeCommand(options, (option) => command.getOptionValueSource(option));
       }),
-    ['gossip node --id 1 --port 7101 --peers 2@127.0.0.1:7102,4@127.0.0.1:7104 --log-file /tmp/node-1.log'],
+    [
+      'gossip node --id 1 --port 7101 --peers 2@127.0.0.1:7102,4@127.0.0.1:7104 --log-file /tmp/node-1.log',
+      'gossip node --id 1 --host 0.0.0.0 --port 7000 --cluster-key-file /run/secrets/gossip-cluster-key',
+    ],
   );
 
   examples(
@@ -105,7 +161,12 @@ export function buildProgram(): Command {
         )
         .option('--port <p>', 'with --hosts: the port every node listens on', '7000')
         .option('-r, --relays <count>', 'default relay limit of messages sent with the CLI', '1')
-        .option('--log-level <level>', 'log level of the nodes', 'info'),
+        .option('--log-level <level>', 'log level of the nodes', 'info')
+        .option(
+          '--cluster-key-file <file>',
+          'shared cluster key for every node; recorded, so later commands authenticate with it',
+        )
+        .option('--insecure', 'let nodes listen beyond loopback without a cluster key'),
     ).action(async (topology: string, parameter: string | undefined, options: Record<string, unknown>) => {
       const { startNetworkCommand } = await import('./commands/start-network.js');
       await startNetworkCommand(topology, parameter, options);
@@ -117,6 +178,7 @@ export function buildProgram(): Command {
       'gossip start-network powerlaw -n 32 --max-peers 5',
       'gossip start-network --home /tmp/net2 --base-port 9000',
       'gossip start-network --hosts 127.0.0.2-127.0.0.17 --port 7000',
+      'openssl rand -hex 32 > cluster.key && gossip start-network --cluster-key-file cluster.key',
     ],
   );
 

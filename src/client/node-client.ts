@@ -15,7 +15,7 @@ import {
   statsReplySchema,
 } from '../protocol/replies.js';
 import type { PathSelection, ReadFilter } from '../protocol/requests.js';
-import { formatAddress, type NodeAddress, sendRequest } from './request.js';
+import { formatAddress, type NodeAddress, type RequestAuth, sendRequest } from './request.js';
 
 export async function submitMessage(
   address: NodeAddress,
@@ -62,8 +62,14 @@ export async function fetchHealth(address: NodeAddress, timeoutMs?: number): Pro
   return parseReply(address, await sendRequest(address, '/HEALTH:\n', 'line', timeoutMs), healthReplySchema);
 }
 
-export async function removePeer(address: NodeAddress, peerId: number): Promise<void> {
-  await sendRequest(address, `/REMOVE:${peerId}\n`, 'none');
+/** `/REMOVE`: an administrative command, authenticated when the network has a cluster key. */
+export async function removePeer(address: NodeAddress, peerId: number, auth?: RequestAuth): Promise<void> {
+  await sendRequest(address, `/REMOVE:${peerId}\n`, 'none', undefined, auth);
+}
+
+/** Authenticates to a node (and has it prove the key back) without changing anything there. */
+export async function checkAuthentication(address: NodeAddress, auth: RequestAuth): Promise<void> {
+  await sendRequest(address, '/PING:\n', 'none', undefined, auth);
 }
 
 function parseReply<T>(address: NodeAddress, reply: string, schema: z.ZodType<T>): T {

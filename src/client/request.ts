@@ -4,6 +4,7 @@
 import net from 'node:net';
 import { GossipError } from '../errors.js';
 import { formatHostPort } from '../protocol/address.js';
+import { checkAuthReply, encodeAuth } from '../protocol/auth.js';
 
 export interface NodeAddress {
   host: string;
@@ -22,17 +23,28 @@ export function formatAddress(address: NodeAddress): string {
   return formatHostPort(address.host, address.port);
 }
 
+/** With a cluster key: authenticate the connection first (as `who`, to node `to`) and check the node's proof. */
+export interface RequestAuth {
+  key: Buffer;
+  who: string;
+  to: number;
+}
+
 export function sendRequest(
   address: NodeAddress,
   line: string,
   framing: ReplyFraming,
   timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+  auth?: RequestAuth,
 ): Promise<string> {
   const where = formatAddress(address);
+  const offer = auth === undefined ? undefined : encodeAuth(auth.key, auth.who, auth.to);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
     let settled = false;
+    // With a key, the first reply line is the node's answer to /AUTH; the reply proper follows it.
+    let authenticated = offer === undefined;
     const socket = net.connect({ host: address.host, port: address.port });
     const finish = (error: GossipError | undefined, reply = ''): void => {
       if (settled) return;
@@ -46,10 +58,31 @@ export function sendRequest(
       () => finish(new GossipError('GOSSIP_ERR_TIMEOUT', `no reply from ${where} within ${timeoutMs} ms`)),
       timeoutMs,
     );
+    /** Consumes the /AUTH answer at the front of what arrived; false when the request failed (or must wait). */
+    const checkAuth = (): boolean => {
+      if (authenticated || auth === undefined || offer === undefined) return true;
+      const text = Buffer.concat(chunks).toString('utf8');
+      const newline = text.indexOf('\n');
+      if (newline === -1) return false;
+      const answer = text.slice(0, newline);
+      const sent = { who: auth.who, to: auth.to, nonce: offer.nonce };
+      if (!checkAuthReply(auth.key, answer, sent)) {
+        finish(authError(where, answer));
+        return false;
+      }
+      authenticated = true;
+      const rest = Buffer.from(text.slice(newline + 1), 'utf8');
+      chunks.length = 0;
+      bytes = rest.length;
+      if (rest.length > 0) chunks.push(rest);
+      if (framing === 'none') finish(undefined);
+      return !settled;
+    };
     socket.setNoDelay(true);
     socket.on('connect', () => {
-      if (framing === 'none') socket.end(line, () => finish(undefined));
-      else socket.write(line);
+      const request = (offer?.line ?? '') + line;
+      if (framing === 'none' && offer === undefined) socket.end(request, () => finish(undefined));
+      else socket.write(request);
     });
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
@@ -63,18 +96,41 @@ export function sendRequest(
         );
         return;
       }
-      if (framing === 'line' && chunk.includes(0x0a)) {
+      const wasAuthenticated = authenticated;
+      if (!checkAuth()) return;
+      // Only the newest bytes can hold the end of the line: right after /AUTH, what followed its answer.
+      const fresh = wasAuthenticated ? chunk : chunks[0];
+      if (framing === 'line' && fresh?.includes(0x0a) === true) {
         const text = Buffer.concat(chunks).toString('utf8');
         finish(undefined, text.slice(0, text.indexOf('\n')));
       }
     });
     socket.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      if (framing === 'close' || text !== '') finish(undefined, text.trimEnd());
+      if (!authenticated) finish(authError(where, text.trimEnd()));
+      else if (framing === 'close' || text !== '') finish(undefined, text.trimEnd());
       else finish(new GossipError('GOSSIP_ERR_BAD_REPLY', `${where} closed the connection without replying`));
     });
     socket.on('error', (error: NodeJS.ErrnoException) => finish(connectionError(error, where)));
   });
+}
+
+/** The node refused our /AUTH (its error says why), or answered without proving it holds the key. */
+function authError(where: string, answer: string): GossipError {
+  let refusal: string | undefined;
+  try {
+    const parsed = JSON.parse(answer) as { error?: unknown };
+    if (typeof parsed.error === 'string') refusal = parsed.error;
+  } catch {
+    // not JSON: handled below
+  }
+  if (refusal !== undefined) {
+    return new GossipError('GOSSIP_ERR_REJECTED', `${where} refused to authenticate us: ${refusal}`);
+  }
+  return new GossipError(
+    'GOSSIP_ERR_BAD_REPLY',
+    `${where} did not prove it holds the cluster key (answer: ${answer.slice(0, 80) || 'none'}); is it a node of this network?`,
+  );
 }
 
 function connectionError(error: NodeJS.ErrnoException, where: string): GossipError {

@@ -77,6 +77,8 @@ function launchFor(state: NetworkState, entry: NodeEntry, peers: NodeEntry[], jo
     dataDir: entry.dataDir,
     logLevel: state.logLevel,
     maxPeers: state.topology.maxPeers,
+    clusterKeyFile: state.clusterKeyFile,
+    insecure: state.insecure,
   };
 }
 

@@ -26,6 +26,9 @@ export interface NodeLaunch {
   maxPeers: number;
   /** Nodes to join through (a node added to a running network starts with no peers). */
   join: ReadonlyArray<{ id: number; host: string; port: number }>;
+  /** The network's cluster key file, if it has one. */
+  clusterKeyFile: string | undefined;
+  insecure: boolean;
 }
 
 export interface SpawnedNode {
@@ -57,6 +60,8 @@ export function nodeArguments(launch: NodeLaunch): string[] {
     launch.logFile,
     '--log-level',
     launch.logLevel,
+    ...(launch.clusterKeyFile === undefined ? [] : ['--cluster-key-file', launch.clusterKeyFile]),
+    ...(launch.insecure ? ['--insecure'] : []),
   ];
 }
 

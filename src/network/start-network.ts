@@ -23,6 +23,10 @@ export interface StartOptions {
   /** One address per node (all on `port`), as separate hosts would be; else all on `host`, node N on basePort + N. */
   hosts?: readonly string[] | undefined;
   port: number;
+  /** Every node gets this cluster key file (absolute path); nodes and later commands authenticate with it. */
+  clusterKeyFile?: string | undefined;
+  /** Let nodes listen beyond loopback without a key. */
+  insecure?: boolean | undefined;
   /** Called whenever another node answers its health check. */
   onProgress?: ((ready: number, total: number) => void) | undefined;
 }
@@ -61,6 +65,8 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
     logLevel: options.logLevel,
     maxPeers: options.maxPeers,
     join: [],
+    clusterKeyFile: options.clusterKeyFile,
+    insecure: options.insecure === true,
   }));
   const spawned = new Map<number, SpawnedNode>();
   try {
@@ -85,6 +91,8 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
     basePort,
     hostsMode: options.hosts !== undefined,
     logLevel: options.logLevel,
+    ...(options.clusterKeyFile === undefined ? {} : { clusterKeyFile: options.clusterKeyFile }),
+    insecure: options.insecure === true,
     nodes: launches.map((launch) => toNodeEntry(launch, spawned.get(launch.id)?.pid ?? 0, startedAt)),
   };
   await writeState(paths, state);

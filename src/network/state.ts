@@ -34,6 +34,10 @@ export const networkStateSchema = z.object({
   /** Each node on its own address (start-network --hosts), all on one port. */
   hostsMode: z.boolean().default(false),
   logLevel: z.string().default('info'),
+  /** The cluster key file every node was started with (absolute); absent for a network without a key. */
+  clusterKeyFile: z.string().optional(),
+  /** Nodes may listen beyond loopback without a key (start-network --insecure). */
+  insecure: z.boolean().default(false),
   nodes: z.array(nodeEntrySchema),
 });
 

@@ -20,6 +20,8 @@ export function nextSyncInterval(currentMs: number, learned: number, more: boole
   if (learned > 0 || more) return ANTI_ENTROPY_INTERVAL_MS;
   return Math.min(ANTI_ENTROPY_MAX_INTERVAL_MS, currentMs * 2);
 }
+/** A sync question unanswered this long is asked again (its line or its answer may have been dropped). */
+export const SYNC_REPLY_TIMEOUT_MS = 10_000;
 /** Most messages in one sync page. */
 export const SYNC_PAGE_MESSAGES = 500;
 /** Most bytes of ids and paths in one sync page. */

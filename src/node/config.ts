@@ -4,8 +4,15 @@
 import { LOG_LEVELS, type LogLevel } from '../log.js';
 import { type PeerAddress, parseHostPort } from '../protocol/address.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../protocol/framing.js';
-import { MAX_NODE_ID } from '../protocol/limits.js';
-import { DEFAULT_MAX_QUEUE } from './peer-link.js';
+import { MAX_NODE_ID, MAX_TEXT_BYTES, MAX_TEXT_BYTES_LIMIT } from '../protocol/limits.js';
+import {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_PATHS,
+  DEFAULT_MAX_REPLY_BUFFER_BYTES,
+  DEFAULT_MAX_REQUESTS_PER_SECOND,
+} from './limits.js';
+import { DEFAULT_MAX_QUEUE, DEFAULT_MAX_QUEUE_BYTES } from './peer-link.js';
 
 /** A peer silent this long (no relay, no heartbeat) is declared failed. */
 export const DEFAULT_FAILURE_TIMEOUT_MS = 1_500;
@@ -29,6 +36,20 @@ export interface NodeConfig {
   logLevel: LogLevel;
   maxLineBytes: number;
   maxQueue: number;
+  maxQueueBytes: number;
+  /** Default: 16 KiB, or a quarter of --max-line-bytes if that is less. */
+  maxTextBytes: number;
+  maxConnections: number;
+  idleTimeoutMs: number;
+  maxRequestsPerSecond: number;
+  maxReplyBufferBytes: number;
+  maxPaths: number;
+  /** A file holding the cluster key (what secrets managers mount). */
+  clusterKeyFile: string | undefined;
+  /** The cluster key itself, from GOSSIP_CLUSTER_KEY only (a flag value would show in `ps`). */
+  clusterKey: string | undefined;
+  /** Allow a non-loopback bind without a cluster key. */
+  insecure: boolean;
 }
 
 export type ConfigResult = { ok: true; config: NodeConfig } | { ok: false; problems: string[] };
@@ -42,7 +63,17 @@ const NUMBERS = {
   heartbeatMs: ['--heartbeat-ms', 50, 60_000, DEFAULT_HEARTBEAT_MS],
   maxLineBytes: ['--max-line-bytes', 256, 64 * 1024 * 1024, DEFAULT_MAX_LINE_BYTES],
   maxQueue: ['--max-queue', 1, 10_000_000, DEFAULT_MAX_QUEUE],
+  maxQueueBytes: ['--max-queue-bytes', 64 * 1024, 16 * 1024 ** 3, DEFAULT_MAX_QUEUE_BYTES],
+  maxTextBytes: ['--max-text-bytes', 1, MAX_TEXT_BYTES_LIMIT, undefined],
+  maxConnections: ['--max-connections', 1, 1_000_000, DEFAULT_MAX_CONNECTIONS],
+  idleTimeoutMs: ['--idle-timeout-ms', 100, 86_400_000, DEFAULT_IDLE_TIMEOUT_MS],
+  maxRequestsPerSecond: ['--max-requests-per-second', 1, 10_000_000, DEFAULT_MAX_REQUESTS_PER_SECOND],
+  maxReplyBufferBytes: ['--max-reply-buffer-bytes', 16 * 1024, 1024 ** 3, DEFAULT_MAX_REPLY_BUFFER_BYTES],
+  maxPaths: ['--max-paths', 1, 1_000_000, DEFAULT_MAX_PATHS],
 } as const satisfies Record<string, readonly [string, number, number, number | undefined]>;
+
+/** Text settings where an empty value means "not set". */
+const OPTIONAL_TEXTS = new Set(['clusterKeyFile', 'clusterKey']);
 
 /** Options as commander hands them over: strings from flags and GOSSIP_* variables, or numbers in tests. */
 export function parseNodeConfig(input: Record<string, unknown>): ConfigResult {
@@ -60,7 +91,8 @@ export function parseNodeConfig(input: Record<string, unknown>): ConfigResult {
   };
   const text = (key: string, flag: string): string | undefined => {
     const value = input[key];
-    if (value === undefined) return undefined;
+    // A variable set to the empty string counts as unset (`-e GOSSIP_CLUSTER_KEY_FILE=` clears an image's value).
+    if (value === undefined || (value === '' && OPTIONAL_TEXTS.has(key))) return undefined;
     if (typeof value !== 'string' || value === '' || value.length > 4096) {
       problems.push(`${flag} must be a non-empty string`);
       return undefined;
@@ -82,7 +114,25 @@ export function parseNodeConfig(input: Record<string, unknown>): ConfigResult {
     logLevel: logLevel(input.logLevel, problems),
     maxLineBytes: number('maxLineBytes'),
     maxQueue: number('maxQueue'),
+    maxQueueBytes: number('maxQueueBytes'),
+    maxTextBytes: input.maxTextBytes === undefined ? 0 : number('maxTextBytes'),
+    maxConnections: number('maxConnections'),
+    idleTimeoutMs: number('idleTimeoutMs'),
+    maxRequestsPerSecond: number('maxRequestsPerSecond'),
+    maxReplyBufferBytes: number('maxReplyBufferBytes'),
+    maxPaths: number('maxPaths'),
+    clusterKeyFile: text('clusterKeyFile', '--cluster-key-file'),
+    clusterKey: text('clusterKey', 'GOSSIP_CLUSTER_KEY'),
+    insecure: input.insecure === true,
   };
+  if (input.maxTextBytes !== undefined && config.maxTextBytes * 4 > config.maxLineBytes) {
+    // A relay line carries the text JSON-escaped (up to twice as long) plus its path.
+    problems.push(
+      `--max-text-bytes ${config.maxTextBytes} needs --max-line-bytes of at least ${config.maxTextBytes * 4}`,
+    );
+  }
+  if (input.maxTextBytes === undefined)
+    config.maxTextBytes = Math.min(MAX_TEXT_BYTES, Math.floor(config.maxLineBytes / 4));
   if (config.host.length > 253) problems.push('--host is longer than 253 characters');
   problems.push(...crossChecks(config));
   return problems.length === 0 ? { ok: true, config } : { ok: false, problems };

@@ -19,6 +19,14 @@ export const COUNTER_NAMES = [
   'linkConnects',
   'linkFailures',
   'eventsDropped',
+  // Limits and authentication (see README, "Security and limits").
+  'connectionsOpen',
+  'connectionsRefused',
+  'connectionsTimedOut',
+  'readsPaused',
+  'pathsDropped',
+  'authAccepted',
+  'peerAuthFailures',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];

@@ -2,8 +2,8 @@
 // work while nobody subscribes, serialises each event once, and never lets a subscriber that does not read
 // make the node's memory grow: past a backlog cap its events are dropped and counted.
 
-import type { NodeEvent, NodeEventName, NodeEventOf } from '../protocol/events.js';
 import { encodeLine } from '../protocol/encode.js';
+import type { NodeEvent, NodeEventName, NodeEventOf } from '../protocol/events.js';
 import type { GossipNode } from './gossip-node.js';
 
 /** Bytes that may wait in one subscriber's socket before its events are dropped (and counted). */

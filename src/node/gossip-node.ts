@@ -16,10 +16,12 @@ import {
   buildSyncPage,
   nextSyncInterval,
   type PeerCursor,
+  SYNC_REPLY_TIMEOUT_MS,
   type SyncPage,
 } from './anti-entropy.js';
 import { Counters } from './counters.js';
 import type { JournalRecord } from './journal-codec.js';
+import { DEFAULT_MAX_PATHS } from './limits.js';
 import { Membership, type MembershipHooks, type MembershipOptions } from './membership.js';
 import { type ArrivalVia, MessageStore, type StoredMessage } from './message-store.js';
 import { selectPaths } from './path-select.js';
@@ -38,6 +40,8 @@ export interface GossipNodeOptions {
   seeds?: readonly PeerAddress[];
   membership: Omit<MembershipOptions, 'self' | 'now' | 'random' | 'targetPeers'> & { targetPeers?: number };
   persistence?: Persistence | undefined;
+  /** Arrival paths stored per message (default DEFAULT_MAX_PATHS); later ones are counted, not kept. */
+  maxPaths?: number | undefined;
   /** ms since the epoch, sub-ms precision. */
   now?: () => number;
   random?: () => number;
@@ -53,6 +57,7 @@ export interface NodeEvents {
   'link.up': [{ peer: number; address: string }];
   'link.down': [{ peer: number; address: string; reason: string; wasUp: boolean }];
   'link.overflow': [{ peer: number; dropped: number }];
+  'link.auth-refused': [{ peer: number; line: string }];
   'peer.reply': [{ peer: number; line: string }];
   'peer.added': [{ peer: number; address: string; reason: string }];
   'peer.dropped': [{ peer: number; address: string; reason: string }];
@@ -79,6 +84,7 @@ export class GossipNode {
   private readonly cursors = new Map<number, PeerCursor>();
   private readonly inbound = new Map<number, Set<InboundConnection>>();
   private readonly persistence: Persistence | undefined;
+  private readonly maxPaths: number;
   private readonly now: () => number;
   private lastOriginNs = 0n;
 
@@ -89,6 +95,7 @@ export class GossipNode {
     this.startedAtMs = this.now();
     this.epoch = Math.round(this.startedAtMs);
     this.persistence = options.persistence;
+    this.maxPaths = options.maxPaths ?? DEFAULT_MAX_PATHS;
     const random = options.random ?? Math.random;
     const { targetPeers, ...membership } = options.membership;
     const seeds = options.seeds ?? [];
@@ -115,9 +122,10 @@ export class GossipNode {
       if (record.kind === 'read') this.store.markAllRead();
       else {
         const message = this.store.get(record.id);
-        if (message !== undefined) this.store.addPath(message, record);
-        else if (record.kind === 'message')
-          this.addMessage(record.id, record.path, record.relays, record.atMs, record.via);
+        if (message === undefined) {
+          if (record.kind === 'message')
+            this.addMessage(record.id, record.path, record.relays, record.atMs, record.via);
+        } else if (message.paths.length < this.maxPaths) this.store.addPath(message, record);
       }
     }
   }
@@ -137,7 +145,9 @@ export class GossipNode {
     for (const peer of this.membership.ids()) {
       if (!this.membership.isUp(peer)) continue;
       const cursor = this.cursorOf(peer);
-      if (!cursor.inFlight && now - cursor.lastAskedMs >= cursor.intervalMs) this.askSync(peer, cursor);
+      // A question whose answer never came (dropped from a full queue, say) is asked again.
+      const due = cursor.inFlight ? SYNC_REPLY_TIMEOUT_MS : cursor.intervalMs;
+      if (now - cursor.lastAskedMs >= due) this.askSync(peer, cursor);
     }
   }
 
@@ -289,15 +299,20 @@ export class GossipNode {
     }
     if (via === 'relay') this.counters.add('relaysAccepted');
     const first = known === undefined;
-    if (first) this.addMessage(id, path, relays, atMs, via, counts);
-    else this.store.addPath(known, { path, atMs, via });
-    if (via !== 'origin') {
-      this.persistence?.append(
-        first ? { kind: 'message', id, relays, path, atMs, via } : { kind: 'path', id, path, atMs, via },
-      );
+    if (first || known.paths.length < this.maxPaths) {
+      if (first) this.addMessage(id, path, relays, atMs, via, counts);
+      else this.store.addPath(known, { path, atMs, via });
+      if (via !== 'origin') {
+        this.persistence?.append(
+          first ? { kind: 'message', id, relays, path, atMs, via } : { kind: 'path', id, path, atMs, via },
+        );
+      }
+      if (this.events.listenerCount('message.delivered') > 0)
+        this.events.emit('message.delivered', { id, path, atMs, first, via });
+    } else {
+      // Still relayed on as the rule says; only the record of this path is not kept.
+      this.counters.add('pathsDropped');
     }
-    if (this.events.listenerCount('message.delivered') > 0)
-      this.events.emit('message.delivered', { id, path, atMs, first, via });
     if (decision.forwardTo.length > 0 && this.events.listenerCount('message.relayed') > 0)
       this.events.emit('message.relayed', { id, to: decision.forwardTo });
   }
@@ -370,6 +385,10 @@ export class GossipNode {
         this.events.emit('link.overflow', { peer: peer.id, dropped });
       },
       reply: (peer, line) => this.onPeerReply(peer.id, line),
+      authRefused: (peer, line) => {
+        this.counters.add('peerAuthFailures');
+        this.events.emit('link.auth-refused', { peer: peer.id, line });
+      },
       closeInbound: (peerId) => {
         for (const connection of this.inbound.get(peerId) ?? []) connection.destroy();
         this.inbound.delete(peerId);

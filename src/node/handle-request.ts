@@ -81,8 +81,11 @@ export function handleRequest(
       };
     case 'events':
       return { text: '', close: false, subscribe: true };
-    case 'stats':
-      return { text: encodeLine(node.stats(process.pid)), close: false };
+    case 'stats': {
+      const { rss, heapUsed } = process.memoryUsage();
+      const memory = { rssBytes: rss, heapUsedBytes: heapUsed };
+      return { text: encodeLine({ ...node.stats(process.pid), memory }), close: false };
+    }
     case 'health':
       return {
         text: encodeLine({
@@ -94,5 +97,8 @@ export function handleRequest(
         }),
         close: false,
       };
+    case 'auth':
+      // Checked at the socket edge (server.ts), where the connection's state lives.
+      return undefined;
   }
 }

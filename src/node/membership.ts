@@ -18,6 +18,8 @@ export interface MembershipOptions {
   heartbeatMs: number;
   walkTtl: number;
   link: Omit<PeerLinkOptions, 'greeting'>;
+  /** With a cluster key: authenticates every connection of every link, and checks each peer's proof. */
+  auth?: LinkAuthenticator | undefined;
   now(): number;
   random(): number;
 }
@@ -32,6 +34,13 @@ export interface MembershipHooks {
   reply(peer: PeerAddress, line: string): void;
   /** Close the connections this peer opened to us (it is no longer a peer). */
   closeInbound(peerId: number): void;
+  /** A line on our link that came before (or instead of) a valid proof of the cluster key; it was ignored. */
+  authRefused?(peer: PeerAddress, line: string): void;
+}
+
+/** Makes the `/AUTH` line for a new connection to node `to`, and tells that node's proof from anything else. */
+export interface LinkAuthenticator {
+  offer(to: number): { line: string; check(reply: string): boolean };
 }
 
 interface Peer {
@@ -361,7 +370,18 @@ export class Membership {
   }
 
   private newLink(address: PeerAddress, flags: HelloFlags): PeerLink {
-    const greeting = encodeHello(this.options.self, flags);
+    const hello = encodeHello(this.options.self, flags);
+    const { auth } = this.options;
+    // Per connection: nothing the other end says counts until it proved it holds the cluster key.
+    let proven = auth === undefined;
+    let checkProof: (reply: string) => boolean = () => false;
+    const greeting = (): string => {
+      if (auth === undefined) return hello;
+      const offer = auth.offer(address.id);
+      proven = false;
+      checkProof = offer.check;
+      return offer.line + hello;
+    };
     const link = new PeerLink(
       address,
       { ...this.options.link, greeting },
@@ -375,6 +395,13 @@ export class Membership {
         },
         overflow: (peer, dropped) => this.hooks.overflow(peer, dropped),
         reply: (peer, line) => {
+          if (!proven) {
+            if (checkProof(line)) {
+              proven = true;
+              this.heard(peer.id);
+            } else this.hooks.authRefused?.(peer, line);
+            return;
+          }
           this.heard(peer.id);
           const hello = parseHelloReply(line);
           if (hello === undefined) this.hooks.reply(peer, line);

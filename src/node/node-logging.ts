@@ -19,6 +19,9 @@ export function attachNodeLogging(node: GossipNode, logger: Logger): void {
     logger.warn({ peer, address, reason }, 'peer.dropped'),
   );
   events.on('link.overflow', ({ peer, dropped }) => logger.warn({ peer, dropped }, 'peer.queue-overflow'));
+  events.on('link.auth-refused', ({ peer, line }) =>
+    logger.warn({ peer, reply: line.slice(0, 500) }, 'peer.auth-refused'),
+  );
   events.on('peer.reply', ({ peer, line }) =>
     logger.warn({ peer, reply: line.slice(0, 500) }, 'peer.rejected-line'),
   );

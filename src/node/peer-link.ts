@@ -12,10 +12,12 @@ export type { PeerAddress };
 export type LinkState = 'connecting' | 'up' | 'down';
 
 export interface PeerLinkOptions {
-  /** The first line written on every new connection (our /HELLO). */
-  greeting: string;
+  /** The first line(s) written on every new connection (our /AUTH, if keyed, and /HELLO), made afresh each time. */
+  greeting: () => string;
   /** Most lines held for a peer that is down or congested; beyond it lines are dropped and counted. */
   maxQueue: number;
+  /** Most bytes held for it, likewise (default DEFAULT_MAX_QUEUE_BYTES). */
+  maxQueueBytes?: number | undefined;
   backoffMinMs: number;
   backoffMaxMs: number;
   /** A connect that has not completed in this time is abandoned and retried (a cut link drops SYNs). */
@@ -35,6 +37,8 @@ export interface PeerLinkHooks {
 
 /** Default bound of a peer's outbound queue, in lines. */
 export const DEFAULT_MAX_QUEUE = 100_000;
+/** Default bound of a peer's outbound queue, in bytes; the socket may hold as much again once it drains. */
+export const DEFAULT_MAX_QUEUE_BYTES = 32 * 1024 * 1024;
 /** First reconnect delay; doubled per failed attempt up to the cap. */
 export const RECONNECT_MIN_MS = 50;
 /** Cap on the reconnect delay, so a peer that comes back is reached within about this long. */
@@ -48,6 +52,7 @@ export class PeerLink {
   private stateValue: LinkState = 'down';
   private socket: net.Socket | undefined;
   private queue: string[] = [];
+  private queueBytes = 0;
   private corked = false;
   private congested = false;
   private attempt = 0;
@@ -82,17 +87,23 @@ export class PeerLink {
       this.write(this.socket, line);
       return;
     }
-    if (this.queue.length >= this.options.maxQueue) {
+    const bytes = Buffer.byteLength(line);
+    if (
+      this.queue.length >= this.options.maxQueue ||
+      this.queueBytes + bytes > (this.options.maxQueueBytes ?? DEFAULT_MAX_QUEUE_BYTES)
+    ) {
       this.hooks.overflow(this.peer, 1);
       return;
     }
     this.queue.push(line);
+    this.queueBytes += bytes;
   }
 
   close(): void {
     this.closed = true;
     clearTimeout(this.retryTimer);
     this.queue = [];
+    this.queueBytes = 0;
     this.socket?.end();
     this.socket?.destroy();
     this.socket = undefined;
@@ -122,7 +133,7 @@ export class PeerLink {
       this.stateValue = 'up';
       this.attempt = 0;
       this.congested = false;
-      socket.write(this.options.greeting);
+      socket.write(this.options.greeting());
       this.hooks.up(this.peer);
       this.drainQueue();
     });
@@ -154,6 +165,7 @@ export class PeerLink {
     if (this.queue.length === 0 || this.socket === undefined) return;
     const lines = this.queue;
     this.queue = [];
+    this.queueBytes = 0;
     this.write(this.socket, lines.join(''));
   }
 

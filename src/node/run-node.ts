@@ -4,8 +4,12 @@
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { loadClusterKey } from '../cluster-key.js';
 import { GossipError } from '../errors.js';
 import { createLogger, type LoggerHandle } from '../log.js';
+import { createRequestParser } from '../protocol/requests.js';
+import { checkBind } from './bind-policy.js';
+import { ClusterAuth } from './cluster-auth.js';
 import type { NodeConfig } from './config.js';
 import { GossipNode } from './gossip-node.js';
 import { Journal } from './journal.js';
@@ -21,11 +25,19 @@ const WALK_TTL = 8;
 export interface RunningNode {
   node: GossipNode;
   log: LoggerHandle;
+  /** Said once at start for the operator (e.g. an --insecure bind); also in the log. */
+  warning: string | undefined;
   stop(): Promise<void>;
 }
 
 export async function runNode(config: NodeConfig): Promise<RunningNode> {
+  // Refused before anything is opened: no key, no bind beyond loopback unless --insecure.
+  const key = loadClusterKey({ file: config.clusterKeyFile, value: config.clusterKey });
+  const bindWarning = checkBind({ host: config.host, keyed: key !== undefined, insecure: config.insecure });
+  const auth = key === undefined ? undefined : new ClusterAuth({ key, self: config.id });
   const log = createLogger({ file: config.logFile, level: config.logLevel, nodeId: config.id });
+  if (bindWarning !== undefined)
+    log.logger.warn({ host: config.host, warning: bindWarning }, 'node.insecure');
   const opened =
     config.dataDir === undefined
       ? undefined
@@ -35,13 +47,16 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     peers: config.peers,
     seeds: config.join,
     persistence: opened?.journal,
+    maxPaths: config.maxPaths,
     membership: {
+      auth,
       maxPeers: config.maxPeers,
       failureTimeoutMs: config.failureTimeoutMs,
       heartbeatMs: config.heartbeatMs,
       walkTtl: WALK_TTL,
       link: {
         maxQueue: config.maxQueue,
+        maxQueueBytes: config.maxQueueBytes,
         backoffMinMs: RECONNECT_MIN_MS,
         backoffMaxMs: RECONNECT_MAX_MS,
         connectTimeoutMs: CONNECT_TIMEOUT_MS,
@@ -61,6 +76,14 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
   }
   const { server, destroyConnections } = createNodeServer(node, {
     maxLineBytes: config.maxLineBytes,
+    parse: createRequestParser({ maxTextBytes: config.maxTextBytes }),
+    auth,
+    limits: {
+      maxConnections: config.maxConnections,
+      idleTimeoutMs: config.idleTimeoutMs,
+      maxRequestsPerSecond: config.maxRequestsPerSecond,
+      maxReplyBufferBytes: config.maxReplyBufferBytes,
+    },
     onInternalError: (error, line) =>
       log.logger.error({ err: error, line: line.slice(0, 200) }, 'request.failed'),
   });
@@ -72,6 +95,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
       address: node.address,
       pid: process.pid,
       peers: config.peers.map((peer) => `${peer.id}@${peer.host}:${peer.port}`),
+      clusterKey: auth !== undefined,
     },
     'node.started',
   );
@@ -82,6 +106,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
   return {
     node,
     log,
+    warning: bindWarning,
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -137,6 +162,7 @@ function listen(server: net.Server, port: number, host: string): Promise<void> {
         );
       }
     });
-    server.listen({ port, host }, () => resolve());
+    // A deep accept queue: a burst of clients (the reference opens a connection per request) is not dropped.
+    server.listen({ port, host, backlog: 4096 }, () => resolve());
   });
 }

@@ -6,12 +6,22 @@ export const WIRE_ERROR_CODES = [
   'UNKNOWN_COMMAND',
   'BAD_RELAYS',
   'BAD_TEXT',
+  'TEXT_TOO_LONG',
   'BAD_MESSAGE_ID',
   'BAD_PATH',
   'BAD_ARGUMENT',
   'UNKNOWN_PEER',
   'UNAVAILABLE',
   'INTERNAL',
+  // Limits: the request (or the connection) exceeded what this node allows.
+  'RATE_LIMITED',
+  'TOO_MANY_CONNECTIONS',
+  'IDLE_TIMEOUT',
+  // Cluster authentication (nodes started with a cluster key).
+  'AUTH_REQUIRED',
+  'AUTH_FAILED',
+  'AUTH_EXPIRED',
+  'AUTH_REPLAYED',
 ] as const;
 
 export type WireErrorCode = (typeof WIRE_ERROR_CODES)[number];

@@ -2,8 +2,10 @@
 
 /** Highest relay limit a message may ask for; beyond it a single message could flood the cluster. */
 export const MAX_RELAYS = 16;
-/** Longest message text in bytes (UTF-8). */
+/** Longest message text in bytes (UTF-8) by default; a node may set its own (`--max-text-bytes`). */
 export const MAX_TEXT_BYTES = 16 * 1024;
+/** Highest `--max-text-bytes`: a message id must still fit in an anti-entropy page entry. */
+export const MAX_TEXT_BYTES_LIMIT = 60 * 1024;
 /** Longest path a relay may carry: relays x nodes can never need more on a sane network. */
 export const MAX_PATH_LENGTH = 4096;
 /** Highest node id: ids are small positive integers (node N listens on base port + N). */

@@ -47,6 +47,8 @@ export const statsReplySchema = z.object({
   peers: z.array(peerViewSchema),
   counters: z.record(z.string(), z.number()),
   errors: z.record(z.string(), z.number()),
+  /** The node process's memory when it answered. */
+  memory: z.object({ rssBytes: z.number(), heapUsedBytes: z.number() }).optional(),
 });
 
 export const healthReplySchema = z.object({

@@ -5,6 +5,7 @@
 // Only the first `:` and the first `|` are separators; a message text may contain both.
 
 import { type PeerAddress, parseHostPort } from './address.js';
+import { AUTH_NONCE, AUTH_WHO, type AuthLine } from './auth.js';
 import { type WireError, wireError } from './errors.js';
 import { CONTROL_CHARACTERS, MAX_NODE_ID, MAX_PATH_LENGTH, MAX_RELAYS, MAX_TEXT_BYTES } from './limits.js';
 import { messageIdTextEnd } from './message-id.js';
@@ -30,9 +31,18 @@ export type Request =
   | { type: 'sync'; from: number; epoch: number }
   | { type: 'remove'; nodeId: number }
   | { type: 'stats' }
-  | { type: 'health' };
+  | { type: 'health' }
+  | ({ type: 'auth' } & AuthLine);
 
 export type ParseResult = { ok: true; request: Request } | { ok: false; error: WireError };
+
+/** What a node allows in one request, beyond the line cap that framing enforces. */
+export interface RequestLimits {
+  /** Longest message text in bytes (UTF-8), in `/NEW` and in the ids of `/RELAY`. */
+  maxTextBytes: number;
+}
+
+const DEFAULT_LIMITS: RequestLimits = { maxTextBytes: MAX_TEXT_BYTES };
 
 /** A whole decimal number of 1..maxDigits digits (no sign, spaces, exponent or hex), else undefined. */
 export function wholeNumber(text: string, maxDigits: number): number | undefined {
@@ -55,12 +65,14 @@ function relayCountProblem(relays: number | undefined): string | undefined {
   return undefined;
 }
 
-/** The reason a message text is refused, or undefined when it is fine. */
+/** UTF-8 byte length within the cap; most texts are decided by their length alone (at most 3 bytes a unit). */
+function fitsText(text: string, limits: RequestLimits): boolean {
+  return text.length * 3 <= limits.maxTextBytes || Buffer.byteLength(text) <= limits.maxTextBytes;
+}
+
+/** The reason a message text (of a size already checked) is refused, or undefined when it is fine. */
 function textProblem(text: string): string | undefined {
   if (text.length === 0) return 'message text is empty';
-  // UTF-8 takes at most three bytes per UTF-16 unit, so a short string needs no byte count.
-  if (text.length * 3 > MAX_TEXT_BYTES && Buffer.byteLength(text) > MAX_TEXT_BYTES)
-    return `message text is longer than ${MAX_TEXT_BYTES} bytes`;
   if (CONTROL_CHARACTERS.test(text)) return 'message text holds control characters';
   return undefined;
 }
@@ -75,15 +87,24 @@ export function pathProblem(path: unknown): string | undefined {
   return undefined;
 }
 
+/** A parser for a node's limits; `parseRequest` uses the defaults. */
+export function createRequestParser(limits: RequestLimits): (line: string) => ParseResult {
+  return (line) => parseWith(line, limits);
+}
+
 export function parseRequest(line: string): ParseResult {
+  return parseWith(line, DEFAULT_LIMITS);
+}
+
+function parseWith(line: string, limits: RequestLimits): ParseResult {
   const colon = line.indexOf(':');
   const command = colon === -1 ? line : line.slice(0, colon);
   const args = colon === -1 ? '' : line.slice(colon + 1);
   switch (command) {
     case '/NEW':
-      return parseNew(args);
+      return parseNew(args, limits);
     case '/RELAY':
-      return parseRelay(args);
+      return parseRelay(args, limits);
     case '/GET':
       return parseListing(args);
     case '/MESSAGES':
@@ -108,23 +129,27 @@ export function parseRequest(line: string): ParseResult {
       return { ok: true, request: { type: 'stats' } };
     case '/HEALTH':
       return { ok: true, request: { type: 'health' } };
+    case '/AUTH':
+      return parseAuth(args);
     default:
       return fail('UNKNOWN_COMMAND', `unknown command ${JSON.stringify(command.slice(0, 32))}`);
   }
 }
 
-function parseNew(args: string): ParseResult {
+function parseNew(args: string, limits: RequestLimits): ParseResult {
   const [relaysText, text] = splitOnce(args, '|');
   if (text === undefined) return fail('MALFORMED_REQUEST', 'expected /NEW:<relays>|<text>');
   const relays = wholeNumber(relaysText, 9);
   const badRelays = relayCountProblem(relays);
   if (badRelays !== undefined || relays === undefined) return fail('BAD_RELAYS', badRelays ?? '');
+  if (!fitsText(text, limits))
+    return fail('TEXT_TOO_LONG', `message text is longer than ${limits.maxTextBytes} bytes`);
   const badText = textProblem(text);
   if (badText !== undefined) return fail('BAD_TEXT', badText);
   return { ok: true, request: { type: 'new', relays, text } };
 }
 
-function parseRelay(args: string): ParseResult {
+function parseRelay(args: string, limits: RequestLimits): ParseResult {
   const [relaysText, body] = splitOnce(args, '|');
   if (body === undefined) return fail('MALFORMED_REQUEST', 'expected /RELAY:<relays>|["<id>", [<path>]]');
   const relays = wholeNumber(relaysText, 9);
@@ -142,7 +167,10 @@ function parseRelay(args: string): ParseResult {
   if (typeof id !== 'string') return fail('BAD_MESSAGE_ID', 'message id must be a string');
   const textEnd = messageIdTextEnd(id);
   if (textEnd === -1) return fail('BAD_MESSAGE_ID', 'message id must look like <text>_<origin ns>');
-  const badText = textProblem(id.slice(0, textEnd));
+  const text = id.slice(0, textEnd);
+  if (!fitsText(text, limits))
+    return fail('BAD_MESSAGE_ID', `message text is longer than ${limits.maxTextBytes} bytes`);
+  const badText = textProblem(text);
   if (badText !== undefined) return fail('BAD_MESSAGE_ID', badText);
   const badPath = pathProblem(path);
   if (badPath !== undefined) return fail('BAD_PATH', badPath);
@@ -239,6 +267,24 @@ function parseSync(args: string): ParseResult {
   if (from === undefined || epoch === undefined)
     return fail('BAD_ARGUMENT', 'expected /SYNC:<from sequence>|<epoch>');
   return { ok: true, request: { type: 'sync', from, epoch } };
+}
+
+/** `/AUTH:<who>|<to>|<unix-ms>|<nonce>|<hmac>`; the MAC itself is checked by the node, which holds the key. */
+function parseAuth(args: string): ParseResult {
+  const [who = '', toText = '', atText = '', nonce = '', mac = '', ...rest] = args.split('|');
+  const to = nodeIdArg(toText);
+  const atMs = wholeNumber(atText, 15);
+  if (
+    rest.length > 0 ||
+    !AUTH_WHO.test(who) ||
+    to === undefined ||
+    atMs === undefined ||
+    !AUTH_NONCE.test(nonce) ||
+    !/^[0-9a-f]{64}$/.test(mac)
+  ) {
+    return fail('AUTH_FAILED', 'expected /AUTH:<who>|<node id>|<unix ms>|<hex nonce>|<hex hmac-sha256>');
+  }
+  return { ok: true, request: { type: 'auth', who, to, atMs, nonce, mac } };
 }
 
 /** A node id argument; surrounding spaces are tolerated, as the reference's int() does. */

@@ -55,7 +55,12 @@ export class DaemonPool {
       exited: child.then((result) => ({ exitCode: result.exitCode, stderr: String(result.stderr) })),
     };
     this.nodes.push(node);
-    if (waitReady) await waitFor(() => askLine(spec.port, '/HEALTH:'), { what: `node ${spec.id} to answer` });
+    // Generous: on a loaded 2-core machine a Node.js process can take seconds to start.
+    if (waitReady)
+      await waitFor(() => askLine(spec.port, '/HEALTH:'), {
+        timeoutMs: 20_000,
+        what: `node ${spec.id} to answer`,
+      });
     return node;
   }
 

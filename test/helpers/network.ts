@@ -23,7 +23,11 @@ export class NetworkPool {
   }
 
   async start(args: string[] = [], n = 16): Promise<TestNetwork> {
-    const home = await this.home();
+    return this.startIn(await this.home(), args, n);
+  }
+
+  /** Starts a network in a home from home() (a test may put files there first, e.g. a key). */
+  async startIn(home: string, args: string[] = [], n = 16): Promise<TestNetwork> {
     const basePort = await allocatePortRange(n);
     const state = await gossipJson<{
       topology: { edges: Array<[number, number]> };

@@ -29,12 +29,14 @@ interface ComposeService {
   image?: string;
   restart?: string;
   environment?: Record<string, string>;
+  secrets?: string[];
   volumes?: string[];
   healthcheck?: { test?: string[] };
 }
 interface ComposeFile {
   services: Record<string, ComposeService>;
   volumes?: Record<string, unknown>;
+  secrets?: Record<string, { file?: string }>;
   [key: string]: unknown;
 }
 
@@ -71,7 +73,7 @@ describe('docker-compose.yml', () => {
   it('runs the default network: 16 hosts, 3 symmetric peers each, connected, seed 42', async () => {
     const compose = parse(await readCompose()) as ComposeFile;
     // docker-compose v1 rejects a top-level name; `docker compose` v2 warns about a version.
-    expect(Object.keys(compose).sort()).toEqual(['services', 'volumes']);
+    expect(Object.keys(compose).sort()).toEqual(['secrets', 'services', 'volumes']);
     const names = Array.from({ length: NODES }, (_, index) => `node${index + 1}`);
     expect(Object.keys(compose.services)).toEqual(names);
     expect(Object.values(compose.services).filter((service) => service.build !== undefined)).toHaveLength(1);
@@ -87,6 +89,9 @@ describe('docker-compose.yml', () => {
       expect(env.GOSSIP_ID).toBe(String(id));
       expect(env.GOSSIP_ADVERTISE).toBe(`${name}:${PORT}`);
       expect(env.GOSSIP_DATA_DIR).toBe('/data');
+      // Nodes listen on 0.0.0.0 in their containers: they need the cluster key, from a compose secret.
+      expect(service.secrets).toEqual(['gossip-cluster-key']);
+      expect(env.GOSSIP_CLUSTER_KEY_FILE).toBe('/run/secrets/gossip-cluster-key');
       for (const variable of Object.keys(env))
         expect(variables, `${variable} is a setting of gossip node`).toContain(variable);
       expect(service.volumes).toEqual([`${name}-data:/data`]);
@@ -110,6 +115,7 @@ describe('docker-compose.yml', () => {
     const reached = new Set([1]);
     for (const id of reached) for (const peer of peersOf.get(id) ?? []) reached.add(peer);
     expect(reached.size).toBe(NODES);
+    expect(compose.secrets).toEqual({ 'gossip-cluster-key': { file: './cluster.key' } });
 
     // The header promises the graph of `gossip start-network --seed 42`.
     const edges = [...peersOf].flatMap(([id, peers]) =>
@@ -166,7 +172,7 @@ describe('Dockerfile', () => {
       );
       expect(excluded, `${source} is excluded by .dockerignore`).toBe(false);
     }
-    for (const kept of ['node_modules', 'dist', '.git']) expect(ignored).toContain(kept);
+    for (const kept of ['node_modules', 'dist', '.git', '*.key']) expect(ignored).toContain(kept);
 
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
     for (const part of ['package.json', 'node_modules', 'bin', 'dist']) {
@@ -267,6 +273,24 @@ describe('deploy/k8s', () => {
 
     const env = new Map((container?.env ?? []).map((variable) => [variable.name, variable.value]));
     expect(env.get('GOSSIP_DATA_DIR')).toBe('/data');
+    expect(env.get('GOSSIP_HOST')).toBe('0.0.0.0');
+
+    // Listening on 0.0.0.0 needs the cluster key: a file from the Secret that kustomize generates.
+    const keyFile = env.get('GOSSIP_CLUSTER_KEY_FILE') ?? '';
+    const keyMount = container?.volumeMounts?.find((mount) => keyFile.startsWith(`${mount.mountPath}/`));
+    expect(keyMount?.readOnly).toBe(true);
+    const keyVolume = pod?.volumes?.find((volume) => volume.name === keyMount?.name);
+    expect(keyVolume?.secret?.items).toContainEqual({
+      key: path.basename(keyFile),
+      path: path.basename(keyFile),
+    });
+    const generated = parse(await readFile(path.join(K8S_DIR, 'kustomization.yaml'), 'utf8')) as {
+      secretGenerator?: Array<{ name?: string; files?: string[] }>;
+    };
+    expect(generated.secretGenerator).toContainEqual({
+      name: keyVolume?.secret?.secretName,
+      files: [path.basename(keyFile)],
+    });
     const variables = await declaredVariables();
     for (const variable of env.keys())
       if (variable.startsWith('GOSSIP_'))

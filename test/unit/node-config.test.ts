@@ -5,7 +5,16 @@ import {
   type NodeConfig,
   parseNodeConfig,
 } from '../../src/node/config.js';
+import {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_PATHS,
+  DEFAULT_MAX_REPLY_BUFFER_BYTES,
+  DEFAULT_MAX_REQUESTS_PER_SECOND,
+} from '../../src/node/limits.js';
+import { DEFAULT_MAX_QUEUE_BYTES } from '../../src/node/peer-link.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../src/protocol/framing.js';
+import { MAX_TEXT_BYTES } from '../../src/protocol/limits.js';
 
 function parse(input: Record<string, unknown>): NodeConfig {
   const result = parseNodeConfig(input);
@@ -80,6 +89,72 @@ describe('parseNodeConfig: defaults', () => {
   it('refuses a heartbeat above half the failure timeout', () => {
     expect(refusal({ ...base, heartbeatMs: 600, failureTimeoutMs: 1000 })).toMatch(/heartbeat/);
     expect(parse({ ...base, heartbeatMs: 500, failureTimeoutMs: 1000 }).heartbeatMs).toBe(500);
+  });
+});
+
+describe('parseNodeConfig: limits and security', () => {
+  it('has generous defaults: 1,000 clients at once fit, normal use never meets a limit', () => {
+    expect(parse(base)).toMatchObject({
+      maxTextBytes: MAX_TEXT_BYTES,
+      maxConnections: DEFAULT_MAX_CONNECTIONS,
+      idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS,
+      maxRequestsPerSecond: DEFAULT_MAX_REQUESTS_PER_SECOND,
+      maxReplyBufferBytes: DEFAULT_MAX_REPLY_BUFFER_BYTES,
+      maxQueueBytes: DEFAULT_MAX_QUEUE_BYTES,
+      maxPaths: DEFAULT_MAX_PATHS,
+      insecure: false,
+    });
+    expect(DEFAULT_MAX_CONNECTIONS).toBeGreaterThan(1_000);
+    expect(parse(base).clusterKeyFile).toBeUndefined();
+  });
+
+  it('coerces every limit given as a string', () => {
+    const config = parse({
+      ...base,
+      maxConnections: '10',
+      idleTimeoutMs: '500',
+      maxRequestsPerSecond: '20',
+      maxReplyBufferBytes: '65536',
+      maxQueueBytes: '1048576',
+      maxPaths: '4',
+      maxTextBytes: '100',
+    });
+    expect(config).toMatchObject({
+      maxConnections: 10,
+      idleTimeoutMs: 500,
+      maxRequestsPerSecond: 20,
+      maxReplyBufferBytes: 65_536,
+      maxQueueBytes: 1_048_576,
+      maxPaths: 4,
+      maxTextBytes: 100,
+    });
+  });
+
+  it('treats an empty key variable as unset', () => {
+    expect(parse({ ...base, clusterKeyFile: '', clusterKey: '' })).toMatchObject({
+      clusterKeyFile: undefined,
+      clusterKey: undefined,
+    });
+    expect(parse({ ...base, clusterKeyFile: '/run/secrets/k' }).clusterKeyFile).toBe('/run/secrets/k');
+  });
+
+  it('derives the text cap from a small line cap, and refuses a text cap the line cap cannot carry', () => {
+    expect(parse({ ...base, maxLineBytes: 4096 }).maxTextBytes).toBe(1024);
+    expect(refusal({ ...base, maxLineBytes: 4096, maxTextBytes: 2000 })).toMatch(
+      /--max-text-bytes 2000 needs --max-line-bytes of at least 8000/,
+    );
+  });
+
+  it.each([
+    { maxConnections: 0 },
+    { idleTimeoutMs: 10 },
+    { maxRequestsPerSecond: 0 },
+    { maxPaths: 0 },
+    { maxTextBytes: 0 },
+    { maxTextBytes: 70_000, maxLineBytes: 1_000_000 },
+    { maxQueueBytes: 10 },
+  ])('refuses %j', (override) => {
+    expect(parseNodeConfig({ ...base, ...override }).ok).toBe(false);
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_PATH_LENGTH, MAX_RELAYS, MAX_TEXT_BYTES } from '../../src/protocol/limits.js';
 import { compareMessageIds, formatMessageId, parseMessageId } from '../../src/protocol/message-id.js';
 import { encodeRelay } from '../../src/protocol/relay-line.js';
-import { parseRequest, type Request } from '../../src/protocol/requests.js';
+import { createRequestParser, parseRequest, type Request } from '../../src/protocol/requests.js';
 
 function ok(line: string): Request {
   const result = parseRequest(line);
@@ -186,9 +186,9 @@ describe('parseRequest: malformed input', () => {
 
   it('limits the text by UTF-8 bytes, not characters', () => {
     expect(code(`/NEW:1|${'x'.repeat(MAX_TEXT_BYTES)}`)).toBe('accepted as new');
-    expect(code(`/NEW:1|${'x'.repeat(MAX_TEXT_BYTES + 1)}`)).toBe('BAD_TEXT');
+    expect(code(`/NEW:1|${'x'.repeat(MAX_TEXT_BYTES + 1)}`)).toBe('TEXT_TOO_LONG');
     expect(code(`/NEW:1|${'é'.repeat(MAX_TEXT_BYTES / 2)}`)).toBe('accepted as new');
-    expect(code(`/NEW:1|${'é'.repeat(MAX_TEXT_BYTES / 2)}x`)).toBe('BAD_TEXT');
+    expect(code(`/NEW:1|${'é'.repeat(MAX_TEXT_BYTES / 2)}x`)).toBe('TEXT_TOO_LONG');
   });
 
   it('refuses a relay body that is not JSON', () => {
@@ -294,5 +294,58 @@ describe('message ids', () => {
 
   it('compares ns beyond 2^53 exactly', () => {
     expect(compareMessageIds('x_9007199254740993', 'x_9007199254740992')).toBeGreaterThan(0);
+  });
+});
+
+describe('parseRequest: /AUTH', () => {
+  const mac = 'a'.repeat(64);
+  const nonce = '0123456789abcdef0123456789abcdef';
+
+  it('parses who, target node, time, nonce and MAC', () => {
+    expect(ok(`/AUTH:cli|3|1800000000000|${nonce}|${mac}`)).toEqual({
+      type: 'auth',
+      who: 'cli',
+      to: 3,
+      atMs: 1_800_000_000_000,
+      nonce,
+      mac,
+    });
+    expect(ok(`/AUTH:12|3|0|${nonce}|${mac}`)).toMatchObject({ who: '12' });
+  });
+
+  it.each([
+    '/AUTH:',
+    `/AUTH:cli|3|1800000000000|${nonce}`,
+    `/AUTH:cli|3|1800000000000|${nonce}|${mac}|extra`,
+    `/AUTH:c li|3|1800000000000|${nonce}|${mac}`,
+    `/AUTH:${'x'.repeat(65)}|3|1800000000000|${nonce}|${mac}`,
+    `/AUTH:cli|0|1800000000000|${nonce}|${mac}`,
+    `/AUTH:cli|3|-1|${nonce}|${mac}`,
+    `/AUTH:cli|3|1e12|${nonce}|${mac}`,
+    `/AUTH:cli|3|1800000000000|short|${mac}`,
+    `/AUTH:cli|3|1800000000000|${nonce.toUpperCase()}|${mac}`,
+    `/AUTH:cli|3|1800000000000|${nonce}|${'a'.repeat(63)}`,
+    `/AUTH:cli|3|1800000000000|${nonce}|${'g'.repeat(64)}`,
+  ])('refuses the malformed %j with AUTH_FAILED', (line) => {
+    expect(code(line)).toBe('AUTH_FAILED');
+  });
+});
+
+describe("createRequestParser: a node's own text cap", () => {
+  const parse = createRequestParser({ maxTextBytes: 10 });
+
+  it('refuses a longer /NEW text with TEXT_TOO_LONG, counting UTF-8 bytes', () => {
+    expect(parse('/NEW:1|0123456789')).toMatchObject({ ok: true });
+    expect(parse('/NEW:1|0123456789x')).toMatchObject({ ok: false, error: { code: 'TEXT_TOO_LONG' } });
+    expect(parse('/NEW:1|ééééé')).toMatchObject({ ok: true });
+    expect(parse('/NEW:1|éééééx')).toMatchObject({ ok: false, error: { code: 'TEXT_TOO_LONG' } });
+  });
+
+  it('refuses a relay whose id holds a longer text with BAD_MESSAGE_ID', () => {
+    expect(parse('/RELAY:1|["0123456789_1",[2]]')).toMatchObject({ ok: true });
+    expect(parse('/RELAY:1|["0123456789x_1",[2]]')).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_MESSAGE_ID' },
+    });
   });
 });

@@ -1,8 +1,10 @@
-// `gossip remove-node <node>`: stop the node, then tell its former peers to drop it.
+// `gossip remove-node <node>`: stop the node, then tell its former peers to drop it. On a network with a
+// cluster key every /REMOVE is authenticated, and the key is checked before anything is stopped.
 
-import { fetchPeers, removePeer } from '../../client/node-client.js';
-import { GossipError } from '../../errors.js';
+import { checkAuthentication, fetchPeers, removePeer } from '../../client/node-client.js';
+import { GossipError, isGossipError } from '../../errors.js';
 import { homePaths, resolveHome } from '../../network/home.js';
+import { CLI_IDENTITY, cliAuth, networkKey } from '../../network/network-key.js';
 import { isOurNode, terminate } from '../../network/processes.js';
 import { resolveNode } from '../../network/resolve-node.js';
 import { writeState } from '../../network/state.js';
@@ -18,28 +20,52 @@ export async function removeNodeCommand(node: string, options: Record<string, un
   }
   const name = nodeName(entry.id);
   if (entry.removed) throw new GossipError('GOSSIP_ERR_NODE_DOWN', `${name} was already removed`);
+  const key = networkKey(state);
+  const running = await isOurNode(entry.pid, entry.id, entry.port);
+  // A wrong key must fail before the node is stopped, not leave its peers linked to a dead node.
+  if (key !== undefined && running) {
+    await checkAuthentication(target, { key, who: CLI_IDENTITY, to: entry.id }).catch((error: unknown) => {
+      if (isRefusal(error)) throw error;
+      // Unreachable or hung: it is being removed anyway; its peers will check the key.
+    });
+  }
   // Ask the node itself who its peers are; if it is already dead, fall back to the recorded topology.
   const peers = await fetchPeers(target)
     .then((list) => list.map(([id]) => id))
     .catch(() => entry.peers);
-  if (await isOurNode(entry.pid, entry.id, entry.port)) await terminate([entry.pid]);
+  if (running) await terminate([entry.pid]);
   const told: number[] = [];
+  const refusals: string[] = [];
   await Promise.all(
     peers.map(async (peerId) => {
       const peer = state.nodes.find((candidate) => candidate.id === peerId);
       if (peer === undefined || peer.removed) return;
-      await removePeer(peer, entry.id)
+      await removePeer(peer, entry.id, cliAuth(key, peer.id))
         .then(() => told.push(peerId))
-        .catch(() => {
-          // A peer that is down has no link to drop.
+        .catch((error: unknown) => {
+          // A peer that is down has no link to drop; one that refuses us must be reported.
+          if (isRefusal(error)) refusals.push(`${nodeName(peerId)}: ${(error as Error).message}`);
         });
     }),
   );
   entry.removed = true;
   for (const other of state.nodes) other.peers = other.peers.filter((id) => id !== entry.id);
   await writeState(paths, state);
+  if (refusals.length > 0) {
+    throw new GossipError(
+      'GOSSIP_ERR_REJECTED',
+      `${name} was stopped, but not every former peer accepted /REMOVE (${refusals.join('; ')})`,
+    );
+  }
   printResult(options as { json?: boolean }, `${name} removed`, {
     node: entry.id,
     formerPeers: told.sort((a, b) => a - b),
   });
+}
+
+/** The node answered, and said no (or could not prove the key): unlike a dead node, worth reporting. */
+function isRefusal(error: unknown): boolean {
+  return (
+    isGossipError(error) && (error.code === 'GOSSIP_ERR_REJECTED' || error.code === 'GOSSIP_ERR_BAD_REPLY')
+  );
 }

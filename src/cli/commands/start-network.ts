@@ -1,6 +1,8 @@
 // `gossip start-network [random [<degree>] | circular | powerlaw | turan [<partitions>]] [-n <nn>] [-P] ...`
 
 import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadClusterKey } from '../../cluster-key.js';
 import { GossipError } from '../../errors.js';
 import { LOG_LEVELS } from '../../log.js';
 import { homePaths, resolveHome } from '../../network/home.js';
@@ -68,6 +70,10 @@ export async function startNetworkCommand(
   const host = String(options.host);
   const hosts = options.hosts === undefined ? undefined : parseHosts(String(options.hosts));
   const port = parseInteger('--port', options.port, 1, 65_535);
+  const clusterKeyFile =
+    typeof options.clusterKeyFile === 'string' ? path.resolve(options.clusterKeyFile) : undefined;
+  // A missing, short or doubly given key is refused here, before any node is started.
+  const key = loadClusterKey({ file: clusterKeyFile, value: process.env.GOSSIP_CLUSTER_KEY });
   const graph = buildGraph(spec, n, seed, maxPeers);
   const description = describeTopology(spec);
   const paths = homePaths(resolveHome(options.home));
@@ -84,6 +90,8 @@ export async function startNetworkCommand(
     port,
     relays,
     logLevel,
+    clusterKeyFile,
+    insecure: options.insecure === true,
     onProgress: json ? undefined : progressPrinter(n),
   });
   const seconds = (performance.now() - began) / 1000;
@@ -103,6 +111,7 @@ export async function startNetworkCommand(
       ? `  addresses: ${host}:${first?.port}-${last?.port}`
       : `  addresses: ${first?.host}-${last?.host}, all on port ${port}`,
     `  relays:    ${relays}`,
+    `  security:  ${describeSecurity(key !== undefined, clusterKeyFile, options.insecure === true)}`,
     `  logs:      ${paths.logsDir}/node-<N>.log (or: gossip logs <N>)`,
     `  state:     ${paths.stateFile}`,
     ...(plot === undefined ? [] : [`  plot:      ${plot}`]),
@@ -125,4 +134,11 @@ function progressPrinter(total: number): (ready: number, all: number) => void {
     process.stderr.write(`\rStarting ${all} nodes: ${ready}/${all} answering`);
     if (ready === all) process.stderr.write('\n');
   };
+}
+
+function describeSecurity(keyed: boolean, keyFile: string | undefined, insecure: boolean): string {
+  if (keyed) return `cluster key from ${keyFile ?? 'GOSSIP_CLUSTER_KEY'}`;
+  if (insecure)
+    return 'no cluster key, --insecure: anyone who reaches a node can relay to it and remove its peers';
+  return 'no cluster key: nodes listen on loopback only (see --cluster-key-file)';
 }

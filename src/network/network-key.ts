@@ -1,0 +1,21 @@
+// The cluster key of a network, for the commands that must authenticate to its nodes (remove-node): the
+// key file recorded at start-network, else GOSSIP_CLUSTER_KEY, else none (a network without a key).
+
+import { loadClusterKey } from '../cluster-key.js';
+import type { NetworkState } from './state.js';
+
+/** The name the CLI authenticates as; nodes log it. */
+export const CLI_IDENTITY = 'cli';
+
+export function networkKey(state: Pick<NetworkState, 'clusterKeyFile'>): Buffer | undefined {
+  if (state.clusterKeyFile !== undefined) return loadClusterKey({ file: state.clusterKeyFile });
+  return loadClusterKey({ value: process.env.GOSSIP_CLUSTER_KEY });
+}
+
+/** How the CLI authenticates to node `to`, if the network has a key. */
+export function cliAuth(
+  key: Buffer | undefined,
+  to: number,
+): { key: Buffer; who: string; to: number } | undefined {
+  return key === undefined ? undefined : { key, who: CLI_IDENTITY, to };
+}

@@ -1,0 +1,104 @@
+// What one inbound connection may do, decided line by line at the socket edge: the request rate of a client
+// connection, and, on a node with a cluster key, which commands need an authenticated connection and whom
+// that connection may speak for. Cheap per line: a boolean and a set lookup, no MAC after the first line.
+
+import { type WireError, wireError } from '../protocol/errors.js';
+import type { Request } from '../protocol/requests.js';
+import type { AuthResult, ClusterAuth } from './cluster-auth.js';
+import { TokenBucket } from './token-bucket.js';
+
+/**
+ * Open to anyone, key or not: what the reference client sends (/NEW, /GET, /PEERS) and what only reads
+ * (/MESSAGES, /LOOKUP, /EVENTS, /STATS, /HEALTH), so reference clients, health checks and dashboards keep
+ * working.
+ * Everything else (relays, membership, removal, repair) changes the cluster and needs /AUTH first.
+ */
+export const OPEN_COMMANDS: ReadonlySet<Request['type']> = new Set([
+  'new',
+  'get',
+  'peers',
+  'messages',
+  'lookup',
+  'events',
+  'stats',
+  'health',
+  'auth',
+]);
+
+export interface GuardSettings {
+  /** Present on a node with a cluster key. */
+  auth: ClusterAuth | undefined;
+  maxRequestsPerSecond: number;
+  /** ms, monotonic. */
+  now(): number;
+}
+
+export class ConnectionGuard {
+  /** Who authenticated on this connection (always "anyone" without a key). */
+  private authenticated: boolean;
+  /** The node id this connection speaks for: from /AUTH (a node's links) or its /HELLO. */
+  private speaker: number | undefined;
+  private bucket: TokenBucket | undefined;
+  private peerLink = false;
+
+  constructor(private readonly settings: GuardSettings) {
+    this.authenticated = settings.auth === undefined;
+    const rate = settings.maxRequestsPerSecond;
+    this.bucket = new TokenBucket(rate, rate, settings.now());
+  }
+
+  /** A peer's link: its volume is bounded by the relay rule and its queue, not by the client rate. */
+  get isPeer(): boolean {
+    return this.peerLink;
+  }
+
+  markPeer(): void {
+    this.peerLink = true;
+    this.bucket = undefined;
+  }
+
+  /** Before a line is parsed: refuse it when the connection is over its rate. */
+  checkRate(): WireError | undefined {
+    if (this.bucket === undefined || this.bucket.take(this.settings.now())) return undefined;
+    return wireError(
+      'RATE_LIMITED',
+      `over ${this.settings.maxRequestsPerSecond} requests per second on this connection; slow down`,
+    );
+  }
+
+  /** After a line is parsed: may this connection send it? */
+  admit(request: Request): WireError | undefined {
+    if (!this.authenticated && !OPEN_COMMANDS.has(request.type)) {
+      return wireError('AUTH_REQUIRED', 'this node has a cluster key: send /AUTH first on this connection');
+    }
+    if (request.type === 'relay' && this.speaker !== undefined) {
+      const sender = request.path[request.path.length - 1];
+      if (sender !== this.speaker)
+        return wireError('BAD_PATH', `the path ends with ${sender}, but this link is node ${this.speaker}'s`);
+    } else if (request.type === 'hello') {
+      if (this.speaker !== undefined && request.nodeId !== this.speaker)
+        return wireError(
+          'BAD_ARGUMENT',
+          `this link is node ${this.speaker}'s, it cannot say HELLO as ${request.nodeId}`,
+        );
+      this.speaker = request.nodeId;
+    }
+    return undefined;
+  }
+
+  /** An /AUTH line: checks it; from then on the connection may use every command (as that node). */
+  authenticate(request: Extract<Request, { type: 'auth' }>): AuthResult {
+    const { auth } = this.settings;
+    if (auth === undefined)
+      return {
+        ok: false,
+        error: wireError('AUTH_FAILED', 'this node has no cluster key; /AUTH is not needed'),
+      };
+    const result = auth.verify(request);
+    if (result.ok) {
+      this.authenticated = true;
+      if (/^\d+$/.test(result.who)) this.speaker = Number(result.who);
+    }
+    return result;
+  }
+}
