@@ -6,6 +6,7 @@ import { type PeerAddress, parseHostPort } from '../protocol/address.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../protocol/framing.js';
 import { MAX_NODE_ID } from '../protocol/limits.js';
 import { DEFAULT_MAX_QUEUE } from './peer-link.js';
+import { parseStrategyOptions, type StrategyConfig } from './strategies/strategy-config.js';
 
 /** A peer silent this long (no relay, no heartbeat) is declared failed. */
 export const DEFAULT_FAILURE_TIMEOUT_MS = 1_500;
@@ -29,6 +30,8 @@ export interface NodeConfig {
   logLevel: LogLevel;
   maxLineBytes: number;
   maxQueue: number;
+  /** Dissemination strategy: --strategy, --fanout, --round-ms, --stop, --stop-after, --repair. */
+  strategy: StrategyConfig;
 }
 
 export type ConfigResult = { ok: true; config: NodeConfig } | { ok: false; problems: string[] };
@@ -82,6 +85,7 @@ export function parseNodeConfig(input: Record<string, unknown>): ConfigResult {
     logLevel: logLevel(input.logLevel, problems),
     maxLineBytes: number('maxLineBytes'),
     maxQueue: number('maxQueue'),
+    strategy: parseStrategyOptions(input, problems),
   };
   if (config.host.length > 253) problems.push('--host is longer than 253 characters');
   problems.push(...crossChecks(config));

@@ -20,6 +20,7 @@ function view(text: string, originNs: bigint, paths: number[][]): MessageView {
     origin: paths[0]?.[0] ?? 1,
     originNs: String(originNs),
     relays: 1,
+    clock: 0,
     read: false,
     paths: paths.map((path) => ({ path, atMs: 0, via: 'relay' as const })),
   };
