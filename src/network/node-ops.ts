@@ -77,6 +77,7 @@ function launchFor(state: NetworkState, entry: NodeEntry, peers: NodeEntry[], jo
     dataDir: entry.dataDir,
     logLevel: state.logLevel,
     maxPeers: state.topology.maxPeers,
+    strategy: state.strategy,
   };
 }
 

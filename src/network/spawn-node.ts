@@ -3,6 +3,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { type StrategyConfig, strategyArguments } from '../node/strategies/strategy-config.js';
 import type { NodeEntry } from './state.js';
 
 /** The CLI shim; nodes are started through it exactly as a user would start one. */
@@ -26,6 +27,8 @@ export interface NodeLaunch {
   maxPeers: number;
   /** Nodes to join through (a node added to a running network starts with no peers). */
   join: ReadonlyArray<{ id: number; host: string; port: number }>;
+  /** The dissemination strategy; absent: flood with its defaults (no flags passed). */
+  strategy?: StrategyConfig | undefined;
 }
 
 export interface SpawnedNode {
@@ -57,6 +60,7 @@ export function nodeArguments(launch: NodeLaunch): string[] {
     launch.logFile,
     '--log-level',
     launch.logLevel,
+    ...(launch.strategy === undefined ? [] : strategyArguments(launch.strategy)),
   ];
 }
 

@@ -3,6 +3,7 @@
 
 import { mkdir, rm } from 'node:fs/promises';
 import { GossipError } from '../errors.js';
+import type { StrategyConfig } from '../node/strategies/strategy-config.js';
 import { adjacency, diameter, type Graph } from '../topology/graph.js';
 import { type HomePaths, nodeDataDir, nodeLogFile, nodeOutputFile } from './home.js';
 import { findBusyAddresses } from './ports.js';
@@ -23,6 +24,8 @@ export interface StartOptions {
   /** One address per node (all on `port`), as separate hosts would be; else all on `host`, node N on basePort + N. */
   hosts?: readonly string[] | undefined;
   port: number;
+  /** The dissemination strategy every node runs; absent: flood (the reference rule). */
+  strategy?: StrategyConfig | undefined;
   /** Called whenever another node answers its health check. */
   onProgress?: ((ready: number, total: number) => void) | undefined;
 }
@@ -61,6 +64,7 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
     logLevel: options.logLevel,
     maxPeers: options.maxPeers,
     join: [],
+    strategy: options.strategy,
   }));
   const spawned = new Map<number, SpawnedNode>();
   try {
@@ -85,6 +89,7 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
     basePort,
     hostsMode: options.hosts !== undefined,
     logLevel: options.logLevel,
+    ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
     nodes: launches.map((launch) => toNodeEntry(launch, spawned.get(launch.id)?.pid ?? 0, startedAt)),
   };
   await writeState(paths, state);
