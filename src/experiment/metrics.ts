@@ -96,6 +96,8 @@ export interface Aggregate {
   /** Mean over messages; undefined when some message did not reach every node. */
   roundsToFull: number | undefined;
   maxRoundsToFull: number | undefined;
+  /** Mean round of the last first arrival, whether or not everyone was reached (when push stopped spreading). */
+  roundsToLast: number;
   timeToFullMs: number | undefined;
   /** Mean fraction of nodes reached after each round, over messages. */
   coverage: number[];
@@ -133,6 +135,7 @@ export function aggregate(
     messages: metrics.length,
     roundsToFull: allFull ? mean(fulls as number[]) : undefined,
     maxRoundsToFull: allFull ? Math.max(...(fulls as number[])) : undefined,
+    roundsToLast: mean(metrics.map((metric) => metric.coverage.length - 1)),
     timeToFullMs: allFull ? mean(metrics.map((metric) => metric.timeToFullMs ?? 0)) : undefined,
     coverage,
     rmr: mean(metrics.map((metric) => metric.rmr)),

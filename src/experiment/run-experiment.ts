@@ -82,6 +82,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
           relays: 1,
           logLevel: 'warn',
           strategy,
+          // More links per node than the default network, often on a busy machine: a generous start-up budget.
+          readyTimeoutMs: 30_000 + 500 * n,
         });
       } catch (error) {
         const portTaken = error instanceof GossipError && error.code === 'GOSSIP_ERR_PORT_IN_USE';

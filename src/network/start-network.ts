@@ -26,6 +26,8 @@ export interface StartOptions {
   port: number;
   /** The dissemination strategy every node runs; absent: flood (the reference rule). */
   strategy?: StrategyConfig | undefined;
+  /** How long to wait for every node to answer with its links up (default: 10 s + 100 ms per node). */
+  readyTimeoutMs?: number | undefined;
   /** Called whenever another node answers its health check. */
   onProgress?: ((ready: number, total: number) => void) | undefined;
 }
@@ -69,7 +71,7 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
   const spawned = new Map<number, SpawnedNode>();
   try {
     for (const launch of launches) spawned.set(launch.id, spawnNode(launch));
-    await waitUntilReady(launches, spawned, options.onProgress);
+    await waitUntilReady(launches, spawned, options.onProgress, { timeoutMs: options.readyTimeoutMs });
   } catch (error) {
     await terminate([...spawned.values()].map((node) => node.pid));
     throw error;

@@ -123,6 +123,8 @@ describe('experiment metrics', () => {
     expect(missing.roundsToFull).toBeUndefined();
     const total = aggregate([metrics], reports, 4);
     expect(total.coverage).toEqual([0.25, 0.75, 0.75, 1]);
+    expect(total.roundsToLast).toBe(3);
+    expect(aggregate([missing], reports, 4)).toMatchObject({ roundsToFull: undefined, roundsToLast: 1 });
     expect(total.sentPerNodePerMessage).toBe(1);
     expect(total.counters.pushesOut).toBe(4);
   });
