@@ -33,7 +33,8 @@ export interface MessageMetrics {
 }
 
 /**
- * A node's first arrival round: for flood the hops of its first path (each relay hop is a round); for the
+ * A node's first arrival round: for flood the hops of its shortest path (each relay hop is a round, and in
+ * synchronous rounds the shortest path arrives first; on a busy machine a longer one may win the race); for the
  * round-based strategies the number of round boundaries (multiples of roundMs on the shared clock) between
  * the submission and the arrival.
  */
@@ -42,8 +43,9 @@ export function arrivalRound(
   roundMs: number,
   originAtMs: number,
   first: { path: readonly number[]; atMs: number },
+  shortestHops = first.path.length - 1,
 ): number {
-  if (flood) return first.path.length - 1;
+  if (flood) return shortestHops;
   return Math.max(0, Math.floor(first.atMs / roundMs) - Math.floor(originAtMs / roundMs));
 }
 
@@ -66,7 +68,8 @@ export function messageMetrics(
   for (const message of holders) {
     const first = message.paths.reduce((a, b) => (b.atMs < a.atMs ? b : a));
     if (first.via !== 'catch-up') reachedByStrategy += 1;
-    rounds.push(arrivalRound(flood, roundMs, originAtMs, first));
+    const shortest = Math.min(...message.paths.map((arrival) => arrival.path.length - 1));
+    rounds.push(arrivalRound(flood, roundMs, originAtMs, first, shortest));
     lastAtMs = Math.max(lastAtMs, first.atMs);
     deliveries += message.paths.filter((path) => path.via !== 'origin').length;
   }

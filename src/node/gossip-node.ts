@@ -336,7 +336,8 @@ export class GossipNode {
     // The relay limit is the one the message arrived with first, so a later line cannot amplify it.
     const relays = known?.relays ?? relaysAsked;
     const clock = known?.clock ?? clockAsked;
-    if (via !== 'origin') this.clock = mergeClock(this.clock, clock);
+    // Receiving a message is one event, however many paths it comes by: duplicates do not tick the clock.
+    if (via !== 'origin' && known === undefined) this.clock = mergeClock(this.clock, clock);
     // Round-based strategies send from their rounds; only flood relays on arrival.
     const decision =
       this.engine === undefined

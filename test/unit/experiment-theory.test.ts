@@ -92,6 +92,7 @@ describe('experiment metrics', () => {
     expect(arrivalRound(false, 100, 1_050, { path: [1, 2], atMs: 1_101 })).toBe(1);
     expect(arrivalRound(false, 100, 1_050, { path: [1, 2], atMs: 1_099 })).toBe(0);
     expect(arrivalRound(true, 100, 1_050, { path: [1, 2, 3], atMs: 9_999 })).toBe(2);
+    expect(arrivalRound(true, 100, 1_050, { path: [1, 2, 3, 4], atMs: 9_999 }, 1)).toBe(1);
   });
 
   it('coverage, rounds to full, RMR and residue from the recorded paths', () => {
