@@ -78,6 +78,21 @@ describe('formatMessages', () => {
     );
   });
 
+  it('marks paths that were pulled, by catch-up or a pull strategy', () => {
+    const message = view('Pulled', NS, [[1, 2]]);
+    message.paths = [
+      { path: [1, 2], atMs: 0, via: 'push' },
+      { path: [1, 3, 2], atMs: 1, via: 'pull' },
+      { path: [1, 4, 2], atMs: 2, via: 'catch-up' },
+    ];
+    const out = formatMessages({ nodeName: 'Gossip-Node-2', filter: 'all', selection: 'all' }, [message], 0);
+    expect(out.split('\n').slice(-3)).toEqual([
+      '  ↳ 1 ➜ 2',
+      '  ↳ 1 ➜ 3 ➜ 2 (pull)',
+      '  ↳ 1 ➜ 4 ➜ 2 (catch-up)',
+    ]);
+  });
+
   it('formats a single-node path without arrows', () => {
     expect(formatPath([7])).toBe('7');
     expect(formatPath([1, 2])).toBe('1 ➜ 2');
