@@ -132,6 +132,24 @@ export function buildProgram(): Command {
           'GOSSIP_MAX_PATHS',
         ),
       )
+      .addOption(
+        new Option('--strategy <name>', 'flood (default), push, pull, push-pull or anti-entropy').env(
+          'GOSSIP_STRATEGY',
+        ),
+      )
+      .addOption(new Option('--fanout <k>', 'peers contacted per round (default 2)').env('GOSSIP_FANOUT'))
+      .addOption(new Option('--round-ms <ms>', 'round length (default 100)').env('GOSSIP_ROUND_MS'))
+      .addOption(new Option('--stop <rule>', 'push: counter (default) or coin').env('GOSSIP_STOP'))
+      .addOption(
+        new Option('--stop-after <n>', 'push: useless pushes before stopping, or 1/n coin (default 2)').env(
+          'GOSSIP_STOP_AFTER',
+        ),
+      )
+      .addOption(
+        new Option('--repair <on|off>', 'background anti-entropy between neighbours (default on)').env(
+          'GOSSIP_REPAIR',
+        ),
+      )
       .action(async (options: Record<string, unknown>, command: Command) => {
         const { runNodeCommand } = await import('./commands/node.js');
         await runNodeCommand(options, (option) => command.getOptionValueSource(option));
@@ -166,7 +184,13 @@ export function buildProgram(): Command {
           '--cluster-key-file <file>',
           'shared cluster key for every node; recorded, so later commands authenticate with it',
         )
-        .option('--insecure', 'let nodes listen beyond loopback without a cluster key'),
+        .option('--insecure', 'let nodes listen beyond loopback without a cluster key')
+        .option('--strategy <name>', 'flood | push | pull | push-pull | anti-entropy', 'flood')
+        .option('--fanout <k>', 'peers contacted per round', '2')
+        .option('--round-ms <ms>', 'round length of the round-based strategies', '100')
+        .option('--stop <rule>', 'push: counter | coin', 'counter')
+        .option('--stop-after <n>', 'push: useless pushes before stopping (coin: probability 1/n)', '2')
+        .option('--repair <on|off>', 'background anti-entropy between neighbours', 'on'),
     ).action(async (topology: string, parameter: string | undefined, options: Record<string, unknown>) => {
       const { startNetworkCommand } = await import('./commands/start-network.js');
       await startNetworkCommand(topology, parameter, options);
@@ -179,6 +203,36 @@ export function buildProgram(): Command {
       'gossip start-network --home /tmp/net2 --base-port 9000',
       'gossip start-network --hosts 127.0.0.2-127.0.0.17 --port 7000',
       'openssl rand -hex 32 > cluster.key && gossip start-network --cluster-key-file cluster.key',
+      'gossip start-network random 6 --max-peers 6 --strategy push --fanout 2 --stop counter --stop-after 2',
+    ],
+  );
+
+  examples(
+    common(
+      program
+        .command('experiment')
+        .description('run dissemination strategies on a fresh network and compare them with theory')
+        .option('--strategy <name>', 'flood | push | pull | push-pull | anti-entropy', 'push')
+        .option('--compare <list>', 'several strategies, comma separated (overrides --strategy)')
+        .option('-n, --nodes <n>', 'number of nodes (16 to 256)', '32')
+        .option('--degree <d>', 'overlay: random d-regular graph (default: min(8, n-1))')
+        .option('--fanout <k>', 'peers contacted per round', '2')
+        .option('--messages <m>', 'messages to send, one after another', '3')
+        .option('--round-ms <ms>', 'round length', '100')
+        .option('--stop <rule>', 'push: counter | coin', 'counter')
+        .option('--stop-after <n>', 'push: useless pushes before stopping (coin: probability 1/n)', '2')
+        .option('--repair <on|off>', 'background anti-entropy behind the strategy', 'off')
+        .option('--seed <s>', 'seed of the overlay')
+        .option('--base-port <p>', 'node N listens on base port + N (default: a free range in 20000-32000)')
+        .option('--svg <file>', 'write an SVG chart of coverage over rounds'),
+    ).action(async (options: Record<string, unknown>) => {
+      const { experimentCommand } = await import('./commands/experiment.js');
+      await experimentCommand(options);
+    }),
+    [
+      'gossip experiment --strategy push --fanout 2 -n 64',
+      'gossip experiment --compare push,pull,push-pull,anti-entropy -n 64 --svg coverage.svg',
+      'gossip experiment --strategy push --stop coin --stop-after 1 -n 128 --json',
     ],
   );
 

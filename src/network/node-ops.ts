@@ -79,6 +79,7 @@ function launchFor(state: NetworkState, entry: NodeEntry, peers: NodeEntry[], jo
     maxPeers: state.topology.maxPeers,
     clusterKeyFile: state.clusterKeyFile,
     insecure: state.insecure,
+    strategy: state.strategy,
   };
 }
 

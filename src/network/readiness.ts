@@ -17,14 +17,17 @@ export async function waitUntilReady(
   spawned: ReadonlyMap<number, SpawnedNode>,
   onProgress: ((ready: number, total: number) => void) | undefined,
   /** A new network waits for every link; a node restarted into a damaged one may have peers still down. */
-  { linksUp = true }: { linksUp?: boolean } = {},
+  {
+    linksUp = true,
+    timeoutMs = READY_TIMEOUT_BASE_MS + READY_TIMEOUT_PER_NODE_MS * launches.length,
+  }: { linksUp?: boolean; timeoutMs?: number | undefined } = {},
 ): Promise<void> {
   const failures: Array<{ launch: NodeLaunch; exitCode: number | undefined }> = [];
   for (const launch of launches) {
     void spawned.get(launch.id)?.exited.then(({ exitCode }) => failures.push({ launch, exitCode }));
   }
   const pending = new Set(launches);
-  const deadline = Date.now() + READY_TIMEOUT_BASE_MS + READY_TIMEOUT_PER_NODE_MS * launches.length;
+  const deadline = Date.now() + timeoutMs;
   onProgress?.(0, launches.length);
   while (pending.size > 0) {
     const failed = failures[0];

@@ -3,6 +3,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { type StrategyConfig, strategyArguments } from '../node/strategies/strategy-config.js';
 import type { NodeEntry } from './state.js';
 
 /** The CLI shim; nodes are started through it exactly as a user would start one. */
@@ -29,6 +30,8 @@ export interface NodeLaunch {
   /** The network's cluster key file, if it has one. */
   clusterKeyFile: string | undefined;
   insecure: boolean;
+  /** The dissemination strategy; absent: flood with its defaults (no flags passed). */
+  strategy?: StrategyConfig | undefined;
 }
 
 export interface SpawnedNode {
@@ -62,6 +65,7 @@ export function nodeArguments(launch: NodeLaunch): string[] {
     launch.logLevel,
     ...(launch.clusterKeyFile === undefined ? [] : ['--cluster-key-file', launch.clusterKeyFile]),
     ...(launch.insecure ? ['--insecure'] : []),
+    ...(launch.strategy === undefined ? [] : strategyArguments(launch.strategy)),
   ];
 }
 

@@ -3,6 +3,7 @@
 
 import { mkdir, rm } from 'node:fs/promises';
 import { GossipError } from '../errors.js';
+import type { StrategyConfig } from '../node/strategies/strategy-config.js';
 import { adjacency, diameter, type Graph } from '../topology/graph.js';
 import { type HomePaths, nodeDataDir, nodeLogFile, nodeOutputFile } from './home.js';
 import { findBusyAddresses } from './ports.js';
@@ -27,6 +28,10 @@ export interface StartOptions {
   clusterKeyFile?: string | undefined;
   /** Let nodes listen beyond loopback without a key. */
   insecure?: boolean | undefined;
+  /** The dissemination strategy every node runs; absent: flood (the reference rule). */
+  strategy?: StrategyConfig | undefined;
+  /** How long to wait for every node to answer with its links up (default: 10 s + 100 ms per node). */
+  readyTimeoutMs?: number | undefined;
   /** Called whenever another node answers its health check. */
   onProgress?: ((ready: number, total: number) => void) | undefined;
 }
@@ -67,11 +72,12 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
     join: [],
     clusterKeyFile: options.clusterKeyFile,
     insecure: options.insecure === true,
+    strategy: options.strategy,
   }));
   const spawned = new Map<number, SpawnedNode>();
   try {
     for (const launch of launches) spawned.set(launch.id, spawnNode(launch));
-    await waitUntilReady(launches, spawned, options.onProgress);
+    await waitUntilReady(launches, spawned, options.onProgress, { timeoutMs: options.readyTimeoutMs });
   } catch (error) {
     await terminate([...spawned.values()].map((node) => node.pid));
     throw error;
@@ -93,6 +99,7 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
     logLevel: options.logLevel,
     ...(options.clusterKeyFile === undefined ? {} : { clusterKeyFile: options.clusterKeyFile }),
     insecure: options.insecure === true,
+    ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
     nodes: launches.map((launch) => toNodeEntry(launch, spawned.get(launch.id)?.pid ?? 0, startedAt)),
   };
   await writeState(paths, state);

@@ -4,6 +4,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { GossipError } from '../errors.js';
+import { STOP_RULES, STRATEGIES } from '../node/strategies/strategy-config.js';
 import type { HomePaths } from './home.js';
 
 export const nodeEntrySchema = z.object({
@@ -38,6 +39,17 @@ export const networkStateSchema = z.object({
   clusterKeyFile: z.string().optional(),
   /** Nodes may listen beyond loopback without a key (start-network --insecure). */
   insecure: z.boolean().default(false),
+  /** The dissemination strategy every node runs (start-network --strategy); absent: flood. */
+  strategy: z
+    .object({
+      name: z.enum(STRATEGIES),
+      fanout: z.number().int().positive(),
+      roundMs: z.number().int().positive(),
+      stop: z.enum(STOP_RULES),
+      stopAfter: z.number().int().positive(),
+      repair: z.boolean(),
+    })
+    .optional(),
   nodes: z.array(nodeEntrySchema),
 });
 

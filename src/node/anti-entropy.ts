@@ -55,7 +55,12 @@ export function buildSyncPage(
         (seq >= helloSeq && message.paths.some((arrival) => arrival.path.includes(requester))));
     if (requesterHasIt) continue;
     const path = [...(message.paths[0]?.path ?? [])];
-    messages.push({ id: message.id, relays: message.relays, path });
+    messages.push({
+      id: message.id,
+      relays: message.relays,
+      path,
+      ...(message.clock > 0 ? { clock: message.clock } : {}),
+    });
     bytes += message.id.length + path.length * 4 + 24;
   }
   return { node: self.id, epoch: self.epoch, next, more: next < store.length, messages };

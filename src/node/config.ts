@@ -13,6 +13,7 @@ import {
   DEFAULT_MAX_REQUESTS_PER_SECOND,
 } from './limits.js';
 import { DEFAULT_MAX_QUEUE, DEFAULT_MAX_QUEUE_BYTES } from './peer-link.js';
+import { parseStrategyOptions, type StrategyConfig } from './strategies/strategy-config.js';
 
 /** A peer silent this long (no relay, no heartbeat) is declared failed. */
 export const DEFAULT_FAILURE_TIMEOUT_MS = 1_500;
@@ -50,6 +51,8 @@ export interface NodeConfig {
   clusterKey: string | undefined;
   /** Allow a non-loopback bind without a cluster key. */
   insecure: boolean;
+  /** Dissemination strategy: --strategy, --fanout, --round-ms, --stop, --stop-after, --repair. */
+  strategy: StrategyConfig;
 }
 
 export type ConfigResult = { ok: true; config: NodeConfig } | { ok: false; problems: string[] };
@@ -124,6 +127,7 @@ export function parseNodeConfig(input: Record<string, unknown>): ConfigResult {
     clusterKeyFile: text('clusterKeyFile', '--cluster-key-file'),
     clusterKey: text('clusterKey', 'GOSSIP_CLUSTER_KEY'),
     insecure: input.insecure === true,
+    strategy: parseStrategyOptions(input, problems),
   };
   if (input.maxTextBytes !== undefined && config.maxTextBytes * 4 > config.maxLineBytes) {
     // A relay line carries the text JSON-escaped (up to twice as long) plus its path.

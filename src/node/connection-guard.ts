@@ -71,7 +71,7 @@ export class ConnectionGuard {
     if (!this.authenticated && !OPEN_COMMANDS.has(request.type)) {
       return wireError('AUTH_REQUIRED', 'this node has a cluster key: send /AUTH first on this connection');
     }
-    if (request.type === 'relay' && this.speaker !== undefined) {
+    if ((request.type === 'relay' || request.type === 'push') && this.speaker !== undefined) {
       const sender = request.path[request.path.length - 1];
       if (sender !== this.speaker)
         return wireError('BAD_PATH', `the path ends with ${sender}, but this link is node ${this.speaker}'s`);

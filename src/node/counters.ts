@@ -27,6 +27,16 @@ export const COUNTER_NAMES = [
   'pathsDropped',
   'authAccepted',
   'peerAuthFailures',
+  // Dissemination strategies (start-network --strategy): pushes sent and their feedback, rumors dropped,
+  // digests sent and answered, messages learned by pulling.
+  'pushesOut',
+  'pushesIn',
+  'pushesUseful',
+  'pushesUseless',
+  'rumorsStopped',
+  'pullsOut',
+  'pullsServed',
+  'messagesPulled',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];

@@ -10,6 +10,12 @@ import { formatMessageId, parseMessageId } from '../protocol/message-id.js';
 import { encodeRelay, encodeSync } from '../protocol/relay-line.js';
 import type { MessageView, PeerView, StatsReply } from '../protocol/replies.js';
 import type { PathSelection, ReadFilter } from '../protocol/requests.js';
+import {
+  type CarriedMessage,
+  type PullReply,
+  parsePullReply,
+  parsePushReply,
+} from '../protocol/strategy-lines.js';
 import { parseSyncReply } from '../protocol/sync-page.js';
 import {
   ANTI_ENTROPY_INTERVAL_MS,
@@ -26,6 +32,9 @@ import { Membership, type MembershipHooks, type MembershipOptions } from './memb
 import { type ArrivalVia, MessageStore, type StoredMessage } from './message-store.js';
 import { selectPaths } from './path-select.js';
 import { applyRelayDecision, decideRelay, RelayCounts } from './relay-policy.js';
+import { mergeClock, tickClock } from './strategies/digest.js';
+import { DEFAULT_STRATEGY, type StrategyConfig } from './strategies/strategy-config.js';
+import { StrategyEngine } from './strategies/strategy-engine.js';
 
 /** Where accepted messages and paths are persisted (the journal), if anywhere. */
 export interface Persistence {
@@ -45,6 +54,8 @@ export interface GossipNodeOptions {
   /** ms since the epoch, sub-ms precision. */
   now?: () => number;
   random?: () => number;
+  /** The dissemination strategy (default: flood, the reference relay rule). */
+  strategy?: StrategyConfig;
 }
 
 export interface NodeEvents {
@@ -87,6 +98,11 @@ export class GossipNode {
   private readonly maxPaths: number;
   private readonly now: () => number;
   private lastOriginNs = 0n;
+  readonly strategy: StrategyConfig;
+  /** Runs the round-based strategies; undefined for flood. */
+  private readonly engine: StrategyEngine | undefined;
+  /** This node's Lamport clock. */
+  private clock = 0;
 
   constructor(options: GossipNodeOptions) {
     this.id = options.self.id;
@@ -97,6 +113,18 @@ export class GossipNode {
     this.persistence = options.persistence;
     this.maxPaths = options.maxPaths ?? DEFAULT_MAX_PATHS;
     const random = options.random ?? Math.random;
+    this.strategy = options.strategy ?? DEFAULT_STRATEGY;
+    this.engine =
+      this.strategy.name === 'flood'
+        ? undefined
+        : new StrategyEngine(this.strategy, {
+            livePeers: () => this.membership.ids().filter((peer) => this.membership.isUp(peer)),
+            send: (peer, line) => this.membership.send(peer, line),
+            deliverFrom: (message, sender, via) => this.deliverCarried(message, sender, via),
+            count: (name, amount) => this.counters.add(name, amount),
+            random,
+            now: () => this.now(),
+          });
     const { targetPeers, ...membership } = options.membership;
     const seeds = options.seeds ?? [];
     // Repair back to the initial degree; a node that joins aims for a full set of peers.
@@ -123,8 +151,17 @@ export class GossipNode {
       else {
         const message = this.store.get(record.id);
         if (message === undefined) {
-          if (record.kind === 'message')
-            this.addMessage(record.id, record.path, record.relays, record.atMs, record.via);
+          if (record.kind === 'message') {
+            this.addMessage(
+              record.id,
+              record.path,
+              record.relays,
+              record.atMs,
+              record.via,
+              record.clock ?? 0,
+            );
+            this.clock = Math.max(this.clock, record.clock ?? 0);
+          }
         } else if (message.paths.length < this.maxPaths) this.store.addPath(message, record);
       }
     }
@@ -142,6 +179,7 @@ export class GossipNode {
   tick(): void {
     this.membership.tick();
     const now = this.now();
+    if (!this.strategy.repair) return;
     for (const peer of this.membership.ids()) {
       if (!this.membership.isUp(peer)) continue;
       const cursor = this.cursorOf(peer);
@@ -151,28 +189,56 @@ export class GossipNode {
     }
   }
 
-  /** A client submitted a message: record it, send it to every peer; resolves once it is on disk. */
+  /** One round of the strategy (a timer at the edge calls it on round boundaries; nothing for flood). */
+  round(): void {
+    this.engine?.round();
+  }
+
+  /** A client submitted a message: stamp it, record it, send it on; resolves once it is on disk. */
   submit(text: string, relays: number): { id: string; durable: Promise<void> } {
     const id = formatMessageId(text, this.nextOriginNs());
     this.counters.add('messagesSubmitted');
     this.events.emit('message.accepted', { id, relays });
     const atMs = this.now();
     const path = [this.id];
-    this.deliver(id, path, relays, undefined, 'origin', atMs);
-    const record: JournalRecord = { kind: 'message', id, relays, path, atMs, via: 'origin' };
+    this.clock = tickClock(this.clock);
+    const clock = this.clock;
+    this.deliver(id, path, relays, undefined, 'origin', atMs, clock);
+    const record: JournalRecord = { kind: 'message', id, relays, path, atMs, via: 'origin', clock };
     return { id, durable: this.persistence?.appendDurable(record) ?? Promise.resolve() };
   }
 
   /** A peer relayed a message: the path so far ends with the sender. */
-  relay(id: string, path: readonly number[], relays: number): WireError | undefined {
+  relay(id: string, path: readonly number[], relays: number, clock = 0): WireError | undefined {
     this.counters.add('relaysIn');
     const sender = path[path.length - 1];
     if (sender === undefined) return wireError('BAD_PATH', 'path is empty');
     if (sender === this.id)
       return wireError('BAD_PATH', `the last hop of the path is this node (${this.id})`);
     // concat, not spread: an exactly sized array, kept for as long as the message is (a third of the memory).
-    this.deliver(id, path.concat(this.id), relays, sender, 'relay', this.now());
+    this.deliver(id, path.concat(this.id), relays, sender, 'relay', this.now(), clock);
     return undefined;
+  }
+
+  /** A peer pushed a message (a strategy round): record it; the reply tells the pusher whether it was news. */
+  push(message: CarriedMessage): { useful: boolean } | WireError {
+    this.counters.add('pushesIn');
+    const sender = message.path[message.path.length - 1];
+    if (sender === undefined || sender === this.id)
+      return wireError('BAD_PATH', 'the last hop of a pushed path must be the pusher');
+    return { useful: this.deliverCarried(message, sender, 'push') };
+  }
+
+  /** A partner sent its digest: what it lacks (and, for an exchange, what we lack). */
+  servePull(digest: readonly string[], exchange: boolean): PullReply | WireError {
+    if (this.engine === undefined)
+      return wireError('BAD_ARGUMENT', 'this node runs the flood strategy: it answers no digests');
+    return this.engine.servePull(digest, exchange, this.id);
+  }
+
+  /** Messages this node still pushes as rumors. */
+  hotRumors(): number {
+    return this.engine?.hotRumors() ?? 0;
   }
 
   /** Serves `/SYNC` to a peer: what we hold beyond its cursor, minus what it sent us itself. */
@@ -196,7 +262,15 @@ export class GossipNode {
     for (const message of page.messages) {
       if (this.store.get(message.id) !== undefined) continue;
       learned += 1;
-      this.deliver(message.id, message.path.concat(this.id), message.relays, peer, 'catch-up', this.now());
+      this.deliver(
+        message.id,
+        message.path.concat(this.id),
+        message.relays,
+        peer,
+        'catch-up',
+        this.now(),
+        message.clock ?? 0,
+      );
     }
     cursor.intervalMs = nextSyncInterval(cursor.intervalMs, learned, page.more);
     this.counters.add('messagesCaughtUp', learned);
@@ -260,6 +334,9 @@ export class GossipNode {
       startedAtMs: this.startedAtMs,
       uptimeMs: now - this.startedAtMs,
       messages: this.store.size,
+      strategy: this.strategy.name,
+      clock: this.clock,
+      hotRumors: this.hotRumors(),
       peers: this.peers(),
       counters: { ...this.counters.values },
       errors: { ...this.counters.errors },
@@ -277,12 +354,20 @@ export class GossipNode {
     sender: number | undefined,
     via: ArrivalVia,
     atMs: number,
+    clockAsked: number,
   ): void {
     const known = this.store.get(id);
     const counts = known?.counts ?? new RelayCounts();
     // The relay limit is the one the message arrived with first, so a later line cannot amplify it.
     const relays = known?.relays ?? relaysAsked;
-    const decision = decideRelay(counts, { sender, peers: this.membership.ids(), relays });
+    const clock = known?.clock ?? clockAsked;
+    // Receiving a message is one event, however many paths it comes by: duplicates do not tick the clock.
+    if (via !== 'origin' && known === undefined) this.clock = mergeClock(this.clock, clock);
+    // Round-based strategies send from their rounds; only flood relays on arrival.
+    const decision =
+      this.engine === undefined
+        ? decideRelay(counts, { sender, peers: this.membership.ids(), relays })
+        : { accept: true, forwardTo: [] };
     if (!decision.accept) {
       this.counters.add('relaysOverLimit');
       if (sender !== undefined && this.events.listenerCount('relay.over-limit') > 0)
@@ -292,7 +377,7 @@ export class GossipNode {
     applyRelayDecision(counts, sender, decision);
     // Relay first: the next hop starts while this node records.
     if (decision.forwardTo.length > 0) {
-      const line = encodeRelay(relays, id, path);
+      const line = encodeRelay(relays, id, path, clock > 0 ? clock : undefined);
       for (const peer of decision.forwardTo) this.membership.send(peer, line);
       this.counters.add('relaysOut', decision.forwardTo.length);
       this.counters.add('relayBytesOut', Buffer.byteLength(line) * decision.forwardTo.length);
@@ -300,11 +385,15 @@ export class GossipNode {
     if (via === 'relay') this.counters.add('relaysAccepted');
     const first = known === undefined;
     if (first || known.paths.length < this.maxPaths) {
-      if (first) this.addMessage(id, path, relays, atMs, via, counts);
-      else this.store.addPath(known, { path, atMs, via });
+      if (first) {
+        const stored = this.addMessage(id, path, relays, atMs, via, clock, counts);
+        this.engine?.learned(stored, via);
+      } else this.store.addPath(known, { path, atMs, via });
       if (via !== 'origin') {
         this.persistence?.append(
-          first ? { kind: 'message', id, relays, path, atMs, via } : { kind: 'path', id, path, atMs, via },
+          first
+            ? { kind: 'message', id, relays, path, atMs, via, ...(clock > 0 ? { clock } : {}) }
+            : { kind: 'path', id, path, atMs, via },
         );
       }
       if (this.events.listenerCount('message.delivered') > 0)
@@ -323,15 +412,33 @@ export class GossipNode {
     relays: number,
     atMs: number,
     via: ArrivalVia,
+    clock: number,
     counts = new RelayCounts(),
-  ): void {
+  ): StoredMessage {
     const parsed = parseMessageId(id);
-    this.store.add(
-      { id, text: parsed?.text ?? id, originNs: parsed?.originNs ?? 0n, origin: path[0] ?? this.id, relays },
+    const stored = this.store.add(
+      {
+        id,
+        text: parsed?.text ?? id,
+        originNs: parsed?.originNs ?? 0n,
+        origin: path[0] ?? this.id,
+        relays,
+        clock,
+      },
       { path, atMs, via },
       counts,
     );
+    this.engine?.track(stored);
     this.counters.add('messagesLearned');
+    return stored;
+  }
+
+  /** A message a strategy brought (pushed, or sent back for a digest); returns whether it was news. */
+  private deliverCarried(message: CarriedMessage, sender: number, via: ArrivalVia): boolean {
+    const news = this.store.get(message.id) === undefined;
+    const { id, path, relays, clock } = message;
+    this.deliver(id, path.concat(this.id), relays, sender, via, this.now(), clock);
+    return news;
   }
 
   private cursorOf(peer: number): PeerCursor {
@@ -397,6 +504,20 @@ export class GossipNode {
   }
 
   private onPeerReply(peer: number, line: string): void {
+    if (line.startsWith('{"push"')) {
+      const reply = parsePushReply(line);
+      if (reply !== undefined && this.engine !== undefined) {
+        this.engine.feedback(reply.id, reply.useful);
+        return;
+      }
+    }
+    if (line.startsWith('{"pull"')) {
+      const reply = parsePullReply(line);
+      if (reply !== undefined && this.engine !== undefined) {
+        this.engine.receivePull(peer, reply);
+        return;
+      }
+    }
     if (line.startsWith('{"sync"')) {
       const page = parseSyncReply(line);
       if (page !== undefined) {
@@ -416,6 +537,7 @@ function toView(message: StoredMessage, selection: PathSelection): MessageView {
     origin: message.origin,
     originNs: message.originNs.toString(),
     relays: message.relays,
+    clock: message.clock,
     read: message.read,
     paths: selectPaths(message.paths, selection).map((record) => ({
       path: [...record.path],

@@ -34,10 +34,29 @@ export function handleRequest(
       );
     }
     case 'relay': {
-      const error = node.relay(request.id, request.path, request.relays);
+      const error = node.relay(request.id, request.path, request.relays, request.clock);
       if (error === undefined) return undefined;
       node.counters.addError(error.code);
       return { text: encodeError(error), close: false };
+    }
+    case 'push': {
+      const result = node.push(request);
+      if ('code' in result) {
+        node.counters.addError(result.code);
+        return { text: encodeError(result), close: false };
+      }
+      return {
+        text: encodeLine({ push: { node: node.id, id: request.id, useful: result.useful } }),
+        close: false,
+      };
+    }
+    case 'pull': {
+      const result = node.servePull(request.digest, request.exchange);
+      if ('code' in result) {
+        node.counters.addError(result.code);
+        return { text: encodeError(result), close: false };
+      }
+      return { text: encodeLine({ pull: result }), close: false };
     }
     case 'get':
       return { text: JSON.stringify(node.referenceListing(request.filter, request.paths)), close: true };

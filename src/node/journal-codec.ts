@@ -8,7 +8,16 @@ export type { ArrivalVia };
 
 export type JournalRecord =
   /** The first arrival of a message. */
-  | { kind: 'message'; id: string; relays: number; path: number[]; atMs: number; via: ArrivalVia }
+  | {
+      kind: 'message';
+      id: string;
+      relays: number;
+      path: number[];
+      atMs: number;
+      via: ArrivalVia;
+      /** The message's Lamport clock (absent in journals written before clocks, and for clock 0). */
+      clock?: number;
+    }
   /** A further arrival path of a message already journaled. */
   | { kind: 'path'; id: string; path: number[]; atMs: number; via: ArrivalVia }
   /** Everything held so far is now read. */
@@ -25,7 +34,13 @@ export interface DecodeResult {
 }
 
 /** Keyed by ArrivalVia so that adding an arrival kind without teaching the journal fails to compile. */
-const VIAS: Record<ArrivalVia, true> = { origin: true, relay: true, 'catch-up': true };
+const VIAS: Record<ArrivalVia, true> = {
+  origin: true,
+  relay: true,
+  'catch-up': true,
+  push: true,
+  pull: true,
+};
 const NEWLINE = 0x0a;
 /** fatal: a line whose bytes are not valid UTF-8 is damage, not a message id with U+FFFD in it. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -38,6 +53,7 @@ interface Line {
   p?: number[];
   t: number;
   v?: ArrivalVia;
+  c?: number;
 }
 
 /**
@@ -47,7 +63,7 @@ interface Line {
 export function encodeRecord(record: JournalRecord): string {
   switch (record.kind) {
     case 'message':
-      return `{"k":"m","id":${JSON.stringify(record.id)},"r":${record.relays},"p":[${record.path.join(',')}],"t":${record.atMs},"v":"${record.via}"}\n`;
+      return `{"k":"m","id":${JSON.stringify(record.id)},"r":${record.relays},"p":[${record.path.join(',')}],"t":${record.atMs},"v":"${record.via}"${record.clock ? `,"c":${record.clock}` : ''}}\n`;
     case 'path':
       return `{"k":"p","id":${JSON.stringify(record.id)},"p":[${record.path.join(',')}],"t":${record.atMs},"v":"${record.via}"}\n`;
     case 'read':
@@ -85,6 +101,9 @@ function decodeLine(bytes: Uint8Array): JournalRecord | undefined {
   if (line.k === 'p') return { kind: 'path', id, path, atMs: line.t, via };
   const relays = line.r;
   if (line.k !== 'm' || !Number.isInteger(relays) || relays === undefined || relays < 0) return undefined;
+  const clock = line.c;
+  if (Number.isSafeInteger(clock) && clock !== undefined && clock > 0)
+    return { kind: 'message', id, relays, path, atMs: line.t, via, clock };
   return { kind: 'message', id, relays, path, atMs: line.t, via };
 }
 

@@ -5,8 +5,11 @@
 import type { ReadFilter } from '../protocol/requests.js';
 import { RelayCounts } from './relay-policy.js';
 
-/** How a path reached this node: submitted here, relayed by a peer, or pulled from a peer by catch-up. */
-export type ArrivalVia = 'origin' | 'relay' | 'catch-up';
+/**
+ * How a path reached this node: submitted here, relayed by a peer, pulled from a peer by catch-up, or pushed
+ * or pulled by a dissemination strategy (see strategies/).
+ */
+export type ArrivalVia = 'origin' | 'relay' | 'catch-up' | 'push' | 'pull';
 
 export interface StoredPath {
   readonly path: readonly number[];
@@ -21,6 +24,8 @@ export interface StoredMessage {
   readonly origin: number;
   readonly originNs: bigint;
   readonly relays: number;
+  /** Lamport clock stamped by the origin (0 when it came from a reference peer without one). */
+  readonly clock: number;
   read: boolean;
   /** Replaced, never grown in place: an exactly sized array (a pushed one keeps room for 16 more). */
   paths: readonly StoredPath[];
@@ -42,12 +47,22 @@ export class MessageStore {
   }
 
   add(
-    message: Omit<StoredMessage, 'read' | 'paths' | 'counts'>,
+    message: Omit<StoredMessage, 'read' | 'paths' | 'counts' | 'clock'> & { clock?: number },
     first: StoredPath,
     counts = new RelayCounts(),
   ): StoredMessage {
-    const { id, text, origin, originNs, relays } = message;
-    const stored: StoredMessage = { id, text, origin, originNs, relays, read: false, paths: [first], counts };
+    const { id, text, origin, originNs, relays, clock = 0 } = message;
+    const stored: StoredMessage = {
+      id,
+      text,
+      origin,
+      originNs,
+      relays,
+      clock,
+      read: false,
+      paths: [first],
+      counts,
+    };
     this.messages.set(message.id, stored);
     this.order.push(message.id);
     return stored;
@@ -70,23 +85,28 @@ export class MessageStore {
     return this.order.length;
   }
 
-  /** Messages matching the filter, in origin-time order. */
+  /** Messages matching the filter, in Lamport order (see compareByClock): the same order on every node. */
   select(filter: ReadFilter): StoredMessage[] {
     const picked: StoredMessage[] = [];
     for (const message of this.messages.values()) {
       if (filter === 'all' || (filter === 'read') === message.read) picked.push(message);
     }
-    return picked.sort(compareByOrigin);
+    return picked.sort(compareByClock);
   }
 
-  /** Messages with exactly this id or exactly this text, in origin-time order. */
+  /** Every message, in first-arrival order. */
+  all(): IterableIterator<StoredMessage> {
+    return this.messages.values();
+  }
+
+  /** Messages with exactly this id or exactly this text, in Lamport order. */
   find(query: string): StoredMessage[] {
     const byId = this.messages.get(query);
     const picked = byId === undefined ? [] : [byId];
     for (const message of this.messages.values()) {
       if (message.text === query && message !== byId) picked.push(message);
     }
-    return picked.sort(compareByOrigin);
+    return picked.sort(compareByClock);
   }
 
   /** The reference marks everything read when `all` or `unread` is fetched. Returns whether anything changed. */
@@ -102,7 +122,12 @@ export class MessageStore {
   }
 }
 
-function compareByOrigin(a: StoredMessage, b: StoredMessage): number {
+/**
+ * Lamport clock first, so a message sent after its sender saw another is listed after it whatever the wall
+ * clocks say; concurrent messages with equal clocks by origin time, then id: a total order all nodes share.
+ */
+export function compareByClock(a: StoredMessage, b: StoredMessage): number {
+  if (a.clock !== b.clock) return a.clock - b.clock;
   if (a.originNs !== b.originNs) return a.originNs < b.originNs ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

@@ -48,6 +48,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     seeds: config.join,
     persistence: opened?.journal,
     maxPaths: config.maxPaths,
+    strategy: config.strategy,
     membership: {
       auth,
       maxPeers: config.maxPeers,
@@ -101,6 +102,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
   );
   node.start();
   const ticker = setInterval(() => node.tick(), TICK_MS);
+  const rounds = config.strategy.name === 'flood' ? undefined : startRounds(node, config.strategy.roundMs);
 
   let stopped = false;
   return {
@@ -111,6 +113,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
       if (stopped) return;
       stopped = true;
       clearInterval(ticker);
+      rounds?.stop();
       node.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -123,6 +126,26 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
       log.flush();
     },
   };
+}
+
+/**
+ * Calls node.round() at every multiple of roundMs on the machine's clock, so nodes on one machine share round
+ * boundaries, as the synchronous rounds of the theory do (a round's messages arrive within it).
+ */
+function startRounds(node: GossipNode, roundMs: number): { stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = (): void => {
+    const now = performance.timeOrigin + performance.now();
+    timer = setTimeout(
+      () => {
+        node.round();
+        schedule();
+      },
+      roundMs - (now % roundMs),
+    );
+  };
+  schedule();
+  return { stop: () => clearTimeout(timer) };
 }
 
 /** Where other nodes reach this one: --advertise, else the bind address (the host name for a wildcard bind). */

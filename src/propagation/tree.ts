@@ -8,7 +8,7 @@ export interface Arrival {
   path: readonly number[];
   /** ms since the epoch, on the receiving node's clock. */
   atMs: number;
-  via: 'origin' | 'relay' | 'catch-up';
+  via: 'origin' | 'relay' | 'catch-up' | 'push' | 'pull';
 }
 
 export interface RedundantArrival {

@@ -28,7 +28,7 @@ export const nodeEventSchema = z.discriminatedUnion('event', [
     /** The arrival path, ending with this node; `atMs` is the arrival time. */
     path: z.array(nodeId),
     first: z.boolean(),
-    via: z.enum(['origin', 'relay', 'catch-up']),
+    via: z.enum(['origin', 'relay', 'catch-up', 'push', 'pull']),
   }),
   z.object({ event: z.literal('message.relayed'), ...base, id: z.string(), to: z.array(nodeId) }),
   z.object({ event: z.literal('link.up'), ...base, peer: nodeId, address: z.string() }),

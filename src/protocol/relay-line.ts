@@ -3,9 +3,13 @@
 
 import { formatHostPort, type PeerAddress } from './address.js';
 
-/** The same bytes as JSON.stringify([id, path]), without building the array (this runs per arrival). */
-export function encodeRelay(relays: number, id: string, path: readonly number[]): string {
-  return `/RELAY:${relays}|[${JSON.stringify(id)},[${path.join(',')}]]\n`;
+/**
+ * The same bytes as JSON.stringify([id, path]) (or [id, path, clock] with the message's Lamport clock), without
+ * building the array (this runs per arrival). Without a clock it is the reference line.
+ */
+export function encodeRelay(relays: number, id: string, path: readonly number[], clock?: number): string {
+  const tail = clock === undefined ? '' : `,${clock}`;
+  return `/RELAY:${relays}|[${JSON.stringify(id)},[${path.join(',')}]${tail}]\n`;
 }
 
 export function encodeNew(relays: number, text: string): string {

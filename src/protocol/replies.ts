@@ -8,8 +8,11 @@ export const pathViewSchema = z.object({
   path: z.array(z.number().int()),
   /** When this path arrived, ms since the epoch on the node's clock (performance.timeOrigin + now()). */
   atMs: z.number(),
-  /** How it arrived: submitted there, relayed by a peer, or pulled from a peer by catch-up. */
-  via: z.enum(['origin', 'relay', 'catch-up']),
+  /**
+   * How it arrived: submitted there, relayed by a peer, pulled from a peer by catch-up, or by a strategy's
+   * push or pull (start-network --strategy).
+   */
+  via: z.enum(['origin', 'relay', 'catch-up', 'push', 'pull']),
 });
 
 export const messageViewSchema = z.object({
@@ -19,6 +22,8 @@ export const messageViewSchema = z.object({
   /** Origin time in ns since the epoch, as a decimal string (it does not fit a double). */
   originNs: z.string(),
   relays: z.number().int(),
+  /** The message's Lamport clock, stamped by its origin; listings are ordered by it (0: a reference peer's). */
+  clock: z.number().int().default(0),
   read: z.boolean(),
   paths: z.array(pathViewSchema),
 });
@@ -44,6 +49,10 @@ export const statsReplySchema = z.object({
   startedAtMs: z.number(),
   uptimeMs: z.number(),
   messages: z.number().int(),
+  /** The dissemination strategy the node runs, its Lamport clock, and how many rumors it still pushes. */
+  strategy: z.string().optional(),
+  clock: z.number().int().optional(),
+  hotRumors: z.number().int().optional(),
   peers: z.array(peerViewSchema),
   counters: z.record(z.string(), z.number()),
   errors: z.record(z.string(), z.number()),

@@ -19,7 +19,9 @@ export type PathSelection = (typeof PATH_SELECTIONS)[number];
 
 export type Request =
   | { type: 'new'; relays: number; text: string }
-  | { type: 'relay'; relays: number; id: string; path: number[] }
+  | { type: 'relay'; relays: number; id: string; path: number[]; clock?: number }
+  | { type: 'push'; relays: number; id: string; path: number[]; clock: number }
+  | { type: 'pull'; exchange: boolean; digest: string[] }
   | { type: 'get'; filter: ReadFilter; paths: PathSelection }
   | { type: 'messages'; filter: ReadFilter; paths: PathSelection; peek: boolean }
   | { type: 'lookup'; query: string }
@@ -105,6 +107,10 @@ function parseWith(line: string, limits: RequestLimits): ParseResult {
       return parseNew(args, limits);
     case '/RELAY':
       return parseRelay(args, limits);
+    case '/PUSH':
+      return parsePush(args, limits);
+    case '/PULL':
+      return parsePull(args);
     case '/GET':
       return parseListing(args);
     case '/MESSAGES':
@@ -149,9 +155,37 @@ function parseNew(args: string, limits: RequestLimits): ParseResult {
   return { ok: true, request: { type: 'new', relays, text } };
 }
 
+/** `/RELAY:<relays>|["<id>",[<path>]]`, the reference line; ours may add the message's Lamport clock third. */
 function parseRelay(args: string, limits: RequestLimits): ParseResult {
+  const parsed = parseCarried(args, limits, 'RELAY', false);
+  if (!parsed.ok) return parsed;
+  const { relays, id, path, clock } = parsed.message;
+  const request: Request = { type: 'relay', relays, id, path };
+  if (clock !== undefined) request.clock = clock;
+  return { ok: true, request };
+}
+
+/** `/PUSH:<relays>|["<id>",[<path>],<clock>]`: a strategy's push; the receiver answers whether it was news. */
+function parsePush(args: string, limits: RequestLimits): ParseResult {
+  const parsed = parseCarried(args, limits, 'PUSH', true);
+  if (!parsed.ok) return parsed;
+  return { ok: true, request: { type: 'push', ...parsed.message, clock: parsed.message.clock ?? 0 } };
+}
+
+/** Highest Lamport clock a line may carry (a safe integer, with room to count on). */
+export const MAX_CLOCK = 2 ** 52;
+
+type Carried = { relays: number; id: string; path: number[]; clock: number | undefined };
+
+function parseCarried(
+  args: string,
+  limits: RequestLimits,
+  command: 'RELAY' | 'PUSH',
+  clockRequired: boolean,
+): { ok: true; message: Carried } | { ok: false; error: WireError } {
+  const shape = clockRequired ? '["<id>", [<path>], <clock>]' : '["<id>", [<path>]]';
   const [relaysText, body] = splitOnce(args, '|');
-  if (body === undefined) return fail('MALFORMED_REQUEST', 'expected /RELAY:<relays>|["<id>", [<path>]]');
+  if (body === undefined) return fail('MALFORMED_REQUEST', `expected /${command}:<relays>|${shape}`);
   const relays = wholeNumber(relaysText, 9);
   const badRelays = relayCountProblem(relays);
   if (badRelays !== undefined || relays === undefined) return fail('BAD_RELAYS', badRelays ?? '');
@@ -159,11 +193,12 @@ function parseRelay(args: string, limits: RequestLimits): ParseResult {
   try {
     json = JSON.parse(body);
   } catch {
-    return fail('MALFORMED_REQUEST', 'relay body is not valid JSON');
+    return fail('MALFORMED_REQUEST', `${command.toLowerCase()} body is not valid JSON`);
   }
-  if (!Array.isArray(json) || json.length !== 2)
-    return fail('BAD_PATH', 'relay body must be ["<id>", [<path>]]');
-  const [id, path] = json as [unknown, unknown];
+  const lengthOk =
+    Array.isArray(json) && (clockRequired ? json.length === 3 : json.length === 2 || json.length === 3);
+  if (!lengthOk) return fail('BAD_PATH', `${command.toLowerCase()} body must be ${shape}`);
+  const [id, path, clock] = json as [unknown, unknown, unknown];
   if (typeof id !== 'string') return fail('BAD_MESSAGE_ID', 'message id must be a string');
   const textEnd = messageIdTextEnd(id);
   if (textEnd === -1) return fail('BAD_MESSAGE_ID', 'message id must look like <text>_<origin ns>');
@@ -174,7 +209,28 @@ function parseRelay(args: string, limits: RequestLimits): ParseResult {
   if (badText !== undefined) return fail('BAD_MESSAGE_ID', badText);
   const badPath = pathProblem(path);
   if (badPath !== undefined) return fail('BAD_PATH', badPath);
-  return { ok: true, request: { type: 'relay', relays, id, path: path as number[] } };
+  if (
+    clock !== undefined &&
+    !(Number.isSafeInteger(clock) && (clock as number) >= 0 && (clock as number) <= MAX_CLOCK)
+  )
+    return fail('BAD_ARGUMENT', `the clock must be a whole number from 0 to ${MAX_CLOCK}`);
+  return { ok: true, message: { relays, id, path: path as number[], clock: clock as number | undefined } };
+}
+
+/** Most entries in one digest: about 9 bytes each, well inside the default 64 KiB line cap. */
+export const MAX_DIGEST_ENTRIES = 4_000;
+
+/** `/PULL:<pull|exchange>|<hash>,<hash>,...`: "here is what I hold (8-hex-digit hashes of ids); send me the rest". */
+function parsePull(args: string): ParseResult {
+  const [mode, list] = splitOnce(args, '|');
+  if ((mode !== 'pull' && mode !== 'exchange') || list === undefined)
+    return fail('BAD_ARGUMENT', 'expected /PULL:<pull|exchange>|<hash>,<hash>,...');
+  const digest = list === '' ? [] : list.split(',');
+  if (digest.length > MAX_DIGEST_ENTRIES)
+    return fail('BAD_ARGUMENT', `a digest holds at most ${MAX_DIGEST_ENTRIES} entries`);
+  if (!digest.every((hash) => /^[0-9a-f]{8}$/.test(hash)))
+    return fail('BAD_ARGUMENT', 'digest entries must be 8 lowercase hex digits');
+  return { ok: true, request: { type: 'pull', exchange: mode === 'exchange', digest } };
 }
 
 function parseListing(args: string): ParseResult {
@@ -302,6 +358,6 @@ function splitOnce(text: string, separator: string): [string, string | undefined
   return at === -1 ? [text, undefined] : [text.slice(0, at), text.slice(at + separator.length)];
 }
 
-function fail(code: WireError['code'], message: string): ParseResult {
+function fail(code: WireError['code'], message: string): { ok: false; error: WireError } {
   return { ok: false, error: wireError(code, message) };
 }

@@ -12,7 +12,7 @@ export interface SyncPage {
   /** The sequence number to ask from next time. */
   next: number;
   more: boolean;
-  messages: Array<{ id: string; relays: number; path: number[] }>;
+  messages: Array<{ id: string; relays: number; path: number[]; clock?: number }>;
 }
 
 /** A `{"sync": page}` reply line, or undefined when it is not one or anything in it is malformed. */
@@ -33,8 +33,9 @@ export function parseSyncReply(line: string): SyncPage | undefined {
 }
 
 function isSyncedMessage(value: unknown): value is SyncPage['messages'][number] {
-  const { id, relays, path } = (value ?? {}) as Partial<SyncPage['messages'][number]>;
+  const { id, relays, path, clock } = (value ?? {}) as Partial<SyncPage['messages'][number]>;
   return (
+    (clock === undefined || (Number.isSafeInteger(clock) && clock >= 0)) &&
     typeof id === 'string' &&
     messageIdTextEnd(id) !== -1 &&
     Number.isInteger(relays) &&

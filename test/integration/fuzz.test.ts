@@ -197,7 +197,7 @@ describe(`a live node under fuzzing (seed ${FUZZ_SEED})`, () => {
       'UNKNOWN_COMMAND', // "\r\r": the first \r is part of the line
       'UNKNOWN_COMMAND',
       'BAD_PATH',
-      'address,counters,errors,memory,messages,node,peers,pid,startedAtMs,uptimeMs',
+      'address,clock,counters,errors,hotRumors,memory,messages,node,peers,pid,startedAtMs,strategy,uptimeMs',
     ]);
   });
 

@@ -20,6 +20,7 @@ function view(text: string, originNs: bigint, paths: number[][]): MessageView {
     origin: paths[0]?.[0] ?? 1,
     originNs: String(originNs),
     relays: 1,
+    clock: 0,
     read: false,
     paths: paths.map((path) => ({ path, atMs: 0, via: 'relay' as const })),
   };
@@ -75,6 +76,21 @@ describe('formatMessages', () => {
     expect(formatMessages(header, [hello], 3).split('\n')[2]).toBe(
       '• [Monday, 23 November 2026, 09:38:16.500612 UTC+00:00] Hello World',
     );
+  });
+
+  it('marks paths that were pulled, by catch-up or a pull strategy', () => {
+    const message = view('Pulled', NS, [[1, 2]]);
+    message.paths = [
+      { path: [1, 2], atMs: 0, via: 'push' },
+      { path: [1, 3, 2], atMs: 1, via: 'pull' },
+      { path: [1, 4, 2], atMs: 2, via: 'catch-up' },
+    ];
+    const out = formatMessages({ nodeName: 'Gossip-Node-2', filter: 'all', selection: 'all' }, [message], 0);
+    expect(out.split('\n').slice(-3)).toEqual([
+      '  ↳ 1 ➜ 2',
+      '  ↳ 1 ➜ 3 ➜ 2 (pull)',
+      '  ↳ 1 ➜ 4 ➜ 2 (catch-up)',
+    ]);
   });
 
   it('formats a single-node path without arrows', () => {

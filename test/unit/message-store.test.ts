@@ -36,6 +36,7 @@ describe('MessageStore: add and addPath', () => {
       origin: 1,
       originNs: 5n,
       relays: 2,
+      clock: 0,
       read: false,
       paths: [first],
       counts: new RelayCounts(),

@@ -231,3 +231,20 @@ describe('parseNodeConfig: peers', () => {
     expect(parse({ ...base, peers: four, maxPeers: 4 }).peers).toHaveLength(4);
   });
 });
+
+describe('parseNodeConfig: strategy', () => {
+  it('runs flood with background repair unless told otherwise', () => {
+    expect(parse(base).strategy).toMatchObject({ name: 'flood', repair: true });
+  });
+
+  it('reads the strategy flags (as commander hands over flags and GOSSIP_* variables)', () => {
+    const config = parse({ ...base, strategy: 'anti-entropy', fanout: '3', roundMs: '250', repair: 'off' });
+    expect(config.strategy).toMatchObject({ name: 'anti-entropy', fanout: 3, roundMs: 250, repair: false });
+  });
+
+  it('refuses a bad strategy flag with the others', () => {
+    expect(refusal({ ...base, strategy: 'push', stopAfter: '0', maxPeers: '0' })).toMatch(
+      /--max-peers.*--stop-after must be a whole number from 1 to 1000/,
+    );
+  });
+});

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { MAX_PATH_LENGTH, MAX_RELAYS, MAX_TEXT_BYTES } from '../../src/protocol/limits.js';
 import { compareMessageIds, formatMessageId, parseMessageId } from '../../src/protocol/message-id.js';
 import { encodeRelay } from '../../src/protocol/relay-line.js';
-import { createRequestParser, parseRequest, type Request } from '../../src/protocol/requests.js';
+import {
+  createRequestParser,
+  MAX_DIGEST_ENTRIES,
+  parseRequest,
+  type Request,
+} from '../../src/protocol/requests.js';
+import { encodePull, encodePush, parsePullReply, parsePushReply } from '../../src/protocol/strategy-lines.js';
 
 function ok(line: string): Request {
   const result = parseRequest(line);
@@ -196,7 +202,7 @@ describe('parseRequest: malformed input', () => {
     expect(code('/RELAY:1|["Hello_1",[1,2]]x')).toBe('MALFORMED_REQUEST');
   });
 
-  it.each([{ a: 1 }, [], 'x', null, ['Hello_1'], ['Hello_1', [1], 3]])(
+  it.each([{ a: 1 }, [], 'x', null, ['Hello_1'], ['Hello_1', [1], 3, 4]])(
     'refuses relay body of the wrong shape %j',
     (body) => {
       expect(parseRequest(relay(body)).ok).toBe(false);
@@ -347,5 +353,70 @@ describe("createRequestParser: a node's own text cap", () => {
       ok: false,
       error: { code: 'BAD_MESSAGE_ID' },
     });
+  });
+});
+
+describe('parseRequest: strategy lines and clocks', () => {
+  it('accepts a relay that carries a Lamport clock third, and encodes one', () => {
+    expect(ok('/RELAY:1|["Hello_1",[1,14],7]')).toEqual({
+      type: 'relay',
+      relays: 1,
+      id: 'Hello_1',
+      path: [1, 14],
+      clock: 7,
+    });
+    expect(encodeRelay(1, 'Hello_1', [1, 14], 7)).toBe('/RELAY:1|["Hello_1",[1,14],7]\n');
+  });
+
+  it.each(['x', -1, 1.5, 2 ** 53])('refuses a relay clock of %j', (clock) => {
+    expect(code(`/RELAY:1|${JSON.stringify(['Hello_1', [1], clock])}`)).toBe('BAD_ARGUMENT');
+  });
+
+  it('parses /PUSH, which needs its clock', () => {
+    const line = encodePush({ id: 'Hi_3', relays: 1, path: [4, 2], clock: 9 });
+    expect(ok(line.slice(0, -1))).toEqual({ type: 'push', relays: 1, id: 'Hi_3', path: [4, 2], clock: 9 });
+    expect(code('/PUSH:1|["Hi_3",[4,2]]')).toBe('BAD_PATH');
+    expect(code('/PUSH:1|["Hi_3",[]],1')).toBe('MALFORMED_REQUEST');
+    expect(code('/PUSH:0|["Hi_3",[4],1]')).toBe('BAD_RELAYS');
+  });
+
+  it('parses /PULL digests of 8-hex-digit entries, empty ones too', () => {
+    expect(ok(encodePull(false, ['0123abcd', 'ffffffff']).slice(0, -1))).toEqual({
+      type: 'pull',
+      exchange: false,
+      digest: ['0123abcd', 'ffffffff'],
+    });
+    expect(ok('/PULL:exchange|')).toEqual({ type: 'pull', exchange: true, digest: [] });
+    expect(code('/PULL:both|')).toBe('BAD_ARGUMENT');
+    expect(code('/PULL:pull')).toBe('BAD_ARGUMENT');
+    expect(code('/PULL:pull|0123ABCD')).toBe('BAD_ARGUMENT');
+    expect(code('/PULL:pull|0123abc')).toBe('BAD_ARGUMENT');
+    expect(
+      code(
+        `/PULL:pull|${Array(MAX_DIGEST_ENTRIES + 1)
+          .fill('00000000')
+          .join(',')}`,
+      ),
+    ).toBe('BAD_ARGUMENT');
+  });
+
+  it('parses push and pull replies, and refuses malformed ones', () => {
+    expect(parsePushReply('{"push":{"node":2,"id":"Hi_3","useful":false}}')).toEqual({
+      node: 2,
+      id: 'Hi_3',
+      useful: false,
+    });
+    expect(parsePushReply('{"push":{"node":2,"id":"Hi_3"}}')).toBeUndefined();
+    const pull = {
+      node: 3,
+      messages: [{ id: 'Hi_3', relays: 1, path: [1, 3], clock: 4 }],
+      lacks: ['0000abcd'],
+    };
+    expect(parsePullReply(JSON.stringify({ pull }))).toEqual(pull);
+    expect(parsePullReply(JSON.stringify({ pull: { ...pull, lacks: ['zz'] } }))).toBeUndefined();
+    expect(
+      parsePullReply(JSON.stringify({ pull: { ...pull, messages: [{ id: 'Hi_3', relays: 1, path: [] }] } })),
+    ).toBeUndefined();
+    expect(parsePullReply('not json')).toBeUndefined();
   });
 });

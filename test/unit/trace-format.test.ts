@@ -10,6 +10,7 @@ const view = (id: string, text: string, paths: Array<[number[], number]>): Messa
   origin: paths[0]?.[0][0] ?? 1,
   originNs: id.slice(id.lastIndexOf('_') + 1),
   relays: 1,
+  clock: 0,
   read: false,
   paths: paths.map(([path, atMs]) => ({ path, atMs, via: path.length === 1 ? 'origin' : 'relay' })),
 });

@@ -8,6 +8,7 @@ import { LOG_LEVELS } from '../../log.js';
 import { homePaths, resolveHome } from '../../network/home.js';
 import { parseHosts } from '../../network/hosts.js';
 import { startNetwork } from '../../network/start-network.js';
+import { parseStrategyOptions, type StrategyConfig } from '../../node/strategies/strategy-config.js';
 import { MAX_NODE_ID } from '../../protocol/limits.js';
 import {
   describeTopology,
@@ -74,6 +75,7 @@ export async function startNetworkCommand(
     typeof options.clusterKeyFile === 'string' ? path.resolve(options.clusterKeyFile) : undefined;
   // A missing, short or doubly given key is refused here, before any node is started.
   const key = loadClusterKey({ file: clusterKeyFile, value: process.env.GOSSIP_CLUSTER_KEY });
+  const strategy = parseStrategy(options);
   const graph = buildGraph(spec, n, seed, maxPeers);
   const description = describeTopology(spec);
   const paths = homePaths(resolveHome(options.home));
@@ -92,6 +94,7 @@ export async function startNetworkCommand(
     logLevel,
     clusterKeyFile,
     insecure: options.insecure === true,
+    strategy,
     onProgress: json ? undefined : progressPrinter(n),
   });
   const seconds = (performance.now() - began) / 1000;
@@ -112,6 +115,7 @@ export async function startNetworkCommand(
       : `  addresses: ${first?.host}-${last?.host}, all on port ${port}`,
     `  relays:    ${relays}`,
     `  security:  ${describeSecurity(key !== undefined, clusterKeyFile, options.insecure === true)}`,
+    `  strategy:  ${describeStrategy(strategy)}`,
     `  logs:      ${paths.logsDir}/node-<N>.log (or: gossip logs <N>)`,
     `  state:     ${paths.stateFile}`,
     ...(plot === undefined ? [] : [`  plot:      ${plot}`]),
@@ -123,6 +127,24 @@ export async function startNetworkCommand(
     plot: plot ?? null,
     seconds,
   });
+}
+
+/** The strategy options of start-network (and experiment), checked as a node would check them. */
+export function parseStrategy(options: Record<string, unknown>): StrategyConfig {
+  const problems: string[] = [];
+  const strategy = parseStrategyOptions(options, problems);
+  if (problems.length > 0) throw new GossipError('GOSSIP_ERR_BAD_ARGUMENT', problems.join('; '));
+  return strategy;
+}
+
+export function describeStrategy(strategy: StrategyConfig | undefined): string {
+  if (strategy === undefined || strategy.name === 'flood')
+    return `flood (reference relay rule)${strategy?.repair === false ? ', repair off' : ''}`;
+  const stop =
+    strategy.name === 'push' || strategy.name === 'push-pull'
+      ? `, stop ${strategy.stop} ${strategy.stop === 'coin' ? `1/${strategy.stopAfter}` : strategy.stopAfter}`
+      : '';
+  return `${strategy.name}, fanout ${strategy.fanout}, rounds of ${strategy.roundMs} ms${stop}, repair ${strategy.repair ? 'on' : 'off'}`;
 }
 
 function progressPrinter(total: number): (ready: number, all: number) => void {

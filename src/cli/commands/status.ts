@@ -7,6 +7,7 @@ import { requireState } from '../../network/state.js';
 import type { StatsReply } from '../../protocol/replies.js';
 import { formatDuration, renderTable } from '../format/table.js';
 import { printResult } from '../output.js';
+import { describeStrategy } from './start-network.js';
 
 export async function statusCommand(options: Record<string, unknown>): Promise<void> {
   const paths = homePaths(resolveHome(options.home));
@@ -28,9 +29,14 @@ export async function statusCommand(options: Record<string, unknown>): Promise<v
     }),
   );
   const up = rows.filter((row) => row.condition === 'up').length;
+  // The reference rule needs no note; a round-based strategy is named with its knobs.
+  const strategyNote =
+    state.strategy === undefined || state.strategy.name === 'flood'
+      ? ''
+      : `; strategy ${describeStrategy(state.strategy)}`;
   const human = (): string =>
     [
-      `Network in ${paths.home}: ${up}/${state.nodes.length} nodes up (${state.topology.description}, seed ${state.topology.seed})`,
+      `Network in ${paths.home}: ${up}/${state.nodes.length} nodes up (${state.topology.description}, seed ${state.topology.seed}${strategyNote})`,
       '',
       renderTable(
         ['NODE', 'PID', 'ADDRESS', 'STATE', 'PEERS', 'MESSAGES', 'UPTIME'],
@@ -48,6 +54,7 @@ export async function statusCommand(options: Record<string, unknown>): Promise<v
   printResult(options as { json?: boolean }, human, {
     home: paths.home,
     topology: state.topology,
+    strategy: state.strategy ?? { name: 'flood' },
     nodes: rows.map(({ node, stats, condition }) => ({
       id: node.id,
       pid: node.pid,

@@ -26,8 +26,10 @@ export function formatMessages(
     const time = timeDetail > 0 ? `${formatOriginTime(BigInt(message.originNs), timeDetail)} ` : '';
     lines.push('', `• ${time}${message.text}`);
     for (const record of message.paths) {
-      // A path pulled from a peer after a failure says so: it did not arrive as a relay.
-      lines.push(`  ↳ ${formatPath(record.path)}${record.via === 'catch-up' ? ' (catch-up)' : ''}`);
+      // A path pulled from a peer (by catch-up after a failure, or by a pull strategy) says so: the last hop
+      // answered a request rather than forwarding on its own.
+      const pulled = record.via === 'catch-up' || record.via === 'pull';
+      lines.push(`  ↳ ${formatPath(record.path)}${pulled ? ` (${record.via})` : ''}`);
     }
   }
   return lines.join('\n');

@@ -1,0 +1,141 @@
+// `gossip experiment [--strategy s | --compare s1,s2,...] [-n N] [--fanout k] [--messages m] [--svg file]`:
+// runs each strategy on a fresh network and prints measured rounds, coverage, traffic and residue next to
+// the theory.
+
+import { writeFile } from 'node:fs/promises';
+import { renderCoverageChart } from '../../experiment/render-chart.js';
+import { type ExperimentResult, runExperiment } from '../../experiment/run-experiment.js';
+import { meanFieldCoverage } from '../../experiment/theory.js';
+import { STRATEGIES, type StrategyName } from '../../node/strategies/strategy-config.js';
+import { parseChoice, parseInteger } from '../args.js';
+import { renderTable } from '../format/table.js';
+import { printResult } from '../output.js';
+import { parseStrategy } from './start-network.js';
+
+export async function experimentCommand(options: Record<string, unknown>): Promise<void> {
+  const names: StrategyName[] =
+    options.compare === undefined
+      ? [parseChoice('--strategy', options.strategy, STRATEGIES)]
+      : String(options.compare)
+          .split(',')
+          .map((name) => parseChoice('--compare', name.trim(), STRATEGIES));
+  const n = parseInteger('-n/--nodes', options.nodes, 16, 256);
+  const messages = parseInteger('--messages', options.messages, 1, 100);
+  const degree = parseInteger('--degree', options.degree ?? Math.min(8, n - 1), 2, n - 1);
+  const seed =
+    options.seed === undefined
+      ? Math.floor(Math.random() * 2 ** 31)
+      : parseInteger('--seed', options.seed, 0, 2 ** 31 - 1);
+  const base = parseStrategy(options);
+  const basePort =
+    options.basePort === undefined ? undefined : parseInteger('--base-port', options.basePort, 1, 65_535 - n);
+  const json = options.json === true;
+  const results: ExperimentResult[] = [];
+  for (const name of names) {
+    results.push(
+      await runExperiment({
+        strategy: { ...base, name },
+        n,
+        degree,
+        messages,
+        seed,
+        basePort,
+        onProgress: json ? undefined : (line) => process.stderr.write(`${line}\n`),
+      }),
+    );
+  }
+  let svg: string | undefined;
+  if (typeof options.svg === 'string') {
+    svg = options.svg;
+    await writeFile(svg, chartFor(results));
+  }
+  printResult(options as { json?: boolean }, () => formatResults(results, svg), {
+    results,
+    svg: svg ?? null,
+  });
+  if (results.some((result) => !result.settled) && json === false)
+    process.stderr.write('note: some messages had not settled by the deadline; their rows are partial\n');
+}
+
+const fixed = (value: number | undefined, digits = 1): string =>
+  value === undefined ? '-' : value.toFixed(digits);
+const percent = (value: number | undefined): string =>
+  value === undefined ? '-' : `${(value * 100).toFixed(value < 0.01 && value > 0 ? 2 : 1)}%`;
+
+export function formatResults(results: readonly ExperimentResult[], svg: string | undefined): string {
+  const first = results[0];
+  if (first === undefined) return '(no results)';
+  const { strategy } = first;
+  const header = [
+    `Experiment: ${first.n} nodes, random ${first.degree}-regular overlay (seed ${first.seed}, diameter ${first.diameter ?? '?'}), ` +
+      `fanout ${strategy.fanout}, rounds of ${strategy.roundMs} ms, push stops by ${strategy.stop} ${strategy.stop === 'coin' ? `1/${strategy.stopAfter}` : strategy.stopAfter}, ` +
+      `repair ${strategy.repair ? 'on' : 'off'}, ${first.aggregate.messages} message(s)`,
+    '',
+  ];
+  const table = renderTable(
+    [
+      'STRATEGY',
+      'ROUNDS',
+      'MAX',
+      'LAST',
+      'LOG_K N',
+      'MODEL',
+      'PITTEL',
+      'TIME MS',
+      'SENT/NODE',
+      'RMR',
+      'RESIDUE',
+      'THEORY',
+    ],
+    results.map(({ strategy: s, aggregate: a, theory: t }) => [
+      s.name,
+      fixed(a.roundsToFull),
+      fixed(a.maxRoundsToFull, 0),
+      fixed(a.roundsToLast),
+      fixed(t.logKRounds),
+      fixed(t.modelRounds, 0),
+      fixed(t.pittelRounds),
+      fixed(a.timeToFullMs, 0),
+      fixed(a.sentPerNodePerMessage, 2),
+      fixed(a.rmr, 2),
+      percent(a.residue),
+      percent(t.residue),
+    ]),
+  );
+  const coverage = results.map(
+    ({ strategy: s, aggregate: a }) =>
+      `  ${s.name.padEnd(13)} ${a.coverage.map((fraction) => `${Math.round(fraction * 100)}`).join(' ')}`,
+  );
+  const perMessage = results.flatMap(({ strategy: s, perMessage: list }) =>
+    list.map(
+      (m) =>
+        `  ${s.name.padEnd(13)} ${m.id.padEnd(36)} from ${String(m.origin).padStart(3)}: reached ${m.reached}/${first.n} ` +
+        `(${m.reachedByStrategy} by the strategy), rounds ${m.roundsToFull ?? '-'}, ${m.timeToFullMs === undefined ? '-' : `${m.timeToFullMs.toFixed(0)} ms`}, ` +
+        `RMR ${m.rmr.toFixed(2)}, residue ${percent(m.residue)}`,
+    ),
+  );
+  return [
+    ...header,
+    table,
+    '',
+    'Coverage per round (% of nodes informed, mean over messages):',
+    ...coverage,
+    '',
+    'Per message:',
+    ...perMessage,
+    ...(svg === undefined ? [] : ['', `Chart: ${svg}`]),
+  ].join('\n');
+}
+
+function chartFor(results: readonly ExperimentResult[]): string {
+  const first = results[0];
+  const title = `Coverage over rounds, ${first?.n ?? 0} nodes, fanout ${first?.strategy.fanout ?? 0}`;
+  return renderCoverageChart(
+    title,
+    results.map(({ strategy, aggregate: a, n }) => ({
+      label: strategy.name,
+      measured: a.coverage,
+      predicted: meanFieldCoverage(strategy.name, n, strategy.fanout, Math.max(a.coverage.length + 5, 10)),
+    })),
+  );
+}

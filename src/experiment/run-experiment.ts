@@ -1,0 +1,181 @@
+// Runs one strategy on a fresh network: starts N nodes in a temporary home on free ports, sends messages one
+// after another (each once the previous one settled), collects every node's arrivals and counters, stops
+// the network, and computes the metrics next to the theory.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fetchMessages, fetchStats, submitMessage } from '../client/node-client.js';
+import { GossipError } from '../errors.js';
+import { homePaths } from '../network/home.js';
+import { findBusyAddresses } from '../network/ports.js';
+import { startNetwork } from '../network/start-network.js';
+import type { NetworkState } from '../network/state.js';
+import { stopNetwork } from '../network/stop-network.js';
+import type { StrategyConfig } from '../node/strategies/strategy-config.js';
+import type { StatsReply } from '../protocol/replies.js';
+import { generateTopology } from '../topology/generators.js';
+import {
+  type Aggregate,
+  aggregate,
+  type MessageMetrics,
+  messageMetrics,
+  type NodeReport,
+} from './metrics.js';
+import { type Theory, theoryFor } from './theory.js';
+
+export interface ExperimentOptions {
+  strategy: StrategyConfig;
+  n: number;
+  /** Degree of the random regular overlay every node gossips over. */
+  degree: number;
+  messages: number;
+  seed: number;
+  /** Node N listens on basePort + N; by default a free range is chosen. */
+  basePort?: number | undefined;
+  /** Called with progress lines for humans. */
+  onProgress?: ((line: string) => void) | undefined;
+}
+
+export interface ExperimentResult {
+  strategy: StrategyConfig;
+  n: number;
+  degree: number;
+  seed: number;
+  diameter: number | null;
+  perMessage: MessageMetrics[];
+  aggregate: Aggregate;
+  theory: Theory;
+  /** Whether every message settled (stopped spreading or reached everyone) before the deadline. */
+  settled: boolean;
+}
+
+/**
+ * Experiments pick ports in this range: above the default network's 7001-7016, below the kernel's ephemeral
+ * range (32768+), so the nodes' own outgoing links never take a port a node is about to listen on.
+ */
+const LOWEST_BASE_PORT = 20_000;
+const HIGHEST_PORT = 32_000;
+/** A port taken between the check and the start (another program) costs a retry on another range. */
+const START_ATTEMPTS = 3;
+
+export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
+  const { strategy, n, messages, seed } = options;
+  const degree = Math.min(options.degree, n - 1) - ((Math.min(options.degree, n - 1) * n) % 2);
+  const graph = generateTopology({ kind: 'random', degree }, { n, seed, maxPeers: degree });
+  const home = await mkdtemp(path.join(os.tmpdir(), 'gossip-experiment-'));
+  const paths = homePaths(home);
+  try {
+    options.onProgress?.(`${strategy.name}: starting ${n} nodes (random ${degree}-regular, seed ${seed})...`);
+    let state: NetworkState | undefined;
+    for (let attempt = 1; state === undefined; attempt += 1) {
+      const basePort = options.basePort ?? (await freeBasePort(n));
+      try {
+        state = await startNetwork(paths, {
+          graph,
+          description: `random ${degree}-regular`,
+          seed,
+          maxPeers: degree,
+          basePort,
+          host: '127.0.0.1',
+          port: basePort,
+          relays: 1,
+          logLevel: 'warn',
+          strategy,
+          // More links per node than the default network, often on a busy machine: a generous start-up budget.
+          readyTimeoutMs: 30_000 + 500 * n,
+        });
+      } catch (error) {
+        const portTaken = error instanceof GossipError && error.code === 'GOSSIP_ERR_PORT_IN_USE';
+        if (!portTaken || options.basePort !== undefined || attempt >= START_ATTEMPTS) throw error;
+      }
+    }
+    const baseline = await allStats(state);
+    const ids: string[] = [];
+    let settled = true;
+    for (let index = 0; index < messages; index += 1) {
+      const origin = state.nodes[(index * Math.max(1, Math.floor(n / messages))) % n] ?? state.nodes[0];
+      if (origin === undefined) break;
+      const { id } = await submitMessage(origin, `experiment-${index + 1}`, 1);
+      ids.push(id);
+      settled = (await waitUntilSettled(state, strategy, index + 1)) && settled;
+      options.onProgress?.(`${strategy.name}: message ${index + 1}/${messages} settled`);
+    }
+    const reports = await collect(state, baseline);
+    const flood = strategy.name === 'flood';
+    const perMessage = ids.map((id) => messageMetrics(id, reports, { n, roundMs: strategy.roundMs, flood }));
+    return {
+      strategy,
+      n,
+      degree,
+      seed,
+      diameter: state.topology.diameter,
+      perMessage,
+      aggregate: aggregate(perMessage, reports, n),
+      theory: theoryFor(strategy, n),
+      settled,
+    };
+  } finally {
+    await stopNetwork(paths).catch(() => undefined);
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+/** A base port with n free ports above it, away from the default network's 7001-7016. */
+async function freeBasePort(n: number): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const base = LOWEST_BASE_PORT + Math.floor(Math.random() * (HIGHEST_PORT - LOWEST_BASE_PORT - n));
+    const addresses = Array.from({ length: n }, (_, index) => ({
+      host: '127.0.0.1',
+      port: base + index + 1,
+    }));
+    if ((await findBusyAddresses(addresses)).length === 0) return base;
+  }
+  throw new GossipError('GOSSIP_ERR_PORT_IN_USE', `found no ${n} free consecutive ports for the experiment`);
+}
+
+async function allStats(state: NetworkState): Promise<StatsReply[]> {
+  return Promise.all(state.nodes.map((node) => fetchStats(node, 10_000)));
+}
+
+/**
+ * A message has settled when no node pushes a rumor any more and, unless the strategy may stop short (push
+ * without repair), every node holds it. Polled, with a deadline of 400 rounds (at least 20 s).
+ */
+async function waitUntilSettled(
+  state: NetworkState,
+  strategy: StrategyConfig,
+  expected: number,
+): Promise<boolean> {
+  const mayStopShort = strategy.name === 'push' && !strategy.repair;
+  const deadline = Date.now() + Math.max(20_000, 400 * strategy.roundMs);
+  const pollMs = Math.max(200, 2 * strategy.roundMs);
+  let quietPolls = 0;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    const stats = await allStats(state);
+    const hot = stats.reduce((sum, node) => sum + (node.hotRumors ?? 0), 0);
+    const everyone = stats.every((node) => node.messages >= expected);
+    // Flood has no rumors to wait for; its relays are done when everyone holds the message, or never arrive.
+    quietPolls = hot === 0 ? quietPolls + 1 : 0;
+    if (quietPolls >= 2 && (everyone || mayStopShort)) return true;
+  }
+  return false;
+}
+
+/** Every node's messages and its counters since `baseline` (the traffic of the experiment alone). */
+async function collect(state: NetworkState, baseline: readonly StatsReply[]): Promise<NodeReport[]> {
+  return Promise.all(
+    state.nodes.map(async (node, index) => {
+      const [listing, stats] = await Promise.all([
+        fetchMessages(node, 'all', 'all'),
+        fetchStats(node, 10_000),
+      ]);
+      const before = baseline[index]?.counters ?? {};
+      const counters = Object.fromEntries(
+        Object.entries(stats.counters).map(([name, value]) => [name, value - (before[name] ?? 0)]),
+      );
+      return { node: node.id, messages: listing.messages, stats: { ...stats, counters } };
+    }),
+  );
+}

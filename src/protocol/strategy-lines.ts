@@ -1,0 +1,83 @@
+// The lines of the dissemination strategies (push, pull, push-pull, anti-entropy) and their replies:
+// `/PUSH` is answered with whether it was news (the pusher's feedback), `/PULL` with what the asker lacks.
+// Replies are parsed by hand like every other line a node receives (see requests.ts).
+
+import { MAX_RELAYS } from './limits.js';
+import { messageIdTextEnd } from './message-id.js';
+import { isNodeId, MAX_CLOCK, pathProblem } from './requests.js';
+
+/** A message as strategies carry it: the sender's first path (ending with the sender) and its Lamport clock. */
+export interface CarriedMessage {
+  id: string;
+  relays: number;
+  path: number[];
+  clock: number;
+}
+
+export interface PushReply {
+  node: number;
+  id: string;
+  /** The receiver did not hold the message before: the push was useful. */
+  useful: boolean;
+}
+
+export interface PullReply {
+  node: number;
+  messages: CarriedMessage[];
+  /** For an exchange: the digest entries of the asker that the answering node lacks (the asker pushes them). */
+  lacks: string[];
+}
+
+export function encodePush(message: CarriedMessage): string {
+  const { relays, id, path, clock } = message;
+  return `/PUSH:${relays}|[${JSON.stringify(id)},[${path.join(',')}],${clock}]\n`;
+}
+
+export function encodePull(exchange: boolean, digest: readonly string[]): string {
+  return `/PULL:${exchange ? 'exchange' : 'pull'}|${digest.join(',')}\n`;
+}
+
+/** A `{"push": ...}` reply line, or undefined when it is not one or is malformed. */
+export function parsePushReply(line: string): PushReply | undefined {
+  const body = field(line, 'push') as Partial<PushReply> | undefined;
+  if (body === undefined || !isNodeId(body.node) || typeof body.id !== 'string') return undefined;
+  if (typeof body.useful !== 'boolean') return undefined;
+  return { node: body.node, id: body.id, useful: body.useful };
+}
+
+/** A `{"pull": ...}` reply line, or undefined when it is not one or anything in it is malformed. */
+export function parsePullReply(line: string): PullReply | undefined {
+  const body = field(line, 'pull') as Partial<PullReply> | undefined;
+  if (body === undefined || !isNodeId(body.node)) return undefined;
+  const { messages, lacks } = body;
+  if (!Array.isArray(messages) || !messages.every(isCarried)) return undefined;
+  if (!Array.isArray(lacks) || !lacks.every((hash) => typeof hash === 'string' && /^[0-9a-f]{8}$/.test(hash)))
+    return undefined;
+  return { node: body.node, messages, lacks };
+}
+
+function field(line: string, name: string): unknown {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const value = (json as Record<string, unknown> | null)?.[name];
+  return typeof value === 'object' && value !== null ? value : undefined;
+}
+
+function isCarried(value: unknown): value is CarriedMessage {
+  const { id, relays, path, clock } = (value ?? {}) as Partial<CarriedMessage>;
+  return (
+    typeof id === 'string' &&
+    messageIdTextEnd(id) !== -1 &&
+    Number.isInteger(relays) &&
+    (relays ?? 0) >= 1 &&
+    (relays ?? 0) <= MAX_RELAYS &&
+    pathProblem(path) === undefined &&
+    Number.isSafeInteger(clock) &&
+    (clock ?? -1) >= 0 &&
+    (clock ?? 0) <= MAX_CLOCK
+  );
+}

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { aggregate, arrivalRound, messageMetrics, type NodeReport } from '../../src/experiment/metrics.js';
+import { renderCoverageChart } from '../../src/experiment/render-chart.js';
+import {
+  coinResidue,
+  DEMERS_COUNTER_RESIDUE,
+  demersResidue,
+  logBase,
+  meanFieldCoverage,
+  modelRounds,
+  pittelPushRounds,
+  theoryFor,
+} from '../../src/experiment/theory.js';
+import type { MessageView, StatsReply } from '../../src/protocol/replies.js';
+
+describe('theory', () => {
+  it('log_k N and Pittel: log2 N + ln N for push with one target', () => {
+    expect(logBase(2, 1024)).toBeCloseTo(10);
+    expect(logBase(4, 256)).toBeCloseTo(4);
+    expect(pittelPushRounds(1024, 1)).toBeCloseTo(10 + Math.log(1024));
+  });
+
+  it("Demers' coin residue solves s = e^{-(n+1)(1-s)}: about 0.20 for n=1 and 0.06 for n=2", () => {
+    expect(coinResidue(1)).toBeCloseTo(0.2032, 3);
+    expect(coinResidue(2)).toBeCloseTo(0.0595, 3);
+    for (const n of [1, 2, 3, 5, 10]) {
+      const s = coinResidue(n);
+      expect(s).toBeGreaterThan(0);
+      expect(s).toBeLessThan(1);
+      expect(Math.exp(-(n + 1) * (1 - s))).toBeCloseTo(s, 9);
+    }
+  });
+
+  it("the counter variant uses Demers' published table, and falls silent beyond it", () => {
+    expect(demersResidue('counter', 1)).toBe(DEMERS_COUNTER_RESIDUE[0]);
+    expect(demersResidue('counter', 2)).toBe(0.037);
+    expect(demersResidue('counter', 6)).toBeUndefined();
+    expect(demersResidue('coin', 1)).toBeCloseTo(0.2032, 3);
+  });
+
+  it('the mean-field model: exchange beats push and pull; more fanout, fewer rounds', () => {
+    const n = 256;
+    const push = modelRounds('push', n, 1) ?? 0;
+    const pull = modelRounds('pull', n, 1) ?? 0;
+    const both = modelRounds('anti-entropy', n, 1) ?? 0;
+    expect(both).toBeLessThan(push);
+    expect(both).toBeLessThanOrEqual(pull);
+    expect(modelRounds('push', n, 3) ?? 0).toBeLessThan(push);
+    expect(push).toBeGreaterThan(logBase(2, n));
+    expect(modelRounds('flood', n, 2)).toBeUndefined();
+    const coverage = meanFieldCoverage('pull', 64, 2, 10);
+    expect(coverage[0]).toBeCloseTo(1 / 64);
+    for (let round = 1; round < coverage.length; round += 1)
+      expect(coverage[round] ?? 0).toBeGreaterThanOrEqual(coverage[round - 1] ?? 1);
+  });
+
+  it('collects the theory of a strategy', () => {
+    const push = theoryFor({ name: 'push', fanout: 2, stop: 'coin', stopAfter: 2 }, 64);
+    expect(push.logKRounds).toBeCloseTo(6);
+    expect(push.residue).toBeCloseTo(0.0595, 3);
+    expect(theoryFor({ name: 'pull', fanout: 1, stop: 'counter', stopAfter: 2 }, 64)).toMatchObject({
+      logKRounds: 6,
+      pittelRounds: undefined,
+      residue: 0,
+    });
+  });
+});
+
+function report(node: number, messages: MessageView[], counters: Record<string, number> = {}): NodeReport {
+  const stats = { node, counters } as unknown as StatsReply;
+  return { node, messages, stats };
+}
+
+function view(
+  id: string,
+  paths: Array<{ path: number[]; atMs: number; via: MessageView['paths'][number]['via'] }>,
+) {
+  return {
+    id,
+    text: 'x',
+    origin: paths[0]?.path[0] ?? 0,
+    originNs: '1',
+    relays: 1,
+    clock: 1,
+    read: false,
+    paths,
+  };
+}
+
+describe('experiment metrics', () => {
+  it('counts round boundaries between submission and first arrival (hops for flood)', () => {
+    expect(arrivalRound(false, 100, 1_050, { path: [1, 2], atMs: 1_101 })).toBe(1);
+    expect(arrivalRound(false, 100, 1_050, { path: [1, 2], atMs: 1_099 })).toBe(0);
+    expect(arrivalRound(true, 100, 1_050, { path: [1, 2, 3], atMs: 9_999 })).toBe(2);
+    expect(arrivalRound(true, 100, 1_050, { path: [1, 2, 3, 4], atMs: 9_999 }, 1)).toBe(1);
+  });
+
+  it('coverage, rounds to full, RMR and residue from the recorded paths', () => {
+    const id = 'm_1';
+    const reports = [
+      report(1, [view(id, [{ path: [1], atMs: 1_050, via: 'origin' }])], { pushesOut: 4 }),
+      report(2, [
+        view(id, [
+          { path: [1, 2], atMs: 1_110, via: 'push' },
+          { path: [1, 3, 2], atMs: 1_210, via: 'push' },
+        ]),
+      ]),
+      report(3, [view(id, [{ path: [1, 3], atMs: 1_120, via: 'push' }])]),
+      report(4, [view(id, [{ path: [1, 3, 4], atMs: 1_390, via: 'catch-up' }])]),
+    ];
+    const metrics = messageMetrics(id, reports, { n: 4, roundMs: 100, flood: false });
+    expect(metrics).toMatchObject({
+      origin: 1,
+      reached: 4,
+      reachedByStrategy: 3,
+      coverage: [1, 3, 3, 4],
+      roundsToFull: 3,
+      deliveries: 4,
+      residue: 0.25,
+    });
+    expect(metrics.timeToFullMs).toBeCloseTo(340);
+    expect(metrics.rmr).toBeCloseTo(4 / 3 - 1);
+    const missing = messageMetrics(id, reports.slice(0, 3), { n: 4, roundMs: 100, flood: false });
+    expect(missing.roundsToFull).toBeUndefined();
+    const total = aggregate([metrics], reports, 4);
+    expect(total.coverage).toEqual([0.25, 0.75, 0.75, 1]);
+    expect(total.roundsToLast).toBe(3);
+    expect(aggregate([missing], reports, 4)).toMatchObject({ roundsToFull: undefined, roundsToLast: 1 });
+    expect(total.sentPerNodePerMessage).toBe(1);
+    expect(total.counters.pushesOut).toBe(4);
+  });
+
+  it('draws a chart with one line per strategy', () => {
+    const svg = renderCoverageChart('t <1>', [
+      { label: 'push', measured: [0.1, 0.5, 1], predicted: [0.1, 0.4, 0.9, 1] },
+      { label: 'pull', measured: [0.1, 0.3, 1] },
+    ]);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('t &#60;1&#62;');
+    expect(svg.match(/<polyline/g)).toHaveLength(3);
+  });
+});
