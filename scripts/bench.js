@@ -160,7 +160,12 @@ function blast(node, prefix, count) {
       const lines = buffer.split('\n');
       buffer = lines.pop() ?? '';
       acked += lines.filter((line) => line.startsWith('{"id"')).length;
-      if (acked >= count) {
+      // A refused submission (a limit, a disk error) would leave this client waiting forever: fail loudly.
+      const refused = lines.find((line) => line.startsWith('{"error"'));
+      if (refused !== undefined) {
+        socket.destroy();
+        reject(new Error(`${node.host}:${node.port} refused a submission: ${refused}`));
+      } else if (acked >= count) {
         socket.destroy();
         resolve(acked);
       } else pump();
