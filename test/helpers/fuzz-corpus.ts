@@ -8,7 +8,8 @@ import { createRequestParser, type Request } from '../../src/protocol/requests.j
 /** FUZZ_SEED=<n> replays another corpus; the default keeps runs reproducible. */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20_240_607);
 
-const COMMANDS = [
+/** The commands the fuzzers speak (not /EVENTS: it turns a connection into a one-way stream). */
+export const COMMANDS = [
   '/NEW',
   '/RELAY',
   '/GET',

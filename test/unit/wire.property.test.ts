@@ -24,6 +24,7 @@ import {
   encodeWalk,
 } from '../../src/protocol/relay-line.js';
 import { createRequestParser, parseRequest, type Request } from '../../src/protocol/requests.js';
+import { COMMANDS } from '../helpers/fuzz-corpus.js';
 
 type Event = { line: string } | { oversize: true };
 
@@ -95,24 +96,7 @@ const lineArb = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }),
   fc
     .tuple(
-      fc.constantFrom(
-        '/NEW',
-        '/RELAY',
-        '/GET',
-        '/PEERS',
-        '/REMOVE',
-        '/HELLO',
-        '/WALK',
-        '/PING',
-        '/SYNC',
-        '/STATS',
-        '/HEALTH',
-        '/MESSAGES',
-        '/AUTH',
-        '/new',
-        'NEW',
-        '',
-      ),
+      fc.constantFrom(...COMMANDS, '/new', 'NEW', ''),
       fc.constantFrom(':', '', '::'),
       fc.array(
         fc.oneof(
