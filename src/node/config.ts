@@ -102,6 +102,12 @@ export function parseNodeConfig(input: Record<string, unknown>): ConfigResult {
     }
     return value;
   };
+  const maxLineBytes = number('maxLineBytes');
+  // Default text cap: 16 KiB, or a quarter of the line cap if that is less.
+  const maxTextBytes =
+    input.maxTextBytes === undefined
+      ? Math.min(MAX_TEXT_BYTES, Math.floor(maxLineBytes / 4))
+      : number('maxTextBytes');
   const config: NodeConfig = {
     id: number('id'),
     port: number('port'),
@@ -115,10 +121,10 @@ export function parseNodeConfig(input: Record<string, unknown>): ConfigResult {
     dataDir: text('dataDir', '--data-dir'),
     logFile: text('logFile', '--log-file'),
     logLevel: logLevel(input.logLevel, problems),
-    maxLineBytes: number('maxLineBytes'),
+    maxLineBytes,
     maxQueue: number('maxQueue'),
     maxQueueBytes: number('maxQueueBytes'),
-    maxTextBytes: input.maxTextBytes === undefined ? 0 : number('maxTextBytes'),
+    maxTextBytes,
     maxConnections: number('maxConnections'),
     idleTimeoutMs: number('idleTimeoutMs'),
     maxRequestsPerSecond: number('maxRequestsPerSecond'),
@@ -129,14 +135,10 @@ export function parseNodeConfig(input: Record<string, unknown>): ConfigResult {
     insecure: input.insecure === true,
     strategy: parseStrategyOptions(input, problems),
   };
-  if (input.maxTextBytes !== undefined && config.maxTextBytes * 4 > config.maxLineBytes) {
+  if (maxTextBytes * 4 > maxLineBytes) {
     // A relay line carries the text JSON-escaped (up to twice as long) plus its path.
-    problems.push(
-      `--max-text-bytes ${config.maxTextBytes} needs --max-line-bytes of at least ${config.maxTextBytes * 4}`,
-    );
+    problems.push(`--max-text-bytes ${maxTextBytes} needs --max-line-bytes of at least ${maxTextBytes * 4}`);
   }
-  if (input.maxTextBytes === undefined)
-    config.maxTextBytes = Math.min(MAX_TEXT_BYTES, Math.floor(config.maxLineBytes / 4));
   if (config.host.length > 253) problems.push('--host is longer than 253 characters');
   problems.push(...crossChecks(config));
   return problems.length === 0 ? { ok: true, config } : { ok: false, problems };
