@@ -17,6 +17,63 @@ function common(command: Command): Command {
     .option('--json', 'print machine-readable JSON instead of text');
 }
 
+/** A node setting: `--max-paths <n>` is also read from GOSSIP_MAX_PATHS, and so on for every one. */
+function nodeOption(flags: string, description: string): Option {
+  const name = /^--([a-z-]+)/.exec(flags)?.[1] ?? '';
+  return new Option(flags, description).env(`GOSSIP_${name.toUpperCase().replaceAll('-', '_')}`);
+}
+
+/** The options of `gossip node`, in the order --help lists them. */
+function nodeOptions(): Option[] {
+  return [
+    nodeOption('--id <n>', 'node id (a positive integer)').makeOptionMandatory(),
+    nodeOption('--port <p>', 'TCP port to listen on').makeOptionMandatory(),
+    nodeOption('--host <addr>', 'address to listen on').default('127.0.0.1'),
+    nodeOption(
+      '--advertise <host:port>',
+      'address other nodes use to reach this one (default: --host:--port)',
+    ),
+    nodeOption('--peers <list>', 'peers as <id>@<host>:<port>, comma separated'),
+    nodeOption('--data-dir <dir>', 'directory for the node data'),
+    nodeOption('--log-file <file>', 'write NDJSON logs here instead of stdout'),
+    nodeOption('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent').default('info'),
+    nodeOption('--max-line-bytes <n>', 'cap on one request line, in bytes'),
+    nodeOption('--max-queue <n>', 'cap on lines queued for one peer'),
+    nodeOption('--max-peers <k>', 'most peers this node accepts (default 3)'),
+    nodeOption('--join <list>', 'nodes to join through when starting with no peers, <id>@<host>:<port>,...'),
+    nodeOption(
+      '--failure-timeout-ms <ms>',
+      'a silent peer is declared failed after this long (default 1500)',
+    ),
+    nodeOption('--heartbeat-ms <ms>', 'heartbeat period on peer links (default 300)'),
+    nodeOption(
+      '--cluster-key-file <file>',
+      'file with the shared cluster key (or the key in GOSSIP_CLUSTER_KEY): relays, membership and removal must authenticate',
+    ),
+    nodeOption('--cluster-key <key>', 'the cluster key itself, from the environment only').hideHelp(),
+    new Option('--insecure', 'allow listening beyond loopback without a cluster key (warns)').default(false),
+    nodeOption('--max-text-bytes <n>', 'cap on a message text (default 16384)'),
+    nodeOption('--max-connections <n>', 'cap on open connections (default 2048)'),
+    nodeOption('--idle-timeout-ms <ms>', 'close a client connection idle this long (default 30000)'),
+    nodeOption(
+      '--max-requests-per-second <n>',
+      'request lines per second per client connection (default 5000)',
+    ),
+    nodeOption(
+      '--max-reply-buffer-bytes <n>',
+      'unread replies held for a connection before it is no longer read (default 262144)',
+    ),
+    nodeOption('--max-queue-bytes <n>', 'cap on bytes queued for one peer (default 33554432)'),
+    nodeOption('--max-paths <n>', 'arrival paths stored per message (default 64)'),
+    nodeOption('--strategy <name>', 'flood (default), push, pull, push-pull or anti-entropy'),
+    nodeOption('--fanout <k>', 'peers contacted per round (default 2)'),
+    nodeOption('--round-ms <ms>', 'round length (default 100)'),
+    nodeOption('--stop <rule>', 'push: counter (default) or coin'),
+    nodeOption('--stop-after <n>', 'push: useless pushes before stopping, or 1/n coin (default 2)'),
+    nodeOption('--repair <on|off>', 'background anti-entropy between neighbours (default on)'),
+  ];
+}
+
 function examples(command: Command, lines: string[]): Command {
   return command.addHelpText('after', `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`);
 }
@@ -28,132 +85,13 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
+  const node = program.command('node').description('run one node in the foreground until SIGTERM/SIGINT');
+  for (const option of nodeOptions()) node.addOption(option);
   examples(
-    program
-      .command('node')
-      .description('run one node in the foreground until SIGTERM/SIGINT')
-      .addOption(
-        new Option('--id <n>', 'node id (a positive integer)').env('GOSSIP_ID').makeOptionMandatory(),
-      )
-      .addOption(new Option('--port <p>', 'TCP port to listen on').env('GOSSIP_PORT').makeOptionMandatory())
-      .addOption(new Option('--host <addr>', 'address to listen on').env('GOSSIP_HOST').default('127.0.0.1'))
-      .addOption(
-        new Option(
-          '--advertise <host:port>',
-          'address other nodes use to reach this one (default: --host:--port)',
-        ).env('GOSSIP_ADVERTISE'),
-      )
-      .addOption(
-        new Option('--peers <list>', 'peers as <id>@<host>:<port>, comma separated').env('GOSSIP_PEERS'),
-      )
-      .addOption(new Option('--data-dir <dir>', 'directory for the node data').env('GOSSIP_DATA_DIR'))
-      .addOption(
-        new Option('--log-file <file>', 'write NDJSON logs here instead of stdout').env('GOSSIP_LOG_FILE'),
-      )
-      .addOption(
-        new Option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent')
-          .env('GOSSIP_LOG_LEVEL')
-          .default('info'),
-      )
-      .addOption(
-        new Option('--max-line-bytes <n>', 'cap on one request line, in bytes').env('GOSSIP_MAX_LINE_BYTES'),
-      )
-      .addOption(new Option('--max-queue <n>', 'cap on lines queued for one peer').env('GOSSIP_MAX_QUEUE'))
-      .addOption(
-        new Option('--max-peers <k>', 'most peers this node accepts (default 3)').env('GOSSIP_MAX_PEERS'),
-      )
-      .addOption(
-        new Option(
-          '--join <list>',
-          'nodes to join through when starting with no peers, <id>@<host>:<port>,...',
-        ).env('GOSSIP_JOIN'),
-      )
-      .addOption(
-        new Option(
-          '--failure-timeout-ms <ms>',
-          'a silent peer is declared failed after this long (default 1500)',
-        ).env('GOSSIP_FAILURE_TIMEOUT_MS'),
-      )
-      .addOption(
-        new Option('--heartbeat-ms <ms>', 'heartbeat period on peer links (default 300)').env(
-          'GOSSIP_HEARTBEAT_MS',
-        ),
-      )
-      .addOption(
-        new Option(
-          '--cluster-key-file <file>',
-          'file with the shared cluster key (or the key in GOSSIP_CLUSTER_KEY): relays, membership and removal must authenticate',
-        ).env('GOSSIP_CLUSTER_KEY_FILE'),
-      )
-      .addOption(
-        new Option('--cluster-key <key>', 'the cluster key itself, from the environment only')
-          .env('GOSSIP_CLUSTER_KEY')
-          .hideHelp(),
-      )
-      .addOption(
-        new Option('--insecure', 'allow listening beyond loopback without a cluster key (warns)').default(
-          false,
-        ),
-      )
-      .addOption(
-        new Option('--max-text-bytes <n>', 'cap on a message text (default 16384)').env(
-          'GOSSIP_MAX_TEXT_BYTES',
-        ),
-      )
-      .addOption(
-        new Option('--max-connections <n>', 'cap on open connections (default 2048)').env(
-          'GOSSIP_MAX_CONNECTIONS',
-        ),
-      )
-      .addOption(
-        new Option('--idle-timeout-ms <ms>', 'close a client connection idle this long (default 30000)').env(
-          'GOSSIP_IDLE_TIMEOUT_MS',
-        ),
-      )
-      .addOption(
-        new Option(
-          '--max-requests-per-second <n>',
-          'request lines per second per client connection (default 5000)',
-        ).env('GOSSIP_MAX_REQUESTS_PER_SECOND'),
-      )
-      .addOption(
-        new Option(
-          '--max-reply-buffer-bytes <n>',
-          'unread replies held for a connection before it is no longer read (default 262144)',
-        ).env('GOSSIP_MAX_REPLY_BUFFER_BYTES'),
-      )
-      .addOption(
-        new Option('--max-queue-bytes <n>', 'cap on bytes queued for one peer (default 33554432)').env(
-          'GOSSIP_MAX_QUEUE_BYTES',
-        ),
-      )
-      .addOption(
-        new Option('--max-paths <n>', 'arrival paths stored per message (default 64)').env(
-          'GOSSIP_MAX_PATHS',
-        ),
-      )
-      .addOption(
-        new Option('--strategy <name>', 'flood (default), push, pull, push-pull or anti-entropy').env(
-          'GOSSIP_STRATEGY',
-        ),
-      )
-      .addOption(new Option('--fanout <k>', 'peers contacted per round (default 2)').env('GOSSIP_FANOUT'))
-      .addOption(new Option('--round-ms <ms>', 'round length (default 100)').env('GOSSIP_ROUND_MS'))
-      .addOption(new Option('--stop <rule>', 'push: counter (default) or coin').env('GOSSIP_STOP'))
-      .addOption(
-        new Option('--stop-after <n>', 'push: useless pushes before stopping, or 1/n coin (default 2)').env(
-          'GOSSIP_STOP_AFTER',
-        ),
-      )
-      .addOption(
-        new Option('--repair <on|off>', 'background anti-entropy between neighbours (default on)').env(
-          'GOSSIP_REPAIR',
-        ),
-      )
-      .action(async (options: Record<string, unknown>, command: Command) => {
-        const { runNodeCommand } = await import('./commands/node.js');
-        await runNodeCommand(options, (option) => command.getOptionValueSource(option));
-      }),
+    node.action(async (options: Record<string, unknown>, command: Command) => {
+      const { runNodeCommand } = await import('./commands/node.js');
+      await runNodeCommand(options, (option) => command.getOptionValueSource(option));
+    }),
     [
       'gossip node --id 1 --port 7101 --peers 2@127.0.0.1:7102,4@127.0.0.1:7104 --log-file /tmp/node-1.log',
       'gossip node --id 1 --host 0.0.0.0 --port 7000 --cluster-key-file /run/secrets/gossip-cluster-key',
