@@ -14,12 +14,12 @@ export function digestEntry(id: string): string {
 }
 
 /** The digest a node sends: its most recent entries, at most MAX_DIGEST_ENTRIES. */
-export function digestOf(entries: readonly string[]): string[] {
-  return entries.length <= MAX_DIGEST_ENTRIES ? [...entries] : entries.slice(-MAX_DIGEST_ENTRIES);
+export function digestOf(entries: readonly string[]): readonly string[] {
+  return entries.length <= MAX_DIGEST_ENTRIES ? entries : entries.slice(-MAX_DIGEST_ENTRIES);
 }
 
 /** The entries of `theirs` that `held` does not contain: what the partner has and we lack. */
-export function lacking(theirs: readonly string[], held: ReadonlySet<string>): string[] {
+export function lacking(theirs: readonly string[], held: { has(entry: string): boolean }): string[] {
   return theirs.filter((entry) => !held.has(entry));
 }
 

@@ -15,8 +15,8 @@ import { applyFeedback, pickPeers, planPushes, type Rumor } from './rumor.js';
 import type { StrategyConfig } from './strategy-config.js';
 
 /** Most messages in one pull reply, and most bytes of ids and paths: the rest comes next round. */
-export const PULL_REPLY_MESSAGES = 200;
-export const PULL_REPLY_BYTES = 512 * 1024;
+const PULL_REPLY_MESSAGES = 200;
+const PULL_REPLY_BYTES = 512 * 1024;
 
 /** What the engine needs from its node. */
 export interface StrategyHost {
@@ -32,12 +32,12 @@ export interface StrategyHost {
 }
 
 export class StrategyEngine {
-  private readonly rumors = new Map<string, Rumor>();
-  /** Digest entries in arrival order, and the message behind each. */
+  /** Hot rumors by message id, each with the message it spreads. */
+  private readonly rumors = new Map<string, Rumor & { message: StoredMessage }>();
+  /** Digest entries in arrival order. */
   private readonly entries: string[] = [];
-  private readonly byEntry = new Map<string, StoredMessage>();
-  /** The round in which each entry's message arrived: a digest is answered only with older ones. */
-  private readonly learnedRound = new Map<string, number>();
+  /** The message behind each entry, and the round it arrived in (a digest is answered only with older ones). */
+  private readonly byEntry = new Map<string, { message: StoredMessage; round: number }>();
 
   constructor(
     readonly config: StrategyConfig,
@@ -48,9 +48,8 @@ export class StrategyEngine {
   track(message: StoredMessage): void {
     const entry = digestEntry(message.id);
     if (this.byEntry.has(entry)) return;
-    this.byEntry.set(entry, message);
+    this.byEntry.set(entry, { message, round: this.currentRound() });
     this.entries.push(entry);
-    this.learnedRound.set(entry, this.currentRound());
   }
 
   /** The round now: the number of whole round lengths since the epoch. */
@@ -62,7 +61,7 @@ export class StrategyEngine {
   learned(message: StoredMessage, via: ArrivalVia): void {
     const { name } = this.config;
     if ((name === 'push' || name === 'push-pull') && via !== 'catch-up' && via !== 'pull')
-      this.rumors.set(message.id, { useless: 0, active: true, learnedRound: this.currentRound() });
+      this.rumors.set(message.id, { useless: 0, active: true, learnedRound: this.currentRound(), message });
   }
 
   /** Messages this node still pushes. */
@@ -108,14 +107,13 @@ export class StrategyEngine {
     for (const entry of this.entries) {
       if (messages.length >= PULL_REPLY_MESSAGES || bytes >= PULL_REPLY_BYTES) break;
       // What arrived this round is passed on from the next (synchronous rounds; see planPushes).
-      if (theirs.has(entry) || (this.learnedRound.get(entry) ?? 0) >= round) continue;
-      const message = this.byEntry.get(entry);
-      if (message === undefined) continue;
-      const carried = carry(message);
+      const held = this.byEntry.get(entry);
+      if (held === undefined || held.round >= round || theirs.has(entry)) continue;
+      const carried = carry(held.message);
       messages.push(carried);
       bytes += carried.id.length + carried.path.length * 4 + 32;
     }
-    const lacks = exchange ? lacking(digest, new Set(this.byEntry.keys())) : [];
+    const lacks = exchange ? lacking(digest, this.byEntry) : [];
     return { node: self, messages, lacks };
   }
 
@@ -127,9 +125,9 @@ export class StrategyEngine {
     }
     this.host.count('messagesPulled', learned);
     for (const entry of reply.lacks) {
-      const message = this.byEntry.get(entry);
-      if (message === undefined) continue;
-      this.host.send(peer, encodePush(carry(message)));
+      const held = this.byEntry.get(entry);
+      if (held === undefined) continue;
+      this.host.send(peer, encodePush(carry(held.message)));
       this.host.count('pushesOut');
     }
   }
@@ -142,9 +140,9 @@ export class StrategyEngine {
       () => this.host.random(),
     );
     for (const { id, to } of plan) {
-      const message = this.byEntry.get(digestEntry(id));
-      if (message === undefined || message.id !== id) continue;
-      const line = encodePush(carry(message));
+      const rumor = this.rumors.get(id);
+      if (rumor === undefined) continue;
+      const line = encodePush(carry(rumor.message));
       for (const peer of to) this.host.send(peer, line);
       this.host.count('pushesOut', to.length);
     }
@@ -152,7 +150,11 @@ export class StrategyEngine {
 }
 
 /** A stored message as a strategy sends it: the first path by which it reached this node. */
-export function carry(message: StoredMessage): CarriedMessage {
-  const path = [...(message.paths[0]?.path ?? [])];
-  return { id: message.id, relays: message.relays, path, clock: message.clock };
+function carry(message: StoredMessage): CarriedMessage {
+  return {
+    id: message.id,
+    relays: message.relays,
+    path: [...(message.paths[0]?.path ?? [])],
+    clock: message.clock,
+  };
 }
