@@ -1,10 +1,10 @@
-// The `/EVENTS` subscribers of a node: a snapshot line first, then one JSON line per node event. Does no
-// work while nobody subscribes, serialises each event once, and never lets a subscriber that does not read
+// The `/EVENTS` subscribers of a node: a snapshot line first, then one JSON line per node event. Listens to
+// the node only while someone subscribes (so the node builds no event objects otherwise), serialises each event once, and never lets a subscriber that does not read
 // make the node's memory grow: past a backlog cap its events are dropped and counted.
 
 import { encodeLine } from '../protocol/encode.js';
 import type { NodeEvent, NodeEventName, NodeEventOf } from '../protocol/events.js';
-import type { GossipNode } from './gossip-node.js';
+import type { GossipNode, NodeEvents } from './gossip-node.js';
 
 /** Bytes that may wait in one subscriber's socket before its events are dropped (and counted). */
 export const MAX_SUBSCRIBER_BACKLOG_BYTES = 1024 * 1024;
@@ -28,17 +28,13 @@ type Body<K extends NodeEventName> = Omit<NodeEventOf<K>, 'event' | 'node' | 'at
 
 export class EventFeed {
   private readonly subscribers = new Map<EventSink, Subscriber>();
+  /** Detaches the node listeners; set while anyone subscribes. */
+  private detach: (() => void) | undefined;
 
   constructor(
     private readonly node: GossipNode,
     private readonly now: () => number = () => performance.timeOrigin + performance.now(),
-  ) {
-    this.attach();
-  }
-
-  get size(): number {
-    return this.subscribers.size;
-  }
+  ) {}
 
   /** Sends the snapshot and subscribes; false when the node already serves MAX_SUBSCRIBERS. */
   add(sink: EventSink): boolean {
@@ -56,11 +52,15 @@ export class EventFeed {
     };
     sink.write(encodeLine(snapshot));
     this.subscribers.set(sink, { sink, dropped: 0 });
+    this.detach ??= this.attach();
     return true;
   }
 
   remove(sink: EventSink): void {
     this.subscribers.delete(sink);
+    if (this.subscribers.size > 0) return;
+    this.detach?.();
+    this.detach = undefined;
   }
 
   private publish<K extends NodeEventName>(event: K, body: Body<K>, atMs = this.now()): void {
@@ -82,34 +82,28 @@ export class EventFeed {
     }
   }
 
-  /** Listens to the node for good; each handler returns at once while nobody subscribes. */
-  private attach(): void {
+  /** Listens to the node; returns what stops listening. */
+  private attach(): () => void {
     const { events } = this.node;
-    const idle = (): boolean => this.subscribers.size === 0;
-    events.on('message.accepted', ({ id, relays }) => {
-      if (!idle()) this.publish('message.accepted', { id, relays });
-    });
-    events.on('message.delivered', ({ id, path, atMs, first, via }) => {
-      if (!idle()) this.publish('message.delivered', { id, path: [...path], first, via }, atMs);
-    });
-    events.on('message.relayed', ({ id, to }) => {
-      if (!idle()) this.publish('message.relayed', { id, to: [...to] });
-    });
-    events.on('link.up', ({ peer, address }) => {
-      if (!idle()) this.publish('link.up', { peer, address });
-    });
-    events.on('link.down', ({ peer, address, reason, wasUp }) => {
-      if (!idle()) this.publish('link.down', { peer, address, reason, wasUp });
-    });
-    events.on('peer.added', ({ peer, address, reason }) => {
-      if (!idle()) this.publish('peer.added', { peer, address, reason });
-    });
-    events.on('peer.dropped', ({ peer, address, reason }) => {
-      if (!idle()) this.publish('peer.dropped', { peer, address, reason });
-    });
-    // Anti-entropy asks every second; only a sync that repaired something is news.
-    events.on('sync.received', ({ peer, learned, more }) => {
-      if (!idle() && learned > 0) this.publish('sync.received', { peer, learned, more });
-    });
+    const handlers = {
+      'message.accepted': ({ id, relays }) => this.publish('message.accepted', { id, relays }),
+      'message.delivered': ({ id, path, atMs, first, via }) =>
+        this.publish('message.delivered', { id, path: [...path], first, via }, atMs),
+      'message.relayed': ({ id, to }) => this.publish('message.relayed', { id, to: [...to] }),
+      'link.up': ({ peer, address }) => this.publish('link.up', { peer, address }),
+      'link.down': ({ peer, address, reason, wasUp }) =>
+        this.publish('link.down', { peer, address, reason, wasUp }),
+      'peer.added': ({ peer, address, reason }) => this.publish('peer.added', { peer, address, reason }),
+      'peer.dropped': ({ peer, address, reason }) => this.publish('peer.dropped', { peer, address, reason }),
+      // Anti-entropy asks every second; only a sync that repaired something is news.
+      'sync.received': ({ peer, learned, more }) => {
+        if (learned > 0) this.publish('sync.received', { peer, learned, more });
+      },
+    } satisfies { [K in keyof NodeEvents]?: (...args: NodeEvents[K]) => void };
+    const names = Object.keys(handlers) as Array<keyof typeof handlers>;
+    for (const name of names) events.on(name, handlers[name] as never);
+    return () => {
+      for (const name of names) events.off(name, handlers[name] as never);
+    };
   }
 }
