@@ -31,10 +31,13 @@ import { DEFAULT_MAX_PATHS } from './limits.js';
 import { Membership, type MembershipHooks, type MembershipOptions } from './membership.js';
 import { type ArrivalVia, MessageStore, type StoredMessage } from './message-store.js';
 import { selectPaths } from './path-select.js';
-import { applyRelayDecision, decideRelay, RelayCounts } from './relay-policy.js';
+import { applyRelayDecision, decideRelay, RelayCounts, type RelayDecision } from './relay-policy.js';
 import { mergeClock, tickClock } from './strategies/digest.js';
 import { DEFAULT_STRATEGY, type StrategyConfig } from './strategies/strategy-config.js';
 import { StrategyEngine } from './strategies/strategy-engine.js';
+
+/** Round-based strategies send from their rounds: an arrival is always recorded and relayed on at once to none. */
+const HOLD: RelayDecision = { accept: true, forwardTo: [] };
 
 /** Where accepted messages and paths are persisted (the journal), if anywhere. */
 export interface Persistence {
@@ -152,15 +155,9 @@ export class GossipNode {
         const message = this.store.get(record.id);
         if (message === undefined) {
           if (record.kind === 'message') {
-            this.addMessage(
-              record.id,
-              record.path,
-              record.relays,
-              record.atMs,
-              record.via,
-              record.clock ?? 0,
-            );
-            this.clock = Math.max(this.clock, record.clock ?? 0);
+            const clock = record.clock ?? 0;
+            this.addMessage(record.id, record.path, record.relays, record.atMs, record.via, clock);
+            this.clock = Math.max(this.clock, clock);
           }
         } else if (message.paths.length < this.maxPaths) this.store.addPath(message, record);
       }
@@ -355,7 +352,7 @@ export class GossipNode {
     via: ArrivalVia,
     atMs: number,
     clockAsked: number,
-  ): void {
+  ): boolean {
     const known = this.store.get(id);
     const counts = known?.counts ?? new RelayCounts();
     // The relay limit is the one the message arrived with first, so a later line cannot amplify it.
@@ -367,12 +364,12 @@ export class GossipNode {
     const decision =
       this.engine === undefined
         ? decideRelay(counts, { sender, peers: this.membership.ids(), relays })
-        : { accept: true, forwardTo: [] };
+        : HOLD;
     if (!decision.accept) {
       this.counters.add('relaysOverLimit');
       if (sender !== undefined && this.events.listenerCount('relay.over-limit') > 0)
         this.events.emit('relay.over-limit', { id, sender });
-      return;
+      return false;
     }
     applyRelayDecision(counts, sender, decision);
     // Relay first: the next hop starts while this node records.
@@ -392,7 +389,7 @@ export class GossipNode {
       if (via !== 'origin') {
         this.persistence?.append(
           first
-            ? { kind: 'message', id, relays, path, atMs, via, ...(clock > 0 ? { clock } : {}) }
+            ? { kind: 'message', id, relays, path, atMs, via, clock }
             : { kind: 'path', id, path, atMs, via },
         );
       }
@@ -404,6 +401,7 @@ export class GossipNode {
     }
     if (decision.forwardTo.length > 0 && this.events.listenerCount('message.relayed') > 0)
       this.events.emit('message.relayed', { id, to: decision.forwardTo });
+    return first;
   }
 
   private addMessage(
@@ -434,11 +432,10 @@ export class GossipNode {
   }
 
   /** A message a strategy brought (pushed, or sent back for a digest); returns whether it was news. */
+  /** Returns whether the message was news. */
   private deliverCarried(message: CarriedMessage, sender: number, via: ArrivalVia): boolean {
-    const news = this.store.get(message.id) === undefined;
     const { id, path, relays, clock } = message;
-    this.deliver(id, path.concat(this.id), relays, sender, via, this.now(), clock);
-    return news;
+    return this.deliver(id, path.concat(this.id), relays, sender, via, this.now(), clock);
   }
 
   private cursorOf(peer: number): PeerCursor {

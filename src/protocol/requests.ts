@@ -106,9 +106,9 @@ function parseWith(line: string, limits: RequestLimits): ParseResult {
     case '/NEW':
       return parseNew(args, limits);
     case '/RELAY':
-      return parseRelay(args, limits);
+      return parseCarried(args, limits, 'relay');
     case '/PUSH':
-      return parsePush(args, limits);
+      return parseCarried(args, limits, 'push');
     case '/PULL':
       return parsePull(args);
     case '/GET':
@@ -155,34 +155,16 @@ function parseNew(args: string, limits: RequestLimits): ParseResult {
   return { ok: true, request: { type: 'new', relays, text } };
 }
 
-/** `/RELAY:<relays>|["<id>",[<path>]]`, the reference line; ours may add the message's Lamport clock third. */
-function parseRelay(args: string, limits: RequestLimits): ParseResult {
-  const parsed = parseCarried(args, limits, 'RELAY', false);
-  if (!parsed.ok) return parsed;
-  const { relays, id, path, clock } = parsed.message;
-  const request: Request = { type: 'relay', relays, id, path };
-  if (clock !== undefined) request.clock = clock;
-  return { ok: true, request };
-}
-
-/** `/PUSH:<relays>|["<id>",[<path>],<clock>]`: a strategy's push; the receiver answers whether it was news. */
-function parsePush(args: string, limits: RequestLimits): ParseResult {
-  const parsed = parseCarried(args, limits, 'PUSH', true);
-  if (!parsed.ok) return parsed;
-  return { ok: true, request: { type: 'push', ...parsed.message, clock: parsed.message.clock ?? 0 } };
-}
-
 /** Highest Lamport clock a line may carry (a safe integer, with room to count on). */
 export const MAX_CLOCK = 2 ** 52;
 
-type Carried = { relays: number; id: string; path: number[]; clock: number | undefined };
-
-function parseCarried(
-  args: string,
-  limits: RequestLimits,
-  command: 'RELAY' | 'PUSH',
-  clockRequired: boolean,
-): { ok: true; message: Carried } | { ok: false; error: WireError } {
+/**
+ * `/RELAY:<relays>|["<id>",[<path>]]`, the reference line (ours may add the message's Lamport clock third), and
+ * `/PUSH:<relays>|["<id>",[<path>],<clock>]`, a strategy's push (the receiver answers whether it was news).
+ */
+function parseCarried(args: string, limits: RequestLimits, type: 'relay' | 'push'): ParseResult {
+  const command = type.toUpperCase();
+  const clockRequired = type === 'push';
   const shape = clockRequired ? '["<id>", [<path>], <clock>]' : '["<id>", [<path>]]';
   const [relaysText, body] = splitOnce(args, '|');
   if (body === undefined) return fail('MALFORMED_REQUEST', `expected /${command}:<relays>|${shape}`);
@@ -214,7 +196,12 @@ function parseCarried(
     !(Number.isSafeInteger(clock) && (clock as number) >= 0 && (clock as number) <= MAX_CLOCK)
   )
     return fail('BAD_ARGUMENT', `the clock must be a whole number from 0 to ${MAX_CLOCK}`);
-  return { ok: true, message: { relays, id, path: path as number[], clock: clock as number | undefined } };
+  const hops = path as number[];
+  if (type === 'push')
+    return { ok: true, request: { type, relays, id, path: hops, clock: (clock as number) ?? 0 } };
+  const request: Request = { type, relays, id, path: hops };
+  if (clock !== undefined) request.clock = clock as number;
+  return { ok: true, request };
 }
 
 /** Most entries in one digest: about 9 bytes each, well inside the default 64 KiB line cap. */
