@@ -5,7 +5,7 @@ import { loadClusterKey } from '../cluster-key.js';
 import type { NetworkState } from './state.js';
 
 /** The name the CLI authenticates as; nodes log it. */
-export const CLI_IDENTITY = 'cli';
+const CLI_IDENTITY = 'cli';
 
 export function networkKey(state: Pick<NetworkState, 'clusterKeyFile'>): Buffer | undefined {
   if (state.clusterKeyFile !== undefined) return loadClusterKey({ file: state.clusterKeyFile });

@@ -30,7 +30,7 @@ export interface StartOptions {
   insecure?: boolean | undefined;
   /** The dissemination strategy every node runs; absent: flood (the reference rule). */
   strategy?: StrategyConfig | undefined;
-  /** How long to wait for every node to answer with its links up (default: 10 s + 100 ms per node). */
+  /** How long to wait for every node to answer with its links up (default: 10 s + 250 ms per node). */
   readyTimeoutMs?: number | undefined;
   /** Called whenever another node answers its health check. */
   onProgress?: ((ready: number, total: number) => void) | undefined;

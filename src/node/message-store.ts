@@ -94,11 +94,6 @@ export class MessageStore {
     return picked.sort(compareByClock);
   }
 
-  /** Every message, in first-arrival order. */
-  all(): IterableIterator<StoredMessage> {
-    return this.messages.values();
-  }
-
   /** Messages with exactly this id or exactly this text, in Lamport order. */
   find(query: string): StoredMessage[] {
     const byId = this.messages.get(query);

@@ -4,6 +4,7 @@
 // the other. A connection authenticates once; the lines after it carry no MAC.
 
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { encodeLine } from './encode.js';
 
 /** Who opens the connection: a node id (`5`) or a tool (`cli`). */
 export const AUTH_WHO = /^[A-Za-z0-9._-]{1,64}$/;
@@ -56,7 +57,7 @@ export function encodeAuth(
 }
 
 export function encodeAuthReply(node: number, proof: string): string {
-  return `${JSON.stringify({ auth: { node, proof } })}\n`;
+  return encodeLine({ auth: { node, proof } });
 }
 
 /** Compares two hex MACs in constant time; anything malformed is simply unequal. */

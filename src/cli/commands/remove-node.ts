@@ -4,7 +4,7 @@
 import { checkAuthentication, fetchPeers, removePeer } from '../../client/node-client.js';
 import { GossipError, isGossipError } from '../../errors.js';
 import { homePaths, resolveHome } from '../../network/home.js';
-import { CLI_IDENTITY, cliAuth, networkKey } from '../../network/network-key.js';
+import { cliAuth, networkKey } from '../../network/network-key.js';
 import { isOurNode, terminate } from '../../network/processes.js';
 import { resolveNode } from '../../network/resolve-node.js';
 import { writeState } from '../../network/state.js';
@@ -23,8 +23,9 @@ export async function removeNodeCommand(node: string, options: Record<string, un
   const key = networkKey(state);
   const running = await isOurNode(entry.pid, entry.id, entry.port);
   // A wrong key must fail before the node is stopped, not leave its peers linked to a dead node.
-  if (key !== undefined && running) {
-    await checkAuthentication(target, { key, who: CLI_IDENTITY, to: entry.id }).catch((error: unknown) => {
+  const auth = running ? cliAuth(key, entry.id) : undefined;
+  if (auth !== undefined) {
+    await checkAuthentication(target, auth).catch((error: unknown) => {
       if (isRefusal(error)) throw error;
       // Unreachable or hung: it is being removed anyway; its peers will check the key.
     });
