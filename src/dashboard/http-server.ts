@@ -14,7 +14,7 @@ import type { HomePaths } from '../network/home.js';
 import { readState } from '../network/state.js';
 import { arrivalsFrom, chooseMessage, originMs } from '../propagation/from-listings.js';
 import { CONTROL_CHARACTERS, MAX_RELAYS, MAX_TEXT_BYTES } from '../protocol/limits.js';
-import { parseMessageId } from '../protocol/message-id.js';
+import { originNsToMs, parseMessageId } from '../protocol/message-id.js';
 import type { DashboardHub } from './hub.js';
 import type { MessageReplay, NodeDetails } from './model/dashboard-state.js';
 import { PAGE_HTML } from './page-html.js';
@@ -147,7 +147,7 @@ async function replayOf(paths: HomePaths, hub: DashboardHub, query: string): Pro
       id: query,
       text: parsed.text,
       origin: summary?.origin ?? known.arrivals[0]?.path[0] ?? 0,
-      submittedAtMs: summary?.submittedAtMs ?? originMs({ originNs: parsed.originNs.toString() }),
+      submittedAtMs: summary?.submittedAtMs ?? originNsToMs(parsed.originNs),
       arrivals: known.arrivals,
       source: known.source,
     };

@@ -1,7 +1,7 @@
 // From what the nodes list about a message (`/LOOKUP` replies) to the arrivals a tree is built from, and
 // which message a query means when several have the same text. Pure.
 
-import { compareMessageIds } from '../protocol/message-id.js';
+import { compareMessageIds, originNsToMs } from '../protocol/message-id.js';
 import type { MessageView } from '../protocol/replies.js';
 import type { Arrival } from './tree.js';
 
@@ -44,5 +44,5 @@ export function arrivalsFrom(listings: readonly NodeListing[], id: string): Arri
 
 /** Submission time in ms from the origin time in a message's id (the origin node's clock). */
 export function originMs(message: Pick<MessageView, 'originNs'>): number {
-  return Number(BigInt(message.originNs) / 1000n) / 1000;
+  return originNsToMs(BigInt(message.originNs));
 }

@@ -34,6 +34,11 @@ export function parseMessageId(id: string): ParsedMessageId | undefined {
   return { text: id.slice(0, at), originNs: BigInt(id.slice(at + 1)) };
 }
 
+/** Origin time in ms since the epoch (µs precision), from the ns in an id. */
+export function originNsToMs(originNs: bigint): number {
+  return Number(originNs / 1000n) / 1000;
+}
+
 /** Orders ids by origin time, then by id, so every listing is stable. */
 export function compareMessageIds(a: string, b: string): number {
   const pa = parseMessageId(a)?.originNs ?? 0n;

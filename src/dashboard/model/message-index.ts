@@ -3,7 +3,7 @@
 // the oldest messages go first, and a message keeps at most MAX_KEPT_ARRIVALS arrivals.
 
 import type { Arrival } from '../../propagation/tree.js';
-import { parseMessageId } from '../../protocol/message-id.js';
+import { originNsToMs, parseMessageId } from '../../protocol/message-id.js';
 import type { FeedEvent } from './feed-events.js';
 
 /** Summaries kept in memory; older messages can still be replayed from the event log. */
@@ -105,7 +105,7 @@ export class MessageIndex {
         id,
         text: parsed.text,
         origin,
-        submittedAtMs: Number(parsed.originNs / 1000n) / 1000,
+        submittedAtMs: originNsToMs(parsed.originNs),
         reached: 0,
         arrivals: 0,
         relayLines: 0,

@@ -6,7 +6,7 @@ import './app.css';
 import { replayFrame } from '../../propagation/replay.js';
 import type { Arrival } from '../../propagation/tree.js';
 import { buildPropagationTree, type PropagationTree } from '../../propagation/tree.js';
-import { parseMessageId } from '../../protocol/message-id.js';
+import { originNsToMs, parseMessageId } from '../../protocol/message-id.js';
 import type { DashboardState, NetworkInfo, NodeDetails } from '../model/dashboard-state.js';
 import type { FeedEvent } from '../model/feed-events.js';
 import type { CounterValues } from '../model/live-counters.js';
@@ -132,7 +132,7 @@ function listed(): MessageSummary[] {
 
 function treeOf(id: string, arrivals: readonly Arrival[], origin: number): PropagationTree {
   const parsed = parseMessageId(id);
-  const submittedAtMs = parsed === undefined ? 0 : Number(parsed.originNs / 1000n) / 1000;
+  const submittedAtMs = parsed === undefined ? 0 : originNsToMs(parsed.originNs);
   return buildPropagationTree(arrivals, { origin, submittedAtMs });
 }
 
