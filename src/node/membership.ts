@@ -373,13 +373,12 @@ export class Membership {
     const hello = encodeHello(this.options.self, flags);
     const { auth } = this.options;
     // Per connection: nothing the other end says counts until it proved it holds the cluster key.
-    let proven = auth === undefined;
-    let checkProof: (reply: string) => boolean = () => false;
+    // The check the next reply must pass; undefined once it has (or with no key).
+    let pendingProof: ((reply: string) => boolean) | undefined = auth === undefined ? undefined : () => false;
     const greeting = (): string => {
       if (auth === undefined) return hello;
       const offer = auth.offer(address.id);
-      proven = false;
-      checkProof = offer.check;
+      pendingProof = offer.check;
       return offer.line + hello;
     };
     const link = new PeerLink(
@@ -395,9 +394,9 @@ export class Membership {
         },
         overflow: (peer, dropped) => this.hooks.overflow(peer, dropped),
         reply: (peer, line) => {
-          if (!proven) {
-            if (checkProof(line)) {
-              proven = true;
+          if (pendingProof !== undefined) {
+            if (pendingProof(line)) {
+              pendingProof = undefined;
               this.heard(peer.id);
             } else this.hooks.authRefused?.(peer, line);
             return;
