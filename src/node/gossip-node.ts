@@ -94,11 +94,10 @@ export class GossipNode {
   readonly startedAtMs: number;
   readonly epoch: number;
   readonly membership: Membership;
-  private readonly store = new MessageStore();
+  private readonly store: MessageStore;
   private readonly cursors = new Map<number, PeerCursor>();
   private readonly inbound = new Map<number, Set<InboundConnection>>();
   private readonly persistence: Persistence | undefined;
-  private readonly maxPaths: number;
   private readonly now: () => number;
   private lastOriginNs = 0n;
   readonly strategy: StrategyConfig;
@@ -114,7 +113,7 @@ export class GossipNode {
     this.startedAtMs = this.now();
     this.epoch = Math.round(this.startedAtMs);
     this.persistence = options.persistence;
-    this.maxPaths = options.maxPaths ?? DEFAULT_MAX_PATHS;
+    this.store = new MessageStore(options.maxPaths ?? DEFAULT_MAX_PATHS);
     const random = options.random ?? Math.random;
     this.strategy = options.strategy ?? DEFAULT_STRATEGY;
     this.engine =
@@ -159,7 +158,7 @@ export class GossipNode {
             this.addMessage(record.id, record.path, record.relays, record.atMs, record.via, clock);
             this.clock = Math.max(this.clock, clock);
           }
-        } else if (message.paths.length < this.maxPaths) this.store.addPath(message, record);
+        } else this.store.addPath(message, record);
       }
     }
   }
@@ -381,11 +380,11 @@ export class GossipNode {
     }
     if (via === 'relay') this.counters.add('relaysAccepted');
     const first = known === undefined;
-    if (first || known.paths.length < this.maxPaths) {
-      if (first) {
-        const stored = this.addMessage(id, path, relays, atMs, via, clock, counts);
-        this.engine?.learned(stored, via);
-      } else this.store.addPath(known, { path, atMs, via });
+    if (first) {
+      const stored = this.addMessage(id, path, relays, atMs, via, clock, counts);
+      this.engine?.learned(stored, via);
+    }
+    if (first || this.store.addPath(known, { path, atMs, via })) {
       if (via !== 'origin') {
         this.persistence?.append(
           first

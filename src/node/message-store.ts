@@ -38,6 +38,9 @@ export class MessageStore {
   /** Message ids in first-arrival order: position = sequence number. */
   private readonly order: string[] = [];
 
+  /** maxPaths: arrival paths kept per message (`--max-paths`); further ones are not recorded. */
+  constructor(private readonly maxPaths = Number.POSITIVE_INFINITY) {}
+
   get size(): number {
     return this.messages.size;
   }
@@ -68,8 +71,11 @@ export class MessageStore {
     return stored;
   }
 
-  addPath(message: StoredMessage, path: StoredPath): void {
+  /** Records one more arrival path; false when the message already holds maxPaths of them. */
+  addPath(message: StoredMessage, path: StoredPath): boolean {
+    if (message.paths.length >= this.maxPaths) return false;
     message.paths = message.paths.concat(path);
+    return true;
   }
 
   /** Messages from sequence number `from` on, in arrival order. */
