@@ -52,8 +52,11 @@ export class EventLog {
     this.write(`${JSON.stringify(event)}\n`);
   }
 
-  /** Every event in the log (the rotated part first), skipping lines that are not events. */
-  async *read(): AsyncGenerator<FeedEvent> {
+  /**
+   * Every event in the log (the rotated part first), skipping lines that are not events. With `mentions`, only
+   * lines holding that text are parsed at all (a line names an id as JSON does, so pass JSON.stringify(id)).
+   */
+  async *read(mentions?: string): AsyncGenerator<FeedEvent> {
     await this.rotated;
     await new Promise<void>((resolve) => this.stream.write('', () => resolve()));
     for (const file of [`${this.file}.1`, this.file]) {
@@ -64,6 +67,7 @@ export class EventLog {
       });
       if (!opened) continue;
       for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+        if (mentions !== undefined && !line.includes(mentions)) continue;
         const parsed = feedEventSchema.safeParse(safeJson(line));
         if (parsed.success) yield parsed.data;
       }
@@ -73,7 +77,7 @@ export class EventLog {
   /** The arrivals of one message recorded in the log. */
   async arrivals(id: string): Promise<Arrival[]> {
     const arrivals: Arrival[] = [];
-    for await (const event of this.read()) {
+    for await (const event of this.read(JSON.stringify(id))) {
       if (event.event === 'message.delivered' && event.id === id)
         arrivals.push({ node: event.node, path: event.path, atMs: event.atMs, via: event.via });
     }
