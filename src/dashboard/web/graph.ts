@@ -120,6 +120,7 @@ export class GraphView {
   private readonly cy: cytoscape.Core;
   private readonly freshUntil = new Map<string, number>();
   private synced = false;
+  private expiryTimer: ReturnType<typeof setTimeout> | undefined;
   private replay: { frame: ReplayFrame; origin: number } | undefined;
   private selected: number | undefined;
   private redundantShown = true;
@@ -166,7 +167,7 @@ export class GraphView {
       this.fit();
     }
     // Fresh links fade back to normal even if nothing else changes.
-    if (this.freshUntil.size > 0) setTimeout(() => this.expireFresh(), FRESH_LINK_MS + 50);
+    this.scheduleExpiry();
   }
 
   showReplay(frame: ReplayFrame | undefined, origin: number | undefined, view: TopologyView): void {
@@ -291,6 +292,20 @@ export class GraphView {
     this.cy.edges('.copy').forEach((edge) => {
       if (!keep.has(edge.id())) edge.remove();
     });
+  }
+
+  /** One timer at a time, due when the earliest fresh link fades (a sync runs ten times a second). */
+  private scheduleExpiry(): void {
+    if (this.expiryTimer !== undefined || this.freshUntil.size === 0) return;
+    const due = Math.min(...this.freshUntil.values()) - Date.now() + 50;
+    this.expiryTimer = setTimeout(
+      () => {
+        this.expiryTimer = undefined;
+        this.expireFresh();
+        this.scheduleExpiry();
+      },
+      Math.max(0, due),
+    );
   }
 
   private expireFresh(): void {
