@@ -61,17 +61,17 @@ export function sendRequest(
     /** Consumes the /AUTH answer at the front of what arrived; false when the request failed (or must wait). */
     const checkAuth = (): boolean => {
       if (authenticated || auth === undefined || offer === undefined) return true;
-      const text = Buffer.concat(chunks).toString('utf8');
-      const newline = text.indexOf('\n');
+      const all = Buffer.concat(chunks);
+      const newline = all.indexOf(0x0a);
       if (newline === -1) return false;
-      const answer = text.slice(0, newline);
+      const answer = all.toString('utf8', 0, newline);
       const sent = { who: auth.who, to: auth.to, nonce: offer.nonce };
       if (!checkAuthReply(auth.key, answer, sent)) {
         finish(authError(where, answer));
         return false;
       }
       authenticated = true;
-      const rest = Buffer.from(text.slice(newline + 1), 'utf8');
+      const rest = all.subarray(newline + 1);
       chunks.length = 0;
       bytes = rest.length;
       if (rest.length > 0) chunks.push(rest);
@@ -96,10 +96,9 @@ export function sendRequest(
         );
         return;
       }
-      const wasAuthenticated = authenticated;
       if (!checkAuth()) return;
-      // Only the newest bytes can hold the end of the line: right after /AUTH, what followed its answer.
-      const fresh = wasAuthenticated ? chunk : chunks[0];
+      // Only the newest bytes can hold the end of the line (right after /AUTH: what followed its answer).
+      const fresh = chunks[chunks.length - 1];
       if (framing === 'line' && fresh?.includes(0x0a) === true) {
         const text = Buffer.concat(chunks).toString('utf8');
         finish(undefined, text.slice(0, text.indexOf('\n')));
