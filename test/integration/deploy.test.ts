@@ -15,6 +15,7 @@ import {
 import { type IService, Service } from 'kubernetes-models/v1/Service';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { buildProgram } from '../../src/cli/program.js';
 import { generateTopology } from '../../src/topology/generators.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -51,8 +52,10 @@ function parsePeerList(text: string): Array<{ id: number; host: string; port: nu
 
 /** The GOSSIP_* variables `gossip node` reads, straight from the commander program. */
 async function declaredVariables(): Promise<Set<string>> {
-  const program = await readFile(path.join(ROOT, 'src/cli/program.ts'), 'utf8');
-  return new Set([...program.matchAll(/\.env\(\s*'(GOSSIP_[A-Z_]+)'\s*\)/g)].map((match) => match[1] ?? ''));
+  const node = buildProgram().commands.find((command) => command.name() === 'node');
+  return new Set(
+    (node?.options ?? []).flatMap((option) => (option.envVar === undefined ? [] : [option.envVar])),
+  );
 }
 
 const readCompose = async (): Promise<string> => readFile(path.join(ROOT, 'docker-compose.yml'), 'utf8');
