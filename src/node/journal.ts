@@ -1,8 +1,10 @@
 // The append-only journal a node replays after a restart. Group commit: at most one batch in flight, every
 // record appended meanwhile goes out in the next single write, and one fdatasync covers a whole batch.
-// The write itself is synchronous: it only copies a batch into the page cache (microseconds), where a
-// thread-pool write costs a thread hand-off and one more wake-up of the event loop per batch. The fdatasync
-// that /NEW waits for runs on the thread pool.
+// Plain records (relayed arrivals, which are never fsynced) wait up to a short window, so that the write
+// happens after a message has spread rather than on every hop of its way; a durable record (/NEW) or a
+// flush takes the batch out at the next loop turn. The write itself is synchronous: it only copies a batch
+// into the page cache (microseconds), where a thread-pool write costs a thread hand-off and one more
+// wake-up of the event loop per batch. The fdatasync that /NEW waits for runs on the thread pool.
 
 import { writeSync } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
@@ -23,19 +25,32 @@ export interface OpenedJournal {
   replay: DecodeResult;
 }
 
+/** How long plain records may wait for company before they are written (a process crash loses at most these). */
+export const JOURNAL_COALESCE_MS = 5;
+/** A batch this large (in UTF-16 units, about bytes) is written at once, whatever the window. */
+const MAX_BATCH_CHARS = 256 * 1024;
+
+export interface JournalOptions {
+  /** Window for plain records (default JOURNAL_COALESCE_MS); 0 writes them at the next loop turn. */
+  coalesceMs?: number;
+}
+
 interface Batch {
   lines: string[];
+  chars: number;
   /** Promises (appendDurable, flush) that settle when this batch is written, and synced if durable. */
   waiters: Array<{ resolve: () => void; reject: (error: Error) => void }>;
   durable: boolean;
 }
 
-const newBatch = (): Batch => ({ lines: [], waiters: [], durable: false });
+const newBatch = (): Batch => ({ lines: [], chars: 0, waiters: [], durable: false });
 
 export class Journal {
   private next = newBatch();
   private inFlight: Batch | undefined;
-  private scheduled = false;
+  /** The window's timer while plain records wait; cleared when the batch is taken out sooner. */
+  private timer: NodeJS.Timeout | undefined;
+  private immediate = false;
   private closing: Promise<void> | undefined;
   private failure: Error | undefined;
   /** A failed write may have left part of a line that could not be cut off: start the next on a fresh line. */
@@ -47,10 +62,11 @@ export class Journal {
     private readonly handle: FileHandle,
     /** File size after the last good write: where a failed write is cut back to. */
     private size: number,
+    private readonly coalesceMs: number,
   ) {}
 
   /** Reads what the file holds (missing = empty), cuts off a torn tail, and opens it for appending. */
-  static async open(file: string): Promise<OpenedJournal> {
+  static async open(file: string, options: JournalOptions = {}): Promise<OpenedJournal> {
     try {
       await fs.mkdir(path.dirname(file), { recursive: true });
       const bytes = await readIfExists(file);
@@ -62,7 +78,8 @@ export class Journal {
         await handle.truncate(replay.validBytes);
         await handle.sync();
       }
-      return { journal: new Journal(file, handle, replay.validBytes), replay };
+      const coalesceMs = options.coalesceMs ?? JOURNAL_COALESCE_MS;
+      return { journal: new Journal(file, handle, replay.validBytes, coalesceMs), replay };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new GossipError('GOSSIP_ERR_START_FAILED', `cannot open the journal ${file}: ${reason}`, {
@@ -80,22 +97,28 @@ export class Journal {
     return { ...this.counts };
   }
 
-  /** Buffered: goes out with the rest of this tick's records, without fsync. */
+  /** Buffered: goes out within the coalescing window, with whatever else arrived meanwhile, without fsync. */
   append(record: JournalRecord): void {
     this.enqueue(record);
+    if (this.coalesceMs === 0 || this.next.chars >= MAX_BATCH_CHARS) this.drainSoon();
+    else this.timer ??= setTimeout(() => this.drainSoon(), this.coalesceMs);
   }
 
   /** Resolves once a batch holding the record was written and fdatasync'd; rejects if either failed. */
   appendDurable(record: JournalRecord): Promise<void> {
     const batch = this.enqueue(record);
     batch.durable = true;
+    this.drainSoon();
     return waitFor(batch);
   }
 
   /** Resolves once everything appended so far is written (and synced, for durable records); rejects if not. */
   flush(): Promise<void> {
-    const batch = this.next.lines.length > 0 ? this.next : this.inFlight;
-    return batch === undefined ? Promise.resolve() : waitFor(batch);
+    if (this.next.lines.length > 0) {
+      this.drainSoon();
+      return waitFor(this.next);
+    }
+    return this.inFlight === undefined ? Promise.resolve() : waitFor(this.inFlight);
   }
 
   /** Flushes, then closes the file even if the flush failed (and then rejects with that failure). */
@@ -108,17 +131,24 @@ export class Journal {
     if (this.closing !== undefined) {
       throw new Error(`cannot append a ${record.kind} record: the journal ${this.file} is closed`);
     }
-    this.next.lines.push(encodeRecord(record));
-    // setImmediate rather than a microtask: records from every callback of this loop turn share the write.
-    if (!this.scheduled && this.inFlight === undefined) {
-      this.scheduled = true;
-      setImmediate(() => void this.drain());
-    }
+    const line = encodeRecord(record);
+    this.next.lines.push(line);
+    this.next.chars += line.length;
     return this.next;
   }
 
+  /** Takes the pending batch out at the next loop turn (unless a write in flight will pick it up). */
+  private drainSoon(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.immediate || this.inFlight !== undefined) return;
+    // setImmediate rather than a microtask: records from every callback of this loop turn share the write.
+    this.immediate = true;
+    setImmediate(() => void this.drain());
+  }
+
   private async drain(): Promise<void> {
-    this.scheduled = false;
+    this.immediate = false;
     while (this.next.lines.length > 0) {
       const batch = this.next;
       this.next = newBatch();

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Journal } from '../../src/node/journal.js';
+import { Journal, type JournalOptions } from '../../src/node/journal.js';
 import { decodeJournal, encodeRecord, type JournalRecord } from '../../src/node/journal-codec.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -22,8 +22,8 @@ afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-async function open(at = file): Promise<Awaited<ReturnType<typeof Journal.open>>> {
-  const result = await Journal.open(at);
+async function open(at = file, options?: JournalOptions): Promise<Awaited<ReturnType<typeof Journal.open>>> {
+  const result = await Journal.open(at, options);
   opened.push(result.journal);
   return result;
 }
@@ -113,12 +113,34 @@ describe('Journal appends', () => {
 
   it('batches records appended while a write is in flight into the next single write', async () => {
     const { journal } = await open();
-    journal.append(message(0));
-    await new Promise((resolve) => setImmediate(resolve)); // the first batch is now being written
+    const durable = journal.appendDurable(message(0));
+    await new Promise((resolve) => setImmediate(resolve)); // the first batch is written, its fdatasync pending
     for (let index = 1; index <= 100; index += 1) journal.append(message(index));
-    await journal.flush();
+    await Promise.all([durable, journal.flush()]);
     expect(journal.stats.writes).toBe(2);
     expect((await onDisk()).records).toHaveLength(101);
+  });
+
+  it('holds plain records for the coalescing window, across loop turns, and writes them once', async () => {
+    const { journal } = await open(file, { coalesceMs: 300 });
+    for (let index = 0; index < 5; index += 1) {
+      journal.append(message(index));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(journal.stats.writes).toBe(0);
+    await waitFor(() => journal.stats.writes === 1, { timeoutMs: 2_000 });
+    expect((await onDisk()).records).toHaveLength(5);
+  });
+
+  it('takes waiting plain records out at once with a durable record or a flush', async () => {
+    const { journal } = await open(file, { coalesceMs: 60_000 });
+    journal.append(message(0));
+    await journal.appendDurable(message(1));
+    expect(journal.stats).toMatchObject({ writes: 1, records: 2, syncs: 1 });
+    journal.append(message(2));
+    await journal.flush();
+    expect(journal.stats).toMatchObject({ writes: 2, records: 3, syncs: 1 });
+    expect((await onDisk()).records).toHaveLength(3);
   });
 
   it('resolves appendDurable only once the record is on disk and synced', async () => {
