@@ -69,11 +69,12 @@ async function withNetwork(variant, args, body) {
   const startMs = performance.now() - began;
   try {
     if (started.exitCode !== 0) throw new Error(`start-network ${args.join(' ')}: ${started.stderr}`);
-    const nodes = JSON.parse(started.stdout).nodes.map(({ id, host, port, pid }) => ({
+    const nodes = JSON.parse(started.stdout).nodes.map(({ id, host, port, pid, peers }) => ({
       id,
       host,
       port,
       pid,
+      peers,
     }));
     return await body({ nodes, startMs });
   } finally {
@@ -187,27 +188,45 @@ async function cpuMs(pid) {
 
 const sumOf = (values) => values.reduce((a, b) => a + b, 0);
 
+/**
+ * THROUGHPUT_MESSAGES /NEW from CLIENTS pipelining clients, as fast as they are accepted; done when every node
+ * holds `held` + all of them. CPU is the nodes' user + system time over the run.
+ */
+async function throughputRun(nodes, held) {
+  const before = await stats(nodes);
+  const cpuBefore = sumOf(await Promise.all(nodes.map((node) => cpuMs(node.pid))));
+  const began = performance.now();
+  const perClient = THROUGHPUT_MESSAGES / CLIENTS;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, (_, c) => blast(nodes[(c * 5) % nodes.length], `burst ${c}`, perClient)),
+  );
+  const acceptedMs = performance.now() - began;
+  const total = held + THROUGHPUT_MESSAGES;
+  const after = await waitAll(nodes, total, 180_000);
+  const allMs = performance.now() - began;
+  const cpuAfter = sumOf(await Promise.all(nodes.map((node) => cpuMs(node.pid))));
+  return {
+    before,
+    after,
+    result: {
+      messages: THROUGHPUT_MESSAGES,
+      clients: CLIENTS,
+      acceptedPerSecond: round(THROUGHPUT_MESSAGES / (acceptedMs / 1000), 0),
+      deliveredToAllPerSecond: round(THROUGHPUT_MESSAGES / (allMs / 1000), 0),
+      lost: total * nodes.length - sumOf(after.map((s) => Math.min(s.messages, total))),
+      cpuMsPerMessage: round((cpuAfter - cpuBefore) / THROUGHPUT_MESSAGES, 3),
+    },
+  };
+}
+
 async function network16(variant) {
   const args = ['--seed', '42', '--base-port', String(BASE_PORT)];
   return withNetwork(variant, args, async ({ nodes, startMs }) => {
     await sleep(500);
     const idleRss = await Promise.all(nodes.map((node) => procStatus(node.pid)));
     const latency = await latencyRun(nodes, LATENCY_MESSAGES);
-    const before = await stats(nodes);
-    const cpuBefore = sumOf(await Promise.all(nodes.map((node) => cpuMs(node.pid))));
-    const began = performance.now();
-    const perClient = THROUGHPUT_MESSAGES / CLIENTS;
-    await Promise.all(
-      Array.from({ length: CLIENTS }, (_, c) =>
-        blast(nodes[(c * 5) % nodes.length], `burst ${c}`, perClient),
-      ),
-    );
-    const acceptedMs = performance.now() - began;
+    const { before, after, result: throughput } = await throughputRun(nodes, LATENCY_MESSAGES);
     const total = LATENCY_MESSAGES + THROUGHPUT_MESSAGES;
-    const after = await waitAll(nodes, total, 180_000);
-    const allMs = performance.now() - began;
-    const cpuAfter = sumOf(await Promise.all(nodes.map((node) => cpuMs(node.pid))));
-    const held = sumOf(after.map((s) => Math.min(s.messages, total)));
     const counter = (all, key) => sumOf(all.map((s) => s.counters[key] ?? 0));
     const relays = counter(after, 'relaysOut') - counter(before, 'relaysOut');
     const bytes = counter(after, 'relayBytesOut') - counter(before, 'relayBytesOut');
@@ -215,15 +234,9 @@ async function network16(variant) {
     const growth = busyRss.map((rss, index) => ((rss - (idleRss[index] ?? rss)) * 1024) / total);
     return {
       startMs: round(startMs, 0),
+      topology: nodes.map(({ id, peers }) => ({ id, peers })),
       latency,
-      throughput: {
-        messages: THROUGHPUT_MESSAGES,
-        clients: CLIENTS,
-        acceptedPerSecond: round(THROUGHPUT_MESSAGES / (acceptedMs / 1000), 0),
-        deliveredToAllPerSecond: round(THROUGHPUT_MESSAGES / (allMs / 1000), 0),
-        lost: total * nodes.length - held,
-        cpuMsPerMessage: round((cpuAfter - cpuBefore) / THROUGHPUT_MESSAGES, 3),
-      },
+      throughput,
       cost: {
         relayLinesPerMessage: round(relays / THROUGHPUT_MESSAGES, 2),
         relayBytesPerMessage: round(bytes / THROUGHPUT_MESSAGES, 0),
@@ -236,6 +249,39 @@ async function network16(variant) {
       },
     };
   });
+}
+
+/**
+ * The machine floor: 16 processes of scripts/floor-node.js (the relay rule and nothing else) on the same
+ * topology, measured by the same latency and throughput runs as gossip.
+ */
+async function floorRun(topology) {
+  const script = fileURLToPath(new URL('./floor-node.js', import.meta.url));
+  const port = (id) => BASE_PORT + 200 + id;
+  const children = topology.map(({ id, peers }) =>
+    execa(
+      process.execPath,
+      [script, String(id), String(port(id)), peers.map((p) => `${p}:${port(p)}`).join(',')],
+      {
+        reject: false,
+      },
+    ),
+  );
+  try {
+    await Promise.all(children.map((child) => new Promise((resolve) => child.stdout.once('data', resolve))));
+    const nodes = topology.map(({ id }, index) => ({
+      id,
+      host: '127.0.0.1',
+      port: port(id),
+      pid: children[index].pid,
+    }));
+    const latency = await latencyRun(nodes, LATENCY_MESSAGES);
+    const { result: throughput } = await throughputRun(nodes, LATENCY_MESSAGES);
+    return { latency, throughput };
+  } finally {
+    for (const child of children) child.kill();
+    await Promise.all(children);
+  }
 }
 
 async function scaleRun(variant, n) {
@@ -269,6 +315,7 @@ for (const variant of variants) results.variants[variant.name] = { root: variant
 // Alternate the variants within each measurement, so that both see the same machine load.
 for (const variant of variants) results.variants[variant.name].perLine = await perLine(variant);
 for (const variant of variants) results.variants[variant.name].network16 = await network16(variant);
+results.floor = await floorRun(results.variants.current.network16.topology);
 for (const n of SCALES) {
   for (const variant of variants) results.variants[variant.name].scale.push(await scaleRun(variant, n));
 }
@@ -327,6 +374,24 @@ for (const [label, pick] of rows) {
   const line = [label.padEnd(44), ...values.map((value) => String(value).padStart(18))];
   if (values.length > 1) line.push(`  ${ratio(values[0], values[1])}`);
   console.log(line.join(''));
+}
+const { floor } = results;
+const current = results.variants.current.network16;
+console.log('');
+console.log(
+  'machine floor: 16 processes of scripts/floor-node.js, the relay rule and nothing else, same topology',
+);
+console.log(['measure'.padEnd(44), 'floor'.padStart(18), 'current'.padStart(18), '  current/floor'].join(''));
+for (const [label, pick] of [
+  ['latency to last of 16, p50 (ms)', (r) => r.latency.p50Ms],
+  ['latency to last of 16, p99 (ms)', (r) => r.latency.p99Ms],
+  ['delivered to all 16 (msg/s)', (r) => r.throughput.deliveredToAllPerSecond],
+  ['cluster CPU per message (ms)', (r) => r.throughput.cpuMsPerMessage],
+]) {
+  const [a, b] = [pick(floor), pick(current)];
+  console.log(
+    [label.padEnd(44), String(a).padStart(18), String(b).padStart(18), `  ${ratio(a, b)}`].join(''),
+  );
 }
 await writeFile('bench-results.json', `${JSON.stringify(results, null, 2)}\n`);
 console.log('\nwritten: bench-results.json');
