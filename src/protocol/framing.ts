@@ -28,10 +28,14 @@ export class LineSplitter {
     let start = 0;
     while (start < chunk.length) {
       const newline = chunk.indexOf(NEWLINE, start);
-      const end = newline === -1 ? chunk.length : newline;
-      this.take(chunk.subarray(start, end));
-      if (newline === -1) return;
-      this.finishLine();
+      if (newline !== -1 && this.pendingBytes === 0 && this.discarded === 0) {
+        // The whole line is in this chunk (the common case): decode it in place, without a Buffer view.
+        this.emit(chunk, start, newline);
+      } else {
+        this.take(chunk.subarray(start, newline === -1 ? chunk.length : newline));
+        if (newline === -1) return;
+        this.finishLine();
+      }
       start = newline + 1;
     }
   }
@@ -66,16 +70,20 @@ export class LineSplitter {
       return;
     }
     const first = this.chunks[0];
-    let bytes =
+    const bytes =
       first !== undefined && this.chunks.length === 1 ? first : Buffer.concat(this.chunks, this.pendingBytes);
     this.chunks.length = 0;
     this.pendingBytes = 0;
-    if (bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN) bytes = bytes.subarray(0, -1);
-    if (bytes.length > this.maxLineBytes) {
-      this.handlers.onOversize(bytes.length);
+    this.emit(bytes, 0, bytes.length);
+  }
+
+  /** Hands on bytes[start, end), a line without its newline: minus a final `\r`, checked against the cap. */
+  private emit(bytes: Buffer, start: number, end: number): void {
+    const last = end > start && bytes[end - 1] === CARRIAGE_RETURN ? end - 1 : end;
+    if (last - start > this.maxLineBytes) {
+      this.handlers.onOversize(last - start);
       return;
     }
-    if (bytes.length === 0) return;
-    this.handlers.onLine(bytes.toString('utf8'));
+    if (last > start) this.handlers.onLine(bytes.toString('utf8', start, last));
   }
 }
