@@ -1,7 +1,7 @@
-// One persistent outbound TCP link to a peer. Relays written in the same tick are coalesced into one
-// write (cork until the tick ends, so nothing waits for a later loop phase); while the peer is down or
-// the socket is congested they wait in a bounded queue; a lost link is re-dialled with capped
-// exponential backoff plus jitter.
+// One persistent outbound TCP link to a peer. Lines sent in the same tick are joined into one string and
+// written once when the tick ends (nothing waits for a later loop phase, and the socket sees one write
+// instead of one per line); while the peer is down or the socket is congested they wait in a bounded
+// queue; a lost link is re-dialled with capped exponential backoff plus jitter.
 
 import net from 'node:net';
 import { formatHostPort, type PeerAddress } from '../protocol/address.js';
@@ -53,7 +53,8 @@ export class PeerLink {
   private socket: net.Socket | undefined;
   private queue: string[] = [];
   private queueBytes = 0;
-  private corked = false;
+  /** Lines sent this tick, written together when it ends. */
+  private pending = '';
   private congested = false;
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -104,7 +105,9 @@ export class PeerLink {
     clearTimeout(this.retryTimer);
     this.queue = [];
     this.queueBytes = 0;
-    this.socket?.end();
+    // What was sent this tick still goes (a parting /REMOVE, say), ahead of the end.
+    this.socket?.end(this.pending);
+    this.pending = '';
     this.socket?.destroy();
     this.socket = undefined;
     this.stateValue = 'down';
@@ -170,14 +173,14 @@ export class PeerLink {
   }
 
   private write(socket: net.Socket, data: string): void {
-    if (!this.corked) {
-      this.corked = true;
-      socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        socket.uncork();
-      });
-    }
-    if (!socket.write(data)) this.congested = true;
+    if (this.pending === '') process.nextTick(() => this.flush(socket));
+    this.pending += data;
+  }
+
+  private flush(socket: net.Socket): void {
+    const data = this.pending;
+    this.pending = '';
+    // Lines for a socket that closed meanwhile are lost with it, like what it had accepted (catch-up repairs).
+    if (socket === this.socket && !socket.write(data)) this.congested = true;
   }
 }
