@@ -216,7 +216,14 @@ describe('binding without a cluster key', () => {
       peers: [],
       extraArgs: ['--host', '0.0.0.0', '--insecure'],
     });
-    const warnings = (await pool.logLines(insecure)).filter((line) => line.msg === 'node.insecure');
+    // The log is written asynchronously: the line may land just after the node answers.
+    const warnings = await waitFor(
+      async () => {
+        const found = (await pool.logLines(insecure)).filter((line) => line.msg === 'node.insecure');
+        return found.length > 0 && found;
+      },
+      { what: 'the node.insecure warning' },
+    );
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ level: 40, host: '0.0.0.0' });
 
