@@ -10,6 +10,8 @@
 //   start-up   start-network wall time for 16 and 256 nodes
 //   scale      last-delivery hop and latency for N = 16, 64, 256 against log2(N)
 //   per line   one node in one process: µs to split, parse and relay a line; heap bytes per stored message
+//   floor      the same latency and throughput runs on 16 processes of scripts/floor-node.js (the relay rule
+//              and nothing else) on the same topology, and one loopback round trip, busy and after idling
 // Env: BENCH_QUICK=1 for a short run (fewer messages, no 256-node network); BASE_PORT to move the ports;
 // BENCH_BASELINE=<dir> to measure another built checkout of gossip side by side (alternating, same run).
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -252,6 +254,31 @@ async function network16(variant) {
 }
 
 /**
+ * Median round trip of a one-line request over one open loopback connection: back to back, and after 15 ms
+ * of quiet, when the server process has gone to sleep and must be woken (the cost every hop pays in a trickle).
+ */
+async function roundTrips(node) {
+  const socket = net.connect({ host: node.host, port: node.port });
+  socket.setNoDelay(true);
+  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  const once = () =>
+    new Promise((resolve) => {
+      const began = performance.now();
+      socket.once('data', () => resolve(performance.now() - began));
+      socket.write('/STATS\n');
+    });
+  const busy = [];
+  const woken = [];
+  for (let index = 0; index < 300; index += 1) busy.push(await once());
+  for (let index = 0; index < 100; index += 1) {
+    await sleep(15);
+    woken.push(await once());
+  }
+  socket.destroy();
+  return { busyMs: round(quantile(busy, 0.5), 3), afterIdleMs: round(quantile(woken, 0.5), 3) };
+}
+
+/**
  * The machine floor: 16 processes of scripts/floor-node.js (the relay rule and nothing else) on the same
  * topology, measured by the same latency and throughput runs as gossip.
  */
@@ -275,9 +302,10 @@ async function floorRun(topology) {
       port: port(id),
       pid: children[index].pid,
     }));
+    const roundTrip = await roundTrips(nodes[0]);
     const latency = await latencyRun(nodes, LATENCY_MESSAGES);
     const { result: throughput } = await throughputRun(nodes, LATENCY_MESSAGES);
-    return { latency, throughput };
+    return { roundTrip, latency, throughput };
   } finally {
     for (const child of children) child.kill();
     await Promise.all(children);
@@ -393,5 +421,9 @@ for (const [label, pick] of [
     [label.padEnd(44), String(a).padStart(18), String(b).padStart(18), `  ${ratio(a, b)}`].join(''),
   );
 }
+console.log(
+  `one loopback round trip between two processes, p50: ${floor.roundTrip.busyMs} ms back to back, ` +
+    `${floor.roundTrip.afterIdleMs} ms after 15 ms idle`,
+);
 await writeFile('bench-results.json', `${JSON.stringify(results, null, 2)}\n`);
 console.log('\nwritten: bench-results.json');
