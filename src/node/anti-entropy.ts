@@ -46,8 +46,10 @@ export function buildSyncPage(
   const messages: SyncPage['messages'] = [];
   let bytes = 0;
   let next = from;
-  for (const { seq, message } of store.since(from)) {
+  for (let seq = from; seq < store.length; seq += 1) {
     if (messages.length >= SYNC_PAGE_MESSAGES || bytes >= SYNC_PAGE_BYTES) break;
+    const message = store.at(seq);
+    if (message === undefined) break;
     next = seq + 1;
     const requesterHasIt =
       requester !== undefined &&

@@ -35,8 +35,8 @@ export interface StoredMessage {
 
 export class MessageStore {
   private readonly messages = new Map<string, StoredMessage>();
-  /** Message ids in first-arrival order: position = sequence number. */
-  private readonly order: string[] = [];
+  /** Messages in first-arrival order: position = sequence number (held here too, so a sync reads no Map). */
+  private readonly order: StoredMessage[] = [];
 
   /** maxPaths: arrival paths kept per message (`--max-paths`); further ones are not recorded. */
   constructor(private readonly maxPaths = Number.POSITIVE_INFINITY) {}
@@ -67,7 +67,7 @@ export class MessageStore {
       counts,
     };
     this.messages.set(message.id, stored);
-    this.order.push(message.id);
+    this.order.push(stored);
     return stored;
   }
 
@@ -78,12 +78,9 @@ export class MessageStore {
     return true;
   }
 
-  /** Messages from sequence number `from` on, in arrival order. */
-  *since(from: number): Generator<{ seq: number; message: StoredMessage }> {
-    for (let seq = from; seq < this.order.length; seq += 1) {
-      const message = this.messages.get(this.order[seq] ?? '');
-      if (message !== undefined) yield { seq, message };
-    }
+  /** The message with sequence number `seq` (its place in first-arrival order). */
+  at(seq: number): StoredMessage | undefined {
+    return this.order[seq];
   }
 
   /** Next sequence number. */
