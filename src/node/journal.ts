@@ -27,8 +27,8 @@ export interface OpenedJournal {
 
 /** How long plain records may wait for company before they are written (a process crash loses at most these). */
 export const JOURNAL_COALESCE_MS = 5;
-/** A batch this large (in UTF-16 units, about bytes) is written at once, whatever the window. */
-const MAX_BATCH_CHARS = 256 * 1024;
+/** A batch of this many records is written at once, whatever the window. */
+const MAX_BATCH_RECORDS = 4_096;
 
 export interface JournalOptions {
   /** Window for plain records (default JOURNAL_COALESCE_MS); 0 writes them at the next loop turn. */
@@ -36,14 +36,14 @@ export interface JournalOptions {
 }
 
 interface Batch {
-  lines: string[];
-  chars: number;
+  /** Encoded only when written: a record waiting in the window is a small object, not a string tree. */
+  records: JournalRecord[];
   /** Promises (appendDurable, flush) that settle when this batch is written, and synced if durable. */
   waiters: Array<{ resolve: () => void; reject: (error: Error) => void }>;
   durable: boolean;
 }
 
-const newBatch = (): Batch => ({ lines: [], chars: 0, waiters: [], durable: false });
+const newBatch = (): Batch => ({ records: [], waiters: [], durable: false });
 
 export class Journal {
   private next = newBatch();
@@ -100,7 +100,7 @@ export class Journal {
   /** Buffered: goes out within the coalescing window, with whatever else arrived meanwhile, without fsync. */
   append(record: JournalRecord): void {
     this.enqueue(record);
-    if (this.coalesceMs === 0 || this.next.chars >= MAX_BATCH_CHARS) this.drainSoon();
+    if (this.coalesceMs === 0 || this.next.records.length >= MAX_BATCH_RECORDS) this.drainSoon();
     else this.timer ??= setTimeout(() => this.drainSoon(), this.coalesceMs);
   }
 
@@ -114,7 +114,7 @@ export class Journal {
 
   /** Resolves once everything appended so far is written (and synced, for durable records); rejects if not. */
   flush(): Promise<void> {
-    if (this.next.lines.length > 0) {
+    if (this.next.records.length > 0) {
       this.drainSoon();
       return waitFor(this.next);
     }
@@ -131,9 +131,7 @@ export class Journal {
     if (this.closing !== undefined) {
       throw new Error(`cannot append a ${record.kind} record: the journal ${this.file} is closed`);
     }
-    const line = encodeRecord(record);
-    this.next.lines.push(line);
-    this.next.chars += line.length;
+    this.next.records.push(record);
     return this.next;
   }
 
@@ -149,7 +147,7 @@ export class Journal {
 
   private async drain(): Promise<void> {
     this.immediate = false;
-    while (this.next.lines.length > 0) {
+    while (this.next.records.length > 0) {
       const batch = this.next;
       this.next = newBatch();
       this.inFlight = batch;
@@ -171,7 +169,7 @@ export class Journal {
   }
 
   private async commit(batch: Batch): Promise<void> {
-    const data = Buffer.from(`${this.ragged ? '\n' : ''}${batch.lines.join('')}`);
+    const data = Buffer.from(`${this.ragged ? '\n' : ''}${batch.records.map(encodeRecord).join('')}`);
     try {
       // One write per batch; the loop only goes round again after a short write.
       let done = 0;
@@ -189,7 +187,7 @@ export class Journal {
     }
     this.ragged = false;
     this.size += data.length;
-    this.counts.records += batch.lines.length;
+    this.counts.records += batch.records.length;
     this.counts.bytes += data.length;
     if (!batch.durable) return;
     await this.handle.datasync();
