@@ -4,9 +4,11 @@
 // (performance.timeOrigin + performance.now() at delivery, on the machine's one clock) and collected
 // afterwards with /MESSAGES, never by polling during a run.
 //   latency    submit -> first arrival at the LAST node, 200 sequential messages from varied origins
-//   throughput 20,000 messages from 8 clients as fast as accepted; messages/s reaching all 16; loss; CPU
+//   throughput 20,000 messages from 8 clients as fast as accepted; messages/s reaching all 16; loss; CPU;
+//              once on the fresh network and once more on the same, now warm network (JIT done, heap grown)
 //   cost       relay lines and bytes on the wire per message; relative message redundancy (RMR)
-//   memory     RSS per node idle and after the throughput run; bytes per stored message
+//   memory     RSS per node idle and after the throughput run; bytes per stored message, from idle and over
+//              the warm run alone (the marginal cost of one more message, without one-time costs)
 //   start-up   start-network wall time for 16 and 256 nodes
 //   scale      last-delivery hop and latency for N = 16, 64, 256 against log2(N)
 //   per line   one node in one process: µs to split, parse and relay a line; heap bytes per stored message
@@ -194,13 +196,15 @@ const sumOf = (values) => values.reduce((a, b) => a + b, 0);
  * THROUGHPUT_MESSAGES /NEW from CLIENTS pipelining clients, as fast as they are accepted; done when every node
  * holds `held` + all of them. CPU is the nodes' user + system time over the run.
  */
-async function throughputRun(nodes, held) {
+async function throughputRun(nodes, held, label = 'burst') {
   const before = await stats(nodes);
   const cpuBefore = sumOf(await Promise.all(nodes.map((node) => cpuMs(node.pid))));
   const began = performance.now();
   const perClient = THROUGHPUT_MESSAGES / CLIENTS;
   await Promise.all(
-    Array.from({ length: CLIENTS }, (_, c) => blast(nodes[(c * 5) % nodes.length], `burst ${c}`, perClient)),
+    Array.from({ length: CLIENTS }, (_, c) =>
+      blast(nodes[(c * 5) % nodes.length], `${label} ${c}`, perClient),
+    ),
   );
   const acceptedMs = performance.now() - began;
   const total = held + THROUGHPUT_MESSAGES;
@@ -234,11 +238,17 @@ async function network16(variant) {
     const bytes = counter(after, 'relayBytesOut') - counter(before, 'relayBytesOut');
     const busyRss = await Promise.all(nodes.map((node) => procStatus(node.pid)));
     const growth = busyRss.map((rss, index) => ((rss - (idleRss[index] ?? rss)) * 1024) / total);
+    const { result: warm } = await throughputRun(nodes, total, 'warm');
+    const warmRss = await Promise.all(nodes.map((node) => procStatus(node.pid)));
+    const marginal = warmRss.map(
+      (rss, index) => ((rss - (busyRss[index] ?? rss)) * 1024) / THROUGHPUT_MESSAGES,
+    );
     return {
       startMs: round(startMs, 0),
       topology: nodes.map(({ id, peers }) => ({ id, peers })),
       latency,
       throughput,
+      warm,
       cost: {
         relayLinesPerMessage: round(relays / THROUGHPUT_MESSAGES, 2),
         relayBytesPerMessage: round(bytes / THROUGHPUT_MESSAGES, 0),
@@ -248,6 +258,7 @@ async function network16(variant) {
         idleRssMiBMedian: round(quantile(idleRss, 0.5) / 1024, 1),
         busyRssMiBMedian: round(quantile(busyRss, 0.5) / 1024, 1),
         bytesPerStoredMessageMedian: round(quantile(growth, 0.5), 0),
+        bytesPerMessageWarmMedian: round(quantile(marginal, 0.5), 0),
       },
     };
   });
@@ -305,7 +316,8 @@ async function floorRun(topology) {
     const roundTrip = await roundTrips(nodes[0]);
     const latency = await latencyRun(nodes, LATENCY_MESSAGES);
     const { result: throughput } = await throughputRun(nodes, LATENCY_MESSAGES);
-    return { roundTrip, latency, throughput };
+    const { result: warm } = await throughputRun(nodes, LATENCY_MESSAGES + THROUGHPUT_MESSAGES, 'warm');
+    return { roundTrip, latency, throughput, warm };
   } finally {
     for (const child of children) child.kill();
     await Promise.all(children);
@@ -357,16 +369,19 @@ const rows = [
     'last-delivery hop, p50 / max',
     (r) => `${r.network16.latency.lastHopP50} / ${r.network16.latency.lastHopMax}`,
   ],
-  ['delivered to all 16 (msg/s)', (r) => r.network16.throughput.deliveredToAllPerSecond],
-  ['accepted (msg/s)', (r) => r.network16.throughput.acceptedPerSecond],
-  ['lost (deliveries)', (r) => r.network16.throughput.lost],
-  ['cluster CPU per message (ms)', (r) => r.network16.throughput.cpuMsPerMessage],
+  ['delivered to all 16, fresh network (msg/s)', (r) => r.network16.throughput.deliveredToAllPerSecond],
+  ['accepted, fresh network (msg/s)', (r) => r.network16.throughput.acceptedPerSecond],
+  ['cluster CPU per message, fresh (ms)', (r) => r.network16.throughput.cpuMsPerMessage],
+  ['delivered to all 16, warm network (msg/s)', (r) => r.network16.warm?.deliveredToAllPerSecond],
+  ['cluster CPU per message, warm (ms)', (r) => r.network16.warm?.cpuMsPerMessage],
+  ['lost (deliveries, both runs)', (r) => r.network16.throughput.lost + (r.network16.warm?.lost ?? 0)],
   ['relay lines per message', (r) => r.network16.cost.relayLinesPerMessage],
   ['relay bytes per message', (r) => r.network16.cost.relayBytesPerMessage],
   ['RMR', (r) => r.network16.cost.redundancyRMR],
   ['idle RSS per node (MiB)', (r) => r.network16.memory.idleRssMiBMedian],
   ['RSS after the run (MiB)', (r) => r.network16.memory.busyRssMiBMedian],
   ['RSS growth per stored message (B)', (r) => r.network16.memory.bytesPerStoredMessageMedian],
+  ['RSS growth per message, warm run (B)', (r) => r.network16.memory.bytesPerMessageWarmMedian],
   ['one node: split a line (µs)', (r) => r.perLine.splitMicros],
   ['one node: parse a relay line (µs)', (r) => r.perLine.parseMicros],
   ['one node: relay rule + record (µs)', (r) => r.perLine.relayMicros],
@@ -413,8 +428,10 @@ console.log(['measure'.padEnd(44), 'floor'.padStart(18), 'current'.padStart(18),
 for (const [label, pick] of [
   ['latency to last of 16, p50 (ms)', (r) => r.latency.p50Ms],
   ['latency to last of 16, p99 (ms)', (r) => r.latency.p99Ms],
-  ['delivered to all 16 (msg/s)', (r) => r.throughput.deliveredToAllPerSecond],
-  ['cluster CPU per message (ms)', (r) => r.throughput.cpuMsPerMessage],
+  ['delivered to all 16, fresh network (msg/s)', (r) => r.throughput.deliveredToAllPerSecond],
+  ['cluster CPU per message, fresh (ms)', (r) => r.throughput.cpuMsPerMessage],
+  ['delivered to all 16, warm network (msg/s)', (r) => r.warm.deliveredToAllPerSecond],
+  ['cluster CPU per message, warm (ms)', (r) => r.warm.cpuMsPerMessage],
 ]) {
   const [a, b] = [pick(floor), pick(current)];
   console.log(
