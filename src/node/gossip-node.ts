@@ -9,7 +9,12 @@ import { type WireError, wireError } from '../protocol/errors.js';
 import { formatMessageId, parseMessageId } from '../protocol/message-id.js';
 import { encodeRelay, encodeSync } from '../protocol/relay-line.js';
 import type { MessageView, PeerView, StatsReply } from '../protocol/replies.js';
-import type { PathSelection, ReadFilter } from '../protocol/requests.js';
+import {
+  DEFAULT_LIMITS,
+  type PathSelection,
+  type ReadFilter,
+  type RequestLimits,
+} from '../protocol/requests.js';
 import {
   type CarriedMessage,
   type PullReply,
@@ -54,6 +59,8 @@ export interface GossipNodeOptions {
   persistence?: Persistence | undefined;
   /** Arrival paths stored per message (default DEFAULT_MAX_PATHS); later ones are counted, not kept. */
   maxPaths?: number | undefined;
+  /** What a message carried by a peer may hold (the node's `--max-text-bytes`); the protocol default if absent. */
+  limits?: RequestLimits | undefined;
   /** ms since the epoch, sub-ms precision. */
   now?: () => number;
   random?: () => number;
@@ -95,6 +102,7 @@ export class GossipNode {
   readonly epoch: number;
   readonly membership: Membership;
   private readonly store: MessageStore;
+  private readonly limits: RequestLimits;
   private readonly cursors = new Map<number, PeerCursor>();
   private readonly inbound = new Map<number, Set<InboundConnection>>();
   private readonly persistence: Persistence | undefined;
@@ -114,6 +122,7 @@ export class GossipNode {
     this.epoch = Math.round(this.startedAtMs);
     this.persistence = options.persistence;
     this.store = new MessageStore(options.maxPaths ?? DEFAULT_MAX_PATHS);
+    this.limits = options.limits ?? DEFAULT_LIMITS;
     const random = options.random ?? Math.random;
     this.strategy = options.strategy ?? DEFAULT_STRATEGY;
     this.engine =
@@ -508,16 +517,18 @@ export class GossipNode {
       }
     }
     if (line.startsWith('{"pull"')) {
-      const reply = parsePullReply(line);
-      if (reply !== undefined && this.engine !== undefined) {
-        this.engine.receivePull(peer, reply);
+      const parsed = parsePullReply(line, this.limits);
+      if (parsed !== undefined && this.engine !== undefined) {
+        this.counters.add('peerErrors', parsed.refused);
+        this.engine.receivePull(peer, parsed.reply);
         return;
       }
     }
     if (line.startsWith('{"sync"')) {
-      const page = parseSyncReply(line);
-      if (page !== undefined) {
-        this.receiveSync(peer, page);
+      const parsed = parseSyncReply(line, this.limits);
+      if (parsed !== undefined) {
+        this.counters.add('peerErrors', parsed.refused);
+        this.receiveSync(peer, parsed.page);
         return;
       }
     }

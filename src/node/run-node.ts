@@ -42,12 +42,14 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     config.dataDir === undefined
       ? undefined
       : await Journal.open(path.join(config.dataDir, 'messages.journal'));
+  const limits = { maxTextBytes: config.maxTextBytes };
   const node = new GossipNode({
     self: { id: config.id, ...advertisedAddress(config) },
     peers: config.peers,
     seeds: config.join,
     persistence: opened?.journal,
     maxPaths: config.maxPaths,
+    limits,
     strategy: config.strategy,
     membership: {
       auth,
@@ -77,7 +79,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
   }
   const { server, destroyConnections } = createNodeServer(node, {
     maxLineBytes: config.maxLineBytes,
-    parse: createRequestParser({ maxTextBytes: config.maxTextBytes }),
+    parse: createRequestParser(limits),
     auth,
     limits: {
       maxConnections: config.maxConnections,

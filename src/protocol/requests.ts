@@ -44,7 +44,7 @@ export interface RequestLimits {
   maxTextBytes: number;
 }
 
-const DEFAULT_LIMITS: RequestLimits = { maxTextBytes: MAX_TEXT_BYTES };
+export const DEFAULT_LIMITS: RequestLimits = { maxTextBytes: MAX_TEXT_BYTES };
 
 /** A whole decimal number of 1..maxDigits digits (no sign, spaces, exponent or hex), else undefined. */
 export function wholeNumber(text: string, maxDigits: number): number | undefined {
@@ -77,6 +77,19 @@ function textProblem(text: string): string | undefined {
   if (text.length === 0) return 'message text is empty';
   if (CONTROL_CHARACTERS.test(text)) return 'message text holds control characters';
   return undefined;
+}
+
+/**
+ * Why the id of a message a peer carries to us (in a relay, a push, a sync page or a pull reply) is refused,
+ * or undefined when it is fine: its text must pass the checks `/NEW` applies to a text.
+ */
+export function carriedIdProblem(id: unknown, limits: RequestLimits): string | undefined {
+  if (typeof id !== 'string') return 'message id must be a string';
+  const textEnd = messageIdTextEnd(id);
+  if (textEnd === -1) return 'message id must look like <text>_<origin ns>';
+  const text = id.slice(0, textEnd);
+  if (!fitsText(text, limits)) return `message text is longer than ${limits.maxTextBytes} bytes`;
+  return textProblem(text);
 }
 
 export function pathProblem(path: unknown): string | undefined {
@@ -180,15 +193,9 @@ function parseCarried(args: string, limits: RequestLimits, type: 'relay' | 'push
   const lengthOk =
     Array.isArray(json) && (clockRequired ? json.length === 3 : json.length === 2 || json.length === 3);
   if (!lengthOk) return fail('BAD_PATH', `${command.toLowerCase()} body must be ${shape}`);
-  const [id, path, clock] = json as [unknown, unknown, unknown];
-  if (typeof id !== 'string') return fail('BAD_MESSAGE_ID', 'message id must be a string');
-  const textEnd = messageIdTextEnd(id);
-  if (textEnd === -1) return fail('BAD_MESSAGE_ID', 'message id must look like <text>_<origin ns>');
-  const text = id.slice(0, textEnd);
-  if (!fitsText(text, limits))
-    return fail('BAD_MESSAGE_ID', `message text is longer than ${limits.maxTextBytes} bytes`);
-  const badText = textProblem(text);
-  if (badText !== undefined) return fail('BAD_MESSAGE_ID', badText);
+  const [id, path, clock] = json as [string, unknown, unknown];
+  const badId = carriedIdProblem(id, limits);
+  if (badId !== undefined) return fail('BAD_MESSAGE_ID', badId);
   const badPath = pathProblem(path);
   if (badPath !== undefined) return fail('BAD_PATH', badPath);
   if (

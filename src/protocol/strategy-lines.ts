@@ -3,8 +3,14 @@
 // Replies are parsed by hand like every other line a node receives (see requests.ts).
 
 import { MAX_RELAYS } from './limits.js';
-import { messageIdTextEnd } from './message-id.js';
-import { isNodeId, MAX_CLOCK, pathProblem } from './requests.js';
+import {
+  carriedIdProblem,
+  DEFAULT_LIMITS,
+  isNodeId,
+  MAX_CLOCK,
+  pathProblem,
+  type RequestLimits,
+} from './requests.js';
 
 /** A message as strategies carry it: the sender's first path (ending with the sender) and its Lamport clock. */
 export interface CarriedMessage {
@@ -45,15 +51,22 @@ export function parsePushReply(line: string): PushReply | undefined {
   return { node: body.node, id: body.id, useful: body.useful };
 }
 
-/** A `{"pull": ...}` reply line, or undefined when it is not one or anything in it is malformed. */
-export function parsePullReply(line: string): PullReply | undefined {
+/**
+ * A `{"pull": ...}` reply line, or undefined when it is not one or is malformed. A message in it that a
+ * `/PUSH` line could not carry is left out and counted in `refused`.
+ */
+export function parsePullReply(
+  line: string,
+  limits: RequestLimits = DEFAULT_LIMITS,
+): { reply: PullReply; refused: number } | undefined {
   const body = field(line, 'pull') as Partial<PullReply> | undefined;
   if (body === undefined || !isNodeId(body.node)) return undefined;
   const { messages, lacks } = body;
-  if (!Array.isArray(messages) || !messages.every(isCarried)) return undefined;
+  if (!Array.isArray(messages)) return undefined;
   if (!Array.isArray(lacks) || !lacks.every((hash) => typeof hash === 'string' && /^[0-9a-f]{8}$/.test(hash)))
     return undefined;
-  return { node: body.node, messages, lacks };
+  const valid = messages.filter((message) => isCarried(message, limits));
+  return { reply: { node: body.node, messages: valid, lacks }, refused: messages.length - valid.length };
 }
 
 function field(line: string, name: string): unknown {
@@ -67,11 +80,10 @@ function field(line: string, name: string): unknown {
   return typeof value === 'object' && value !== null ? value : undefined;
 }
 
-function isCarried(value: unknown): value is CarriedMessage {
+function isCarried(value: unknown, limits: RequestLimits): value is CarriedMessage {
   const { id, relays, path, clock } = (value ?? {}) as Partial<CarriedMessage>;
   return (
-    typeof id === 'string' &&
-    messageIdTextEnd(id) !== -1 &&
+    carriedIdProblem(id, limits) === undefined &&
     Number.isInteger(relays) &&
     (relays ?? 0) >= 1 &&
     (relays ?? 0) <= MAX_RELAYS &&

@@ -2,8 +2,7 @@
 // Parsed by hand like every other line a node receives (see requests.ts).
 
 import { MAX_RELAYS } from './limits.js';
-import { messageIdTextEnd } from './message-id.js';
-import { isNodeId, pathProblem } from './requests.js';
+import { carriedIdProblem, DEFAULT_LIMITS, isNodeId, pathProblem, type RequestLimits } from './requests.js';
 
 export interface SyncPage {
   node: number;
@@ -15,8 +14,14 @@ export interface SyncPage {
   messages: Array<{ id: string; relays: number; path: number[]; clock?: number }>;
 }
 
-/** A `{"sync": page}` reply line, or undefined when it is not one or anything in it is malformed. */
-export function parseSyncReply(line: string): SyncPage | undefined {
+/**
+ * A `{"sync": page}` reply line, or undefined when it is not one. A message in it that a `/RELAY` line could
+ * not carry is left out and counted in `refused`; the rest of the page, and the cursor, still count.
+ */
+export function parseSyncReply(
+  line: string,
+  limits: RequestLimits = DEFAULT_LIMITS,
+): { page: SyncPage; refused: number } | undefined {
   let json: unknown;
   try {
     json = JSON.parse(line);
@@ -28,16 +33,16 @@ export function parseSyncReply(line: string): SyncPage | undefined {
   const { node, epoch, next, more, messages } = page;
   if (!isNodeId(node) || typeof epoch !== 'number' || !Number.isFinite(epoch)) return undefined;
   if (!Number.isSafeInteger(next) || (next ?? -1) < 0 || typeof more !== 'boolean') return undefined;
-  if (!Array.isArray(messages) || !messages.every(isSyncedMessage)) return undefined;
-  return page as SyncPage;
+  if (!Array.isArray(messages)) return undefined;
+  const valid = messages.filter((message) => isSyncedMessage(message, limits));
+  return { page: { ...(page as SyncPage), messages: valid }, refused: messages.length - valid.length };
 }
 
-function isSyncedMessage(value: unknown): value is SyncPage['messages'][number] {
+function isSyncedMessage(value: unknown, limits: RequestLimits): value is SyncPage['messages'][number] {
   const { id, relays, path, clock } = (value ?? {}) as Partial<SyncPage['messages'][number]>;
   return (
     (clock === undefined || (Number.isSafeInteger(clock) && clock >= 0)) &&
-    typeof id === 'string' &&
-    messageIdTextEnd(id) !== -1 &&
+    carriedIdProblem(id, limits) === undefined &&
     Number.isInteger(relays) &&
     (relays ?? 0) >= 1 &&
     (relays ?? 0) <= MAX_RELAYS &&

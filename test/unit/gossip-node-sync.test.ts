@@ -1,7 +1,8 @@
+// Anti-entropy against a real GossipNode, the peer a real TCP server that records lines.
 // Regression: a /SYNC question whose answer never comes (the line was dropped from a full peer queue, or the
 // answer lost) used to leave the cursor "in flight" for good, so catch-up from that peer stopped until the
-// link reconnected. Now it is asked again after SYNC_REPLY_TIMEOUT_MS. A real GossipNode with a fake clock;
-// the peer is a real TCP server that records lines and never answers a /SYNC.
+// link reconnected. Now it is asked again after SYNC_REPLY_TIMEOUT_MS (checked with a fake clock).
+// A page may carry only what a /RELAY line could: a bad message in it is left out and counted, the rest kept.
 
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,46 +23,62 @@ afterEach(async () => {
   server = undefined;
 });
 
+function startNode(port: number, now: () => number): GossipNode {
+  const started = new GossipNode({
+    self: { id: 1, host: HOST, port: 1 },
+    peers: [{ id: 2, host: HOST, port }],
+    now,
+    random: () => 0.5,
+    membership: {
+      maxPeers: 3,
+      failureTimeoutMs: 120_000,
+      heartbeatMs: 60_000,
+      walkTtl: 5,
+      link: {
+        maxQueue: 100,
+        backoffMinMs: 10,
+        backoffMaxMs: 40,
+        connectTimeoutMs: 1_000,
+        random: () => 0.5,
+      },
+    },
+  });
+  started.start();
+  return started;
+}
+
+/** A peer (a real TCP server) that says `hello` first, answers lines with `answer`, and keeps what it got. */
+async function peerAnswering(
+  answer: (line: string) => string | undefined,
+  hello?: string,
+): Promise<{ port: number; lines: string[] }> {
+  const lines: string[] = [];
+  server = net.createServer((socket) => {
+    sockets.push(socket);
+    socket.setEncoding('utf8');
+    socket.on('error', () => {});
+    if (hello !== undefined) socket.write(`${hello}\n`);
+    let partial = '';
+    socket.on('data', (chunk: string) => {
+      const parts = (partial + chunk).split('\n');
+      partial = parts.pop() ?? '';
+      for (const line of parts) {
+        lines.push(line);
+        const reply = answer(line);
+        if (reply !== undefined) socket.write(`${reply}\n`);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server?.listen(0, HOST, resolve));
+  return { port: (server.address() as AddressInfo).port, lines };
+}
+
 describe('anti-entropy questions that get no answer', () => {
   it('are asked again after the reply timeout, not before', async () => {
-    const lines: string[] = [];
-    server = net.createServer((socket) => {
-      sockets.push(socket);
-      socket.setEncoding('utf8');
-      socket.on('error', () => {});
-      // Any line shows the peer is alive; it never answers /SYNC.
-      socket.write('{"ok":true}\n');
-      let partial = '';
-      socket.on('data', (chunk: string) => {
-        const parts = (partial + chunk).split('\n');
-        partial = parts.pop() ?? '';
-        lines.push(...parts);
-      });
-    });
-    await new Promise<void>((resolve) => server?.listen(0, HOST, resolve));
-    const port = (server.address() as AddressInfo).port;
-
+    // Its one line shows the peer is alive; it never answers /SYNC.
+    const { port, lines } = await peerAnswering(() => undefined, '{"ok":true}');
     let clock = 1_000_000;
-    node = new GossipNode({
-      self: { id: 1, host: HOST, port: 1 },
-      peers: [{ id: 2, host: HOST, port }],
-      now: () => clock,
-      random: () => 0.5,
-      membership: {
-        maxPeers: 3,
-        failureTimeoutMs: 120_000,
-        heartbeatMs: 60_000,
-        walkTtl: 5,
-        link: {
-          maxQueue: 100,
-          backoffMinMs: 10,
-          backoffMaxMs: 40,
-          connectTimeoutMs: 1_000,
-          random: () => 0.5,
-        },
-      },
-    });
-    node.start();
+    node = startNode(port, () => clock);
     const up = node;
     await waitFor(() => up.membership.isUp(2) || undefined, { what: 'the link to come up' });
     const syncs = () => lines.filter((line) => line.startsWith('/SYNC:')).length;
@@ -79,5 +96,24 @@ describe('anti-entropy questions that get no answer', () => {
     clock += SYNC_REPLY_TIMEOUT_MS;
     up.tick();
     await waitFor(() => syncs() === 2 || undefined, { what: 'the /SYNC asked again' });
+  });
+});
+
+describe('anti-entropy pages', () => {
+  it('take in the messages a relay could carry, and leave out and count the rest', async () => {
+    const good = { id: 'caught up_1795000000000000001', relays: 1, path: [2] };
+    const bad = { id: 'bell\u0007_1795000000000000002', relays: 1, path: [2] };
+    const { port } = await peerAnswering((line) =>
+      line.startsWith('/SYNC:')
+        ? JSON.stringify({ sync: { node: 2, epoch: 5, next: 2, more: false, messages: [bad, good] } })
+        : undefined,
+    );
+    node = startNode(port, () => performance.timeOrigin + performance.now());
+    const up = node;
+    await waitFor(() => up.membership.isUp(2) || undefined, { what: 'the link to come up' });
+    up.tick();
+    await waitFor(() => up.stats(0).messages === 1 || undefined, { what: 'the good message' });
+    expect(up.counters.values.peerErrors).toBe(1);
+    expect(up.counters.values.messagesCaughtUp).toBe(1);
   });
 });

@@ -9,6 +9,7 @@ import {
   type Request,
 } from '../../src/protocol/requests.js';
 import { encodePull, encodePush, parsePullReply, parsePushReply } from '../../src/protocol/strategy-lines.js';
+import { parseSyncReply } from '../../src/protocol/sync-page.js';
 
 function ok(line: string): Request {
   const result = parseRequest(line);
@@ -412,11 +413,37 @@ describe('parseRequest: strategy lines and clocks', () => {
       messages: [{ id: 'Hi_3', relays: 1, path: [1, 3], clock: 4 }],
       lacks: ['0000abcd'],
     };
-    expect(parsePullReply(JSON.stringify({ pull }))).toEqual(pull);
+    expect(parsePullReply(JSON.stringify({ pull }))).toEqual({ reply: pull, refused: 0 });
     expect(parsePullReply(JSON.stringify({ pull: { ...pull, lacks: ['zz'] } }))).toBeUndefined();
-    expect(
-      parsePullReply(JSON.stringify({ pull: { ...pull, messages: [{ id: 'Hi_3', relays: 1, path: [] }] } })),
-    ).toBeUndefined();
+    expect(parsePullReply(JSON.stringify({ pull: { ...pull, messages: 'none' } }))).toBeUndefined();
     expect(parsePullReply('not json')).toBeUndefined();
+  });
+
+  // A pull reply or a sync page may carry only what a /RELAY or /PUSH line could: a bad message is left out
+  // and counted, and the good ones (and a sync page's cursor) still count.
+  const good = { id: 'Hi_3', relays: 1, path: [1, 3], clock: 4 };
+  const carriedBad = [
+    { ...good, path: [] },
+    { ...good, id: 'no origin' },
+    { ...good, id: 'tab\there_3' },
+    { ...good, id: `${'x'.repeat(20)}_3` },
+    { ...good, relays: 0 },
+  ];
+  it('leaves out and counts the messages of a pull reply that a push could not carry', () => {
+    const pull = { node: 3, messages: [good, ...carriedBad], lacks: [] };
+    expect(parsePullReply(JSON.stringify({ pull }), { maxTextBytes: 16 })).toEqual({
+      reply: { node: 3, messages: [good], lacks: [] },
+      refused: carriedBad.length,
+    });
+  });
+
+  it('leaves out and counts the messages of a sync page that a relay could not carry', () => {
+    const sync = { node: 2, epoch: 7, next: 9, more: false, messages: [...carriedBad, good] };
+    expect(parseSyncReply(JSON.stringify({ sync }), { maxTextBytes: 16 })).toEqual({
+      page: { ...sync, messages: [good] },
+      refused: carriedBad.length,
+    });
+    expect(parseSyncReply(JSON.stringify({ sync: { ...sync, next: -1 } }))).toBeUndefined();
+    expect(parseSyncReply(JSON.stringify({ sync: { ...sync, messages: {} } }))).toBeUndefined();
   });
 });
