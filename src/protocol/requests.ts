@@ -193,6 +193,7 @@ function parseCarried(args: string, limits: RequestLimits, type: 'relay' | 'push
   const lengthOk =
     Array.isArray(json) && (clockRequired ? json.length === 3 : json.length === 2 || json.length === 3);
   if (!lengthOk) return fail('BAD_PATH', `${command.toLowerCase()} body must be ${shape}`);
+  // The id is checked to be a string by carriedIdProblem, first thing.
   const [id, path, clock] = json as [string, unknown, unknown];
   const badId = carriedIdProblem(id, limits);
   if (badId !== undefined) return fail('BAD_MESSAGE_ID', badId);
