@@ -79,17 +79,41 @@ function textProblem(text: string): string | undefined {
   return undefined;
 }
 
+/** A message a peer carries to us (a relay, a push, a sync page or a pull reply), its parts as they came. */
+export interface CarriedParts {
+  id: unknown;
+  relays: unknown;
+  path: unknown;
+  clock: unknown;
+}
+
 /**
- * Why the id of a message a peer carries to us (in a relay, a push, a sync page or a pull reply) is refused,
- * or undefined when it is fine: its text must pass the checks `/NEW` applies to a text.
+ * Why a carried message is refused, or undefined when it is fine: the one set of checks for every way a
+ * message arrives from a peer. Its text must pass what `/NEW` checks; `clockRequired` for a push.
  */
-export function carriedIdProblem(id: unknown, limits: RequestLimits): string | undefined {
-  if (typeof id !== 'string') return 'message id must be a string';
+export function carriedProblem(
+  { id, relays, path, clock }: CarriedParts,
+  limits: RequestLimits,
+  clockRequired: boolean,
+): WireError | undefined {
+  if (typeof id !== 'string') return wireError('BAD_MESSAGE_ID', 'message id must be a string');
   const textEnd = messageIdTextEnd(id);
-  if (textEnd === -1) return 'message id must look like <text>_<origin ns>';
+  if (textEnd === -1) return wireError('BAD_MESSAGE_ID', 'message id must look like <text>_<origin ns>');
   const text = id.slice(0, textEnd);
-  if (!fitsText(text, limits)) return `message text is longer than ${limits.maxTextBytes} bytes`;
-  return textProblem(text);
+  if (!fitsText(text, limits))
+    return wireError('BAD_MESSAGE_ID', `message text is longer than ${limits.maxTextBytes} bytes`);
+  const badText = textProblem(text);
+  if (badText !== undefined) return wireError('BAD_MESSAGE_ID', badText);
+  const badRelays = relayCountProblem(Number.isInteger(relays) ? (relays as number) : undefined);
+  if (badRelays !== undefined) return wireError('BAD_RELAYS', badRelays);
+  const badPath = pathProblem(path);
+  if (badPath !== undefined) return wireError('BAD_PATH', badPath);
+  const clockOk =
+    clock === undefined
+      ? !clockRequired
+      : Number.isSafeInteger(clock) && (clock as number) >= 0 && (clock as number) <= MAX_CLOCK;
+  if (!clockOk) return wireError('BAD_ARGUMENT', `the clock must be a whole number from 0 to ${MAX_CLOCK}`);
+  return undefined;
 }
 
 export function pathProblem(path: unknown): string | undefined {
@@ -193,22 +217,13 @@ function parseCarried(args: string, limits: RequestLimits, type: 'relay' | 'push
   const lengthOk =
     Array.isArray(json) && (clockRequired ? json.length === 3 : json.length === 2 || json.length === 3);
   if (!lengthOk) return fail('BAD_PATH', `${command.toLowerCase()} body must be ${shape}`);
-  // The id is checked to be a string by carriedIdProblem, first thing.
-  const [id, path, clock] = json as [string, unknown, unknown];
-  const badId = carriedIdProblem(id, limits);
-  if (badId !== undefined) return fail('BAD_MESSAGE_ID', badId);
-  const badPath = pathProblem(path);
-  if (badPath !== undefined) return fail('BAD_PATH', badPath);
-  if (
-    clock !== undefined &&
-    !(Number.isSafeInteger(clock) && (clock as number) >= 0 && (clock as number) <= MAX_CLOCK)
-  )
-    return fail('BAD_ARGUMENT', `the clock must be a whole number from 0 to ${MAX_CLOCK}`);
-  const hops = path as number[];
-  if (type === 'push')
-    return { ok: true, request: { type, relays, id, path: hops, clock: (clock as number) ?? 0 } };
-  const request: Request = { type, relays, id, path: hops };
-  if (clock !== undefined) request.clock = clock as number;
+  // Each part is checked by carriedProblem before it is used as typed here.
+  const [id, path, clock] = json as [string, number[], number | undefined];
+  const problem = carriedProblem({ id, relays, path, clock }, limits, clockRequired);
+  if (problem !== undefined) return { ok: false, error: problem };
+  if (type === 'push') return { ok: true, request: { type, relays, id, path, clock: clock ?? 0 } };
+  const request: Request = { type, relays, id, path };
+  if (clock !== undefined) request.clock = clock;
   return { ok: true, request };
 }
 

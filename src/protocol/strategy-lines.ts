@@ -2,13 +2,11 @@
 // `/PUSH` is answered with whether it was news (the pusher's feedback), `/PULL` with what the asker lacks.
 // Replies are parsed by hand like every other line a node receives (see requests.ts).
 
-import { MAX_RELAYS } from './limits.js';
 import {
-  carriedIdProblem,
+  type CarriedParts,
+  carriedProblem,
   DEFAULT_LIMITS,
   isNodeId,
-  MAX_CLOCK,
-  pathProblem,
   type RequestLimits,
 } from './requests.js';
 
@@ -81,15 +79,5 @@ function field(line: string, name: string): unknown {
 }
 
 function isCarried(value: unknown, limits: RequestLimits): value is CarriedMessage {
-  const { id, relays, path, clock } = (value ?? {}) as Partial<CarriedMessage>;
-  return (
-    carriedIdProblem(id, limits) === undefined &&
-    Number.isInteger(relays) &&
-    (relays ?? 0) >= 1 &&
-    (relays ?? 0) <= MAX_RELAYS &&
-    pathProblem(path) === undefined &&
-    Number.isSafeInteger(clock) &&
-    (clock ?? -1) >= 0 &&
-    (clock ?? 0) <= MAX_CLOCK
-  );
+  return carriedProblem((value ?? {}) as CarriedParts, limits, true) === undefined;
 }

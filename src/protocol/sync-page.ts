@@ -1,8 +1,13 @@
 // The anti-entropy page a node sends back for `/SYNC`: what it holds beyond the requester's cursor.
 // Parsed by hand like every other line a node receives (see requests.ts).
 
-import { MAX_RELAYS } from './limits.js';
-import { carriedIdProblem, DEFAULT_LIMITS, isNodeId, pathProblem, type RequestLimits } from './requests.js';
+import {
+  type CarriedParts,
+  carriedProblem,
+  DEFAULT_LIMITS,
+  isNodeId,
+  type RequestLimits,
+} from './requests.js';
 
 export interface SyncPage {
   node: number;
@@ -39,13 +44,5 @@ export function parseSyncReply(
 }
 
 function isSyncedMessage(value: unknown, limits: RequestLimits): value is SyncPage['messages'][number] {
-  const { id, relays, path, clock } = (value ?? {}) as Partial<SyncPage['messages'][number]>;
-  return (
-    (clock === undefined || (Number.isSafeInteger(clock) && clock >= 0)) &&
-    carriedIdProblem(id, limits) === undefined &&
-    Number.isInteger(relays) &&
-    (relays ?? 0) >= 1 &&
-    (relays ?? 0) <= MAX_RELAYS &&
-    pathProblem(path) === undefined
-  );
+  return carriedProblem((value ?? {}) as CarriedParts, limits, false) === undefined;
 }
