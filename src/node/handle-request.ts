@@ -2,7 +2,7 @@
 // /PEERS are bare JSON followed by a close; our own replies are one JSON line on a connection that stays open.
 
 import { encodeError, encodeLine } from '../protocol/encode.js';
-import { wireError } from '../protocol/errors.js';
+import { type WireError, wireError } from '../protocol/errors.js';
 import type { Request } from '../protocol/requests.js';
 import type { GossipNode, InboundConnection } from './gossip-node.js';
 
@@ -35,16 +35,11 @@ export function handleRequest(
     }
     case 'relay': {
       const error = node.relay(request.id, request.path, request.relays, request.clock);
-      if (error === undefined) return undefined;
-      node.counters.addError(error.code);
-      return { text: encodeError(error), close: false };
+      return error === undefined ? undefined : refused(node, error);
     }
     case 'push': {
       const result = node.push(request);
-      if ('code' in result) {
-        node.counters.addError(result.code);
-        return { text: encodeError(result), close: false };
-      }
+      if ('code' in result) return refused(node, result);
       return {
         text: encodeLine({ push: { node: node.id, id: request.id, useful: result.useful } }),
         close: false,
@@ -52,10 +47,7 @@ export function handleRequest(
     }
     case 'pull': {
       const result = node.servePull(request.digest, request.exchange);
-      if ('code' in result) {
-        node.counters.addError(result.code);
-        return { text: encodeError(result), close: false };
-      }
+      if ('code' in result) return refused(node, result);
       return { text: encodeLine({ pull: result }), close: false };
     }
     case 'get':
@@ -120,4 +112,10 @@ export function handleRequest(
       // Checked at the socket edge (server.ts), where the connection's state lives.
       return undefined;
   }
+}
+
+/** A request the node turned down: counted, and answered with its error line. */
+function refused(node: GossipNode, error: WireError): Reply {
+  node.counters.addError(error.code);
+  return { text: encodeError(error), close: false };
 }
