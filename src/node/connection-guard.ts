@@ -38,8 +38,8 @@ export class ConnectionGuard {
   private authenticated: boolean;
   /** The node id this connection speaks for: from /AUTH (a node's links) or its /HELLO. */
   private speaker: number | undefined;
+  /** The client request rate; none on a peer's link. */
   private bucket: TokenBucket | undefined;
-  private peerLink = false;
 
   constructor(private readonly settings: GuardSettings) {
     this.authenticated = settings.auth === undefined;
@@ -49,11 +49,10 @@ export class ConnectionGuard {
 
   /** A peer's link: its volume is bounded by the relay rule and its queue, not by the client rate. */
   get isPeer(): boolean {
-    return this.peerLink;
+    return this.bucket === undefined;
   }
 
   markPeer(): void {
-    this.peerLink = true;
     this.bucket = undefined;
   }
 
