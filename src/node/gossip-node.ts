@@ -167,7 +167,7 @@ export class GossipNode {
             this.addMessage(record.id, record.path, record.relays, record.atMs, record.via, clock);
             this.clock = Math.max(this.clock, clock);
           }
-        } else this.store.addPath(message, record);
+        } else this.store.addPath(message, { path: record.path, atMs: record.atMs, via: record.via });
       }
     }
   }
@@ -440,7 +440,6 @@ export class GossipNode {
   }
 
   /** A message a strategy brought (pushed, or sent back for a digest); returns whether it was news. */
-  /** Returns whether the message was news. */
   private deliverCarried(message: CarriedMessage, sender: number, via: ArrivalVia): boolean {
     const { id, path, relays, clock } = message;
     return this.deliver(id, path.concat(this.id), relays, sender, via, this.now(), clock);
