@@ -115,7 +115,7 @@ export function handleRequest(
 }
 
 /** A request the node turned down: counted, and answered with its error line. */
-function refused(node: GossipNode, error: WireError): Reply {
+export function refused(node: GossipNode, error: WireError): Reply {
   node.counters.addError(error.code);
   return { text: encodeError(error), close: false };
 }

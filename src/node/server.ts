@@ -6,14 +6,14 @@
 
 import net from 'node:net';
 import { encodeError } from '../protocol/encode.js';
-import { wireError } from '../protocol/errors.js';
+import { type WireError, wireError } from '../protocol/errors.js';
 import { LineSplitter } from '../protocol/framing.js';
 import type { ParseResult } from '../protocol/requests.js';
 import type { ClusterAuth } from './cluster-auth.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { EventFeed, MAX_SUBSCRIBERS } from './event-feed.js';
 import type { GossipNode, InboundConnection } from './gossip-node.js';
-import { handleRequest, type Reply } from './handle-request.js';
+import { handleRequest, type Reply, refused } from './handle-request.js';
 import type { ConnectionLimits } from './limits.js';
 
 export interface ServerOptions {
@@ -127,10 +127,7 @@ function serveConnection(
       if (outbox === next) outbox = undefined;
     });
   };
-  const refuse = (error: ReturnType<typeof wireError>, close = false): void => {
-    node.counters.addError(error.code);
-    send({ text: encodeError(error), close });
-  };
+  const refuse = (error: WireError, close = false): void => send({ ...refused(node, error), close });
 
   // Client connections that finish no request line for a while are closed; peer links are exempt (their
   // silence is the failure detector's business). A second expiry, after the notice, drops the socket.
