@@ -3,6 +3,12 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import {
+  DEFAULT_STRATEGY,
+  STOP_RULES,
+  STRATEGIES,
+  type StrategyConfig,
+} from '../node/strategies/strategy-config.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -74,6 +80,25 @@ function nodeOptions(): Option[] {
   ];
 }
 
+/** The dissemination-strategy options of start-network and experiment (read by parseStrategyOptions). */
+function strategyOptions(command: Command, defaults: StrategyConfig): Command {
+  return command
+    .option('--strategy <name>', STRATEGIES.join(' | '), defaults.name)
+    .option('--fanout <k>', 'peers contacted per round', String(defaults.fanout))
+    .option('--round-ms <ms>', 'round length of the round-based strategies', String(defaults.roundMs))
+    .option('--stop <rule>', `push: ${STOP_RULES.join(' | ')}`, defaults.stop)
+    .option(
+      '--stop-after <n>',
+      'push: useless pushes before stopping (coin: probability 1/n)',
+      String(defaults.stopAfter),
+    )
+    .option(
+      '--repair <on|off>',
+      'background anti-entropy between neighbours',
+      defaults.repair ? 'on' : 'off',
+    );
+}
+
 function examples(command: Command, lines: string[]): Command {
   return command.addHelpText('after', `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`);
 }
@@ -100,35 +125,32 @@ export function buildProgram(): Command {
 
   examples(
     common(
-      program
-        .command('start-network')
-        .description('start a local network, one detached process per node')
-        .argument('[topology]', 'random | circular | powerlaw | turan', 'random')
-        .argument('[parameter]', 'degree for random (default 3), partitions for turan (default 2)')
-        .option('-n, --nodes <n>', 'number of nodes', '16')
-        .option('-P, --plot', 'write an SVG picture of the topology and print its path')
-        .option('--seed <s>', 'seed of the topology generator (same seed, same graph)')
-        .option('--max-peers <k>', 'most peers any node may have', '3')
-        .option('--base-port <p>', 'node N listens on base port + N', '7000')
-        .option('--host <addr>', 'address every node listens on', '127.0.0.1')
-        .option(
-          '--hosts <addresses>',
-          'one address per node instead, e.g. 127.0.0.2-127.0.0.17 (all on --port)',
-        )
-        .option('--port <p>', 'with --hosts: the port every node listens on', '7000')
-        .option('-r, --relays <count>', 'default relay limit of messages sent with the CLI', '1')
-        .option('--log-level <level>', 'log level of the nodes', 'info')
-        .option(
-          '--cluster-key-file <file>',
-          'shared cluster key for every node; recorded, so later commands authenticate with it',
-        )
-        .option('--insecure', 'let nodes listen beyond loopback without a cluster key')
-        .option('--strategy <name>', 'flood | push | pull | push-pull | anti-entropy', 'flood')
-        .option('--fanout <k>', 'peers contacted per round', '2')
-        .option('--round-ms <ms>', 'round length of the round-based strategies', '100')
-        .option('--stop <rule>', 'push: counter | coin', 'counter')
-        .option('--stop-after <n>', 'push: useless pushes before stopping (coin: probability 1/n)', '2')
-        .option('--repair <on|off>', 'background anti-entropy between neighbours', 'on'),
+      strategyOptions(
+        program
+          .command('start-network')
+          .description('start a local network, one detached process per node')
+          .argument('[topology]', 'random | circular | powerlaw | turan', 'random')
+          .argument('[parameter]', 'degree for random (default 3), partitions for turan (default 2)')
+          .option('-n, --nodes <n>', 'number of nodes', '16')
+          .option('-P, --plot', 'write an SVG picture of the topology and print its path')
+          .option('--seed <s>', 'seed of the topology generator (same seed, same graph)')
+          .option('--max-peers <k>', 'most peers any node may have', '3')
+          .option('--base-port <p>', 'node N listens on base port + N', '7000')
+          .option('--host <addr>', 'address every node listens on', '127.0.0.1')
+          .option(
+            '--hosts <addresses>',
+            'one address per node instead, e.g. 127.0.0.2-127.0.0.17 (all on --port)',
+          )
+          .option('--port <p>', 'with --hosts: the port every node listens on', '7000')
+          .option('-r, --relays <count>', 'default relay limit of messages sent with the CLI', '1')
+          .option('--log-level <level>', 'log level of the nodes', 'info')
+          .option(
+            '--cluster-key-file <file>',
+            'shared cluster key for every node; recorded, so later commands authenticate with it',
+          )
+          .option('--insecure', 'let nodes listen beyond loopback without a cluster key'),
+        DEFAULT_STRATEGY,
+      ),
     ).action(async (topology: string, parameter: string | undefined, options: Record<string, unknown>) => {
       const { startNetworkCommand } = await import('./commands/start-network.js');
       await startNetworkCommand(topology, parameter, options);
@@ -147,19 +169,16 @@ export function buildProgram(): Command {
 
   examples(
     common(
-      program
-        .command('experiment')
-        .description('run dissemination strategies on a fresh network and compare them with theory')
-        .option('--strategy <name>', 'flood | push | pull | push-pull | anti-entropy', 'push')
+      strategyOptions(
+        program
+          .command('experiment')
+          .description('run dissemination strategies on a fresh network and compare them with theory'),
+        { ...DEFAULT_STRATEGY, name: 'push', repair: false },
+      )
         .option('--compare <list>', 'several strategies, comma separated (overrides --strategy)')
         .option('-n, --nodes <n>', 'number of nodes (16 to 256)', '32')
         .option('--degree <d>', 'overlay: random d-regular graph (default: min(8, n-1))')
-        .option('--fanout <k>', 'peers contacted per round', '2')
         .option('--messages <m>', 'messages to send, one after another', '3')
-        .option('--round-ms <ms>', 'round length', '100')
-        .option('--stop <rule>', 'push: counter | coin', 'counter')
-        .option('--stop-after <n>', 'push: useless pushes before stopping (coin: probability 1/n)', '2')
-        .option('--repair <on|off>', 'background anti-entropy behind the strategy', 'off')
         .option('--seed <s>', 'seed of the overlay')
         .option('--base-port <p>', 'node N listens on base port + N (default: a free range in 20000-32000)')
         .option('--svg <file>', 'write an SVG chart of coverage over rounds'),
