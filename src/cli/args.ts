@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import { GossipError } from '../errors.js';
+import { parseStrategyOptions, type StrategyConfig } from '../node/strategies/strategy-config.js';
 import { MAX_RELAYS } from '../protocol/limits.js';
 
 export function parseInteger(name: string, value: unknown, min: number, max: number): number {
@@ -30,4 +31,12 @@ export function parseChoice<T extends string>(name: string, value: unknown, choi
     'GOSSIP_ERR_BAD_ARGUMENT',
     `${name} must be one of ${choices.join(', ')} (got "${String(value)}")`,
   );
+}
+
+/** The strategy options of start-network and experiment, checked as a node would check them. */
+export function parseStrategy(options: Record<string, unknown>): StrategyConfig {
+  const problems: string[] = [];
+  const strategy = parseStrategyOptions(options, problems);
+  if (problems.length > 0) throw new GossipError('GOSSIP_ERR_BAD_ARGUMENT', problems.join('; '));
+  return strategy;
 }

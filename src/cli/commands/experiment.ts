@@ -7,10 +7,10 @@ import { renderCoverageChart } from '../../experiment/render-chart.js';
 import { type ExperimentResult, runExperiment } from '../../experiment/run-experiment.js';
 import { meanFieldCoverage } from '../../experiment/theory.js';
 import { STRATEGIES, type StrategyName } from '../../node/strategies/strategy-config.js';
-import { parseChoice, parseInteger } from '../args.js';
+import { parseChoice, parseInteger, parseStrategy } from '../args.js';
+import { describeStopRule } from '../format/strategy.js';
 import { renderTable } from '../format/table.js';
 import { printResult } from '../output.js';
-import { parseStrategy } from './start-network.js';
 
 export async function experimentCommand(options: Record<string, unknown>): Promise<void> {
   const names: StrategyName[] =
@@ -68,7 +68,7 @@ export function formatResults(results: readonly ExperimentResult[], svg: string 
   const { strategy } = first;
   const header = [
     `Experiment: ${first.n} nodes, random ${first.degree}-regular overlay (seed ${first.seed}, diameter ${first.diameter ?? '?'}), ` +
-      `fanout ${strategy.fanout}, rounds of ${strategy.roundMs} ms, push stops by ${strategy.stop} ${strategy.stop === 'coin' ? `1/${strategy.stopAfter}` : strategy.stopAfter}, ` +
+      `fanout ${strategy.fanout}, rounds of ${strategy.roundMs} ms, push stops by ${describeStopRule(strategy)}, ` +
       `repair ${strategy.repair ? 'on' : 'off'}, ${first.aggregate.messages} message(s)`,
     '',
   ];

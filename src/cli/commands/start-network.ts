@@ -8,7 +8,6 @@ import { LOG_LEVELS } from '../../log.js';
 import { homePaths, resolveHome } from '../../network/home.js';
 import { parseHosts } from '../../network/hosts.js';
 import { startNetwork } from '../../network/start-network.js';
-import { parseStrategyOptions, type StrategyConfig } from '../../node/strategies/strategy-config.js';
 import { MAX_NODE_ID } from '../../protocol/limits.js';
 import {
   describeTopology,
@@ -18,7 +17,8 @@ import {
 } from '../../topology/generators.js';
 import type { Graph } from '../../topology/graph.js';
 import { renderTopologySvg } from '../../topology/render-svg.js';
-import { parseChoice, parseInteger, parseRelays } from '../args.js';
+import { parseChoice, parseInteger, parseRelays, parseStrategy } from '../args.js';
+import { describeStrategy } from '../format/strategy.js';
 import { printResult } from '../output.js';
 
 const TOPOLOGIES = ['random', 'circular', 'powerlaw', 'turan'] as const;
@@ -127,24 +127,6 @@ export async function startNetworkCommand(
     plot: plot ?? null,
     seconds,
   });
-}
-
-/** The strategy options of start-network (and experiment), checked as a node would check them. */
-export function parseStrategy(options: Record<string, unknown>): StrategyConfig {
-  const problems: string[] = [];
-  const strategy = parseStrategyOptions(options, problems);
-  if (problems.length > 0) throw new GossipError('GOSSIP_ERR_BAD_ARGUMENT', problems.join('; '));
-  return strategy;
-}
-
-export function describeStrategy(strategy: StrategyConfig | undefined): string {
-  if (strategy === undefined || strategy.name === 'flood')
-    return `flood (reference relay rule)${strategy?.repair === false ? ', repair off' : ''}`;
-  const stop =
-    strategy.name === 'push' || strategy.name === 'push-pull'
-      ? `, stop ${strategy.stop} ${strategy.stop === 'coin' ? `1/${strategy.stopAfter}` : strategy.stopAfter}`
-      : '';
-  return `${strategy.name}, fanout ${strategy.fanout}, rounds of ${strategy.roundMs} ms${stop}, repair ${strategy.repair ? 'on' : 'off'}`;
 }
 
 function progressPrinter(total: number): (ready: number, all: number) => void {

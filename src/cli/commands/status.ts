@@ -5,9 +5,9 @@ import { homePaths, resolveHome } from '../../network/home.js';
 import { isOurNode } from '../../network/processes.js';
 import { requireState } from '../../network/state.js';
 import type { StatsReply } from '../../protocol/replies.js';
+import { describeStrategy } from '../format/strategy.js';
 import { formatDuration, renderTable } from '../format/table.js';
 import { printResult } from '../output.js';
-import { describeStrategy } from './start-network.js';
 
 export async function statusCommand(options: Record<string, unknown>): Promise<void> {
   const paths = homePaths(resolveHome(options.home));
