@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fetchMessages, fetchStats, submitMessage } from '../client/node-client.js';
 import { GossipError } from '../errors.js';
 import { homePaths } from '../network/home.js';
@@ -61,7 +62,9 @@ const START_ATTEMPTS = 3;
 
 export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
   const { strategy, n, messages, seed } = options;
-  const degree = Math.min(options.degree, n - 1) - ((Math.min(options.degree, n - 1) * n) % 2);
+  // A d-regular graph on n nodes needs d * n even.
+  const capped = Math.min(options.degree, n - 1);
+  const degree = capped - ((capped * n) % 2);
   const graph = generateTopology({ kind: 'random', degree }, { n, seed, maxPeers: degree });
   const home = await mkdtemp(path.join(os.tmpdir(), 'gossip-experiment-'));
   const paths = homePaths(home);
@@ -152,7 +155,7 @@ async function waitUntilSettled(
   const pollMs = Math.max(200, 2 * strategy.roundMs);
   let quietPolls = 0;
   while (Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    await sleep(pollMs);
     const stats = await allStats(state);
     const hot = stats.reduce((sum, node) => sum + (node.hotRumors ?? 0), 0);
     const everyone = stats.every((node) => node.messages >= expected);
