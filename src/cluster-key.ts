@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { GossipError } from './errors.js';
 
 /** Shortest key accepted, in bytes; `openssl rand -hex 32` makes 64. */
-export const MIN_CLUSTER_KEY_BYTES = 16;
+const MIN_CLUSTER_KEY_BYTES = 16;
 /** Longest key file read; a key is a line of text, not a document. */
 const MAX_KEY_FILE_BYTES = 4096;
 

@@ -1,6 +1,7 @@
 // The cluster key of a network, for the commands that must authenticate to its nodes (remove-node): the
 // key file recorded at start-network, else GOSSIP_CLUSTER_KEY, else none (a network without a key).
 
+import type { RequestAuth } from '../client/request.js';
 import { loadClusterKey } from '../cluster-key.js';
 import type { NetworkState } from './state.js';
 
@@ -13,9 +14,6 @@ export function networkKey(state: Pick<NetworkState, 'clusterKeyFile'>): Buffer 
 }
 
 /** How the CLI authenticates to node `to`, if the network has a key. */
-export function cliAuth(
-  key: Buffer | undefined,
-  to: number,
-): { key: Buffer; who: string; to: number } | undefined {
+export function cliAuth(key: Buffer | undefined, to: number): RequestAuth | undefined {
   return key === undefined ? undefined : { key, who: CLI_IDENTITY, to };
 }

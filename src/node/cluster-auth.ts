@@ -16,7 +16,7 @@ import { type WireError, wireError } from '../protocol/errors.js';
 /** An `/AUTH` line older or newer than this (wall clock, both ways) is refused: keep clocks in NTP sync. */
 export const AUTH_WINDOW_MS = 30_000;
 /** Most nonces remembered; beyond it new authentications are refused until old ones age out. */
-export const MAX_REMEMBERED_NONCES = 100_000;
+const MAX_REMEMBERED_NONCES = 100_000;
 
 export type AuthResult = { ok: true; who: string; reply: string } | { ok: false; error: WireError };
 
@@ -77,7 +77,7 @@ export class ClusterAuth {
     return { line, check: (reply) => checkAuthReply(this.key, reply, { who, to, nonce }) };
   }
 
-  /** How many nonces are remembered (for tests and /STATS). */
+  /** How many nonces are remembered (for tests). */
   get remembered(): number {
     return this.nonces.size;
   }

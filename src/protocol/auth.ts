@@ -37,7 +37,7 @@ export function authProof(key: Buffer, fields: Pick<AuthFields, 'who' | 'to' | '
   return hmacHex(key, [PROOF_LABEL, fields.who, String(fields.to), fields.nonce]);
 }
 
-export function newNonce(): string {
+function newNonce(): string {
   return randomBytes(16).toString('hex');
 }
 

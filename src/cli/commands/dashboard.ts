@@ -7,7 +7,7 @@ import { parseInteger } from '../args.js';
 import { printResult } from '../output.js';
 
 export async function dashboardCommand(options: Record<string, unknown>): Promise<void> {
-  const port = parseInteger('--port', options.port ?? '8080', 0, 65_535);
+  const port = parseInteger('--port', options.port, 0, 65_535);
   const host = typeof options.host === 'string' && options.host !== '' ? options.host : '127.0.0.1';
   const home = resolveHome(options.home);
   const dashboard = await startDashboard({ home, host, port });

@@ -62,7 +62,7 @@ const fixed = (value: number | undefined, digits = 1): string =>
 const percent = (value: number | undefined): string =>
   value === undefined ? '-' : `${(value * 100).toFixed(value < 0.01 && value > 0 ? 2 : 1)}%`;
 
-export function formatResults(results: readonly ExperimentResult[], svg: string | undefined): string {
+function formatResults(results: readonly ExperimentResult[], svg: string | undefined): string {
   const first = results[0];
   if (first === undefined) return '(no results)';
   const { strategy } = first;

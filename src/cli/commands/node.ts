@@ -7,7 +7,7 @@ import { runNode } from '../../node/run-node.js';
 export async function runNodeCommand(
   options: Record<string, unknown>,
   /** Where each option came from: a cluster key given as a flag would be visible to every user in `ps`. */
-  sourceOf: (option: string) => string | undefined = () => undefined,
+  sourceOf: (option: string) => string | undefined,
 ): Promise<void> {
   if (options.clusterKey !== undefined && sourceOf('clusterKey') !== 'env') {
     throw new GossipError(
