@@ -4,7 +4,7 @@
 import net from 'node:net';
 import { GossipError } from '../errors.js';
 import { formatHostPort } from '../protocol/address.js';
-import { checkAuthReply, encodeAuth } from '../protocol/auth.js';
+import { offerAuth } from '../protocol/auth.js';
 
 export interface NodeAddress {
   host: string;
@@ -38,7 +38,7 @@ export function sendRequest(
   auth?: RequestAuth,
 ): Promise<string> {
   const where = formatAddress(address);
-  const offer = auth === undefined ? undefined : encodeAuth(auth.key, auth.who, auth.to);
+  const offer = auth === undefined ? undefined : offerAuth(auth.key, auth.who, auth.to);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
@@ -60,13 +60,12 @@ export function sendRequest(
     );
     /** Consumes the /AUTH answer at the front of what arrived; false when the request failed (or must wait). */
     const checkAuth = (): boolean => {
-      if (authenticated || auth === undefined || offer === undefined) return true;
+      if (authenticated || offer === undefined) return true;
       const all = Buffer.concat(chunks);
       const newline = all.indexOf(0x0a);
       if (newline === -1) return false;
       const answer = all.toString('utf8', 0, newline);
-      const sent = { who: auth.who, to: auth.to, nonce: offer.nonce };
-      if (!checkAuthReply(auth.key, answer, sent)) {
+      if (!offer.check(answer)) {
         finish(authError(where, answer));
         return false;
       }

@@ -6,10 +6,9 @@ import {
   type AuthLine,
   authMac,
   authProof,
-  checkAuthReply,
-  encodeAuth,
   encodeAuthReply,
   macEquals,
+  offerAuth,
 } from '../protocol/auth.js';
 import { type WireError, wireError } from '../protocol/errors.js';
 
@@ -72,9 +71,7 @@ export class ClusterAuth {
 
   /** A fresh `/AUTH` line for one of our links to node `to`; `check` tells the peer's proof from anything else. */
   offer(to: number): { line: string; check(reply: string): boolean } {
-    const who = String(this.self);
-    const { line, nonce } = encodeAuth(this.key, who, to, this.now());
-    return { line, check: (reply) => checkAuthReply(this.key, reply, { who, to, nonce }) };
+    return offerAuth(this.key, String(this.self), to, this.now());
   }
 
   /** How many nonces are remembered (for tests). */

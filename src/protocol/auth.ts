@@ -56,6 +56,17 @@ export function encodeAuth(
   };
 }
 
+/** An `/AUTH` line from `who` to node `to`, and the check that tells that node's answer from anything else. */
+export function offerAuth(
+  key: Buffer,
+  who: string,
+  to: number,
+  atMs = Date.now(),
+): { line: string; check(reply: string): boolean } {
+  const { line, nonce } = encodeAuth(key, who, to, atMs);
+  return { line, check: (reply) => checkAuthReply(key, reply, { who, to, nonce }) };
+}
+
 export function encodeAuthReply(node: number, proof: string): string {
   return encodeLine({ auth: { node, proof } });
 }
