@@ -13,8 +13,9 @@ import { isGossipError } from '../errors.js';
 import type { HomePaths } from '../network/home.js';
 import { readState } from '../network/state.js';
 import { arrivalsFrom, chooseMessage, originMs } from '../propagation/from-listings.js';
-import { CONTROL_CHARACTERS, MAX_RELAYS, MAX_TEXT_BYTES } from '../protocol/limits.js';
+import { MAX_RELAYS, MAX_TEXT_BYTES } from '../protocol/limits.js';
 import { originNsToMs, parseMessageId } from '../protocol/message-id.js';
+import { lookupQueryProblem } from '../protocol/requests.js';
 import type { DashboardHub } from './hub.js';
 import type { MessageReplay, NodeDetails } from './model/dashboard-state.js';
 import { PAGE_HTML } from './page-html.js';
@@ -136,7 +137,7 @@ async function sendMessage(paths: HomePaths, body: unknown): Promise<{ id: strin
  */
 async function replayOf(paths: HomePaths, hub: DashboardHub, query: string): Promise<MessageReplay> {
   // The query goes to the nodes on a line of its own: no control characters (a newline would end it).
-  if (query === '' || CONTROL_CHARACTERS.test(query) || Buffer.byteLength(query) > MAX_TEXT_BYTES + 21)
+  if (lookupQueryProblem(query) !== undefined)
     throw new HttpError(400, 'give a message id or text, without control characters');
   const parsed = parseMessageId(query);
   const known = parsed === undefined ? undefined : await hub.arrivals(query);

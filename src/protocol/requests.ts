@@ -274,17 +274,17 @@ function parseFilterAndSelection(
   return { filter, paths };
 }
 
+/** Why a `/LOOKUP` query is refused, or undefined. A message id is its text, `_` and at most 20 digits. */
+export function lookupQueryProblem(query: string): string | undefined {
+  if (query === '') return 'nothing to look up';
+  if (Buffer.byteLength(query) > MAX_TEXT_BYTES + 21) return 'longer than any message id';
+  if (CONTROL_CHARACTERS.test(query)) return 'holds control characters';
+  return undefined;
+}
+
 /** `/LOOKUP:<message id | text>`: the messages with that id or exactly that text. */
 function parseLookup(query: string): ParseResult {
-  // A message id is its text, `_` and at most 20 digits.
-  const problem =
-    query === ''
-      ? 'nothing to look up'
-      : Buffer.byteLength(query) > MAX_TEXT_BYTES + 21
-        ? 'longer than any message id'
-        : CONTROL_CHARACTERS.test(query)
-          ? 'holds control characters'
-          : undefined;
+  const problem = lookupQueryProblem(query);
   if (problem !== undefined) return fail('BAD_ARGUMENT', `expected /LOOKUP:<message id | text>: ${problem}`);
   return { ok: true, request: { type: 'lookup', query } };
 }
