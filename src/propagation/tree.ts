@@ -2,13 +2,15 @@
 // node that delivered it its FIRST copy; later copies are redundant arrivals. Pure: `gossip trace`, the
 // dashboard server and the page all build trees with it.
 
+import type { PathView } from '../protocol/replies.js';
+
 /** One recorded arrival of a message at a node: the path ends with that node. */
 export interface Arrival {
   node: number;
   path: readonly number[];
   /** ms since the epoch, on the receiving node's clock. */
   atMs: number;
-  via: 'origin' | 'relay' | 'catch-up' | 'push' | 'pull';
+  via: PathView['via'];
 }
 
 export interface RedundantArrival {

@@ -2,7 +2,7 @@
 // Zod schemas, so a subscriber (the dashboard) validates what comes off the network like any reply.
 
 import { z } from 'zod';
-import { peerViewSchema } from './replies.js';
+import { pathViewSchema, peerViewSchema } from './replies.js';
 
 const nodeId = z.number().int();
 /** Every line names the node that emitted it and when (ms since the epoch on the node's clock). */
@@ -28,7 +28,7 @@ export const nodeEventSchema = z.discriminatedUnion('event', [
     /** The arrival path, ending with this node; `atMs` is the arrival time. */
     path: z.array(nodeId),
     first: z.boolean(),
-    via: z.enum(['origin', 'relay', 'catch-up', 'push', 'pull']),
+    via: pathViewSchema.shape.via,
   }),
   z.object({ event: z.literal('message.relayed'), ...base, id: z.string(), to: z.array(nodeId) }),
   z.object({ event: z.literal('link.up'), ...base, peer: nodeId, address: z.string() }),
