@@ -8,20 +8,11 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { z } from 'zod';
 import type { Arrival } from '../propagation/tree.js';
-import { nodeEventSchema } from '../protocol/events.js';
-import type { FeedEvent } from './model/feed-events.js';
+import { type FeedEvent, feedEventSchema } from './model/feed-events.js';
 
 /** Past this size the log moves to `<file>.1` (replacing an older one) and a new one starts. */
 export const MAX_EVENT_LOG_BYTES = 256 * 1024 * 1024;
 
-const statusEventSchema = z.object({
-  event: z.literal('node.status'),
-  node: z.number().int(),
-  atMs: z.number(),
-  status: z.enum(['connecting', 'up', 'down', 'removed']),
-  address: z.string(),
-});
-const feedEventSchema = z.union([nodeEventSchema, statusEventSchema]);
 const headerSchema = z.object({ event: z.literal('log.opened'), network: z.string() });
 
 export class EventLog {
