@@ -1,6 +1,7 @@
 // The `/EVENTS` subscribers of a node: a snapshot line first, then one JSON line per node event. Listens to
-// the node only while someone subscribes (so the node builds no event objects otherwise), serialises each event once, and never lets a subscriber that does not read
-// make the node's memory grow: past a backlog cap its events are dropped and counted.
+// the node only while someone subscribes (so the node builds no event objects otherwise), serialises each
+// event once, and never lets a subscriber that does not read make the node's memory grow: past a backlog
+// cap its events are dropped and counted. Times are the node's own clock.
 
 import { encodeLine } from '../protocol/encode.js';
 import type { NodeEvent, NodeEventName, NodeEventOf } from '../protocol/events.js';
@@ -19,7 +20,6 @@ export interface EventSink {
 }
 
 interface Subscriber {
-  sink: EventSink;
   /** Events left out since the last line this subscriber got. */
   dropped: number;
 }
@@ -31,10 +31,7 @@ export class EventFeed {
   /** Detaches the node listeners; set while anyone subscribes. */
   private detach: (() => void) | undefined;
 
-  constructor(
-    private readonly node: GossipNode,
-    private readonly now: () => number = () => performance.timeOrigin + performance.now(),
-  ) {}
+  constructor(private readonly node: GossipNode) {}
 
   /** Sends the snapshot and subscribes; false when the node already serves MAX_SUBSCRIBERS. */
   add(sink: EventSink): boolean {
@@ -43,7 +40,7 @@ export class EventFeed {
     const snapshot: NodeEvent = {
       event: 'snapshot',
       node: this.node.id,
-      atMs: this.now(),
+      atMs: this.node.now(),
       address: stats.address,
       pid: stats.pid,
       startedAtMs: stats.startedAtMs,
@@ -51,7 +48,7 @@ export class EventFeed {
       peers: stats.peers,
     };
     sink.write(encodeLine(snapshot));
-    this.subscribers.set(sink, { sink, dropped: 0 });
+    this.subscribers.set(sink, { dropped: 0 });
     this.detach ??= this.attach();
     return true;
   }
@@ -63,22 +60,22 @@ export class EventFeed {
     this.detach = undefined;
   }
 
-  private publish<K extends NodeEventName>(event: K, body: Body<K>, atMs = this.now()): void {
+  private publish<K extends NodeEventName>(event: K, body: Body<K>, atMs = this.node.now()): void {
     // One serialisation per event, whatever the number of subscribers.
     const line = encodeLine({ event, node: this.node.id, atMs, ...body });
-    for (const subscriber of this.subscribers.values()) {
-      if (subscriber.sink.destroyed) continue;
-      if (subscriber.sink.writableLength > MAX_SUBSCRIBER_BACKLOG_BYTES) {
+    for (const [sink, subscriber] of this.subscribers) {
+      if (sink.destroyed) continue;
+      if (sink.writableLength > MAX_SUBSCRIBER_BACKLOG_BYTES) {
         subscriber.dropped += 1;
         this.node.counters.add('eventsDropped');
         continue;
       }
       if (subscriber.dropped > 0) {
         const notice = { event: 'events.dropped', node: this.node.id, atMs, dropped: subscriber.dropped };
-        subscriber.sink.write(encodeLine(notice));
+        sink.write(encodeLine(notice));
         subscriber.dropped = 0;
       }
-      subscriber.sink.write(line);
+      sink.write(line);
     }
   }
 

@@ -106,7 +106,8 @@ export class GossipNode {
   private readonly cursors = new Map<number, PeerCursor>();
   private readonly inbound = new Map<number, Set<InboundConnection>>();
   private readonly persistence: Persistence | undefined;
-  private readonly now: () => number;
+  /** ms since the epoch on this node's clock: every time it records and reports. */
+  readonly now: () => number;
   private lastOriginNs = 0n;
   readonly strategy: StrategyConfig;
   /** Runs the round-based strategies; undefined for flood. */
