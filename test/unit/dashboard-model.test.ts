@@ -58,7 +58,7 @@ describe('TopologyView', () => {
 
   it('follows removal and repair: dropped peers lose the link, a repair link appears once added', () => {
     const view = triangle();
-    view.member(3, '127.0.0.1:7003', true);
+    view.apply({ event: 'node.status', node: 3, atMs: 2, status: 'removed', address: '127.0.0.1:7003' });
     view.apply({ event: 'peer.dropped', node: 1, atMs: 2, peer: 3, address: '', reason: 'removed' });
     view.apply({ event: 'peer.dropped', node: 2, atMs: 2, peer: 3, address: '', reason: 'removed' });
     expect(view.get(3)?.status).toBe('removed');

@@ -53,69 +53,51 @@ export class TopologyView {
     return this.nodes.get(id);
   }
 
-  /** A node of the network (from the state file); removed nodes lose their links. */
-  member(id: number, address: string, removed: boolean): void {
-    const node = this.ensure(id, address);
-    node.address = address;
-    if (removed) {
-      node.status = 'removed';
-      node.peers = [];
-    }
-  }
-
-  /** Applies one event; returns whether anything the topology shows changed. */
-  apply(event: FeedEvent): boolean {
+  /** Applies one event. */
+  apply(event: FeedEvent): void {
     if (event.event === 'node.status') {
       const node = this.ensure(event.node, event.address);
-      if (node.status === 'removed' && event.status !== 'removed') return false;
+      if (node.status === 'removed' && event.status !== 'removed') return;
       node.status = event.status;
       if (event.status === 'removed') node.peers = [];
-      return true;
+      return;
+    }
+    if (event.event === 'snapshot') {
+      Object.assign(this.ensure(event.node, event.address), {
+        address: event.address,
+        status: 'up',
+        pid: event.pid,
+        messages: event.messages,
+        peers: sortPeers(event.peers),
+        linkStates: Object.fromEntries(
+          event.peers.map((peer) => [peer.id, peer.state === 'up' ? 'up' : 'down']),
+        ),
+      });
+      return;
     }
     const node = this.nodes.get(event.node);
-    if (node === undefined && event.event !== 'snapshot') return false;
+    if (node === undefined) return;
     switch (event.event) {
-      case 'snapshot': {
-        const fresh = this.ensure(event.node, event.address);
-        Object.assign(fresh, {
-          address: event.address,
-          status: 'up',
-          pid: event.pid,
-          messages: event.messages,
-          peers: sortPeers(event.peers),
-          linkStates: Object.fromEntries(
-            event.peers.map((peer) => [peer.id, peer.state === 'up' ? 'up' : 'down']),
-          ),
-        });
-        return true;
-      }
       case 'message.delivered':
-        if (!event.first || node === undefined) return false;
-        node.messages += 1;
-        return true;
+        if (event.first) node.messages += 1;
+        return;
       case 'link.up':
       case 'link.down': {
-        if (node === undefined) return false;
         const state = event.event === 'link.up' ? 'up' : 'down';
         node.linkStates[event.peer] = state;
         const peer = node.peers.find((candidate) => candidate.id === event.peer);
         if (peer !== undefined) peer.state = state;
-        return peer !== undefined;
+        return;
       }
       case 'peer.added': {
-        if (node === undefined) return false;
-        const link = node.linkStates[event.peer];
-        const state = link === 'up' ? 'up' : 'connecting';
+        const state = node.linkStates[event.peer] === 'up' ? 'up' : 'connecting';
         const peer = { id: event.peer, address: event.address, state, queued: 0, home: false } as const;
         node.peers = sortPeers([...node.peers.filter((known) => known.id !== event.peer), peer]);
-        return true;
+        return;
       }
       case 'peer.dropped':
-        if (node === undefined) return false;
         node.peers = node.peers.filter((peer) => peer.id !== event.peer);
-        return true;
-      default:
-        return false;
+        return;
     }
   }
 
