@@ -8,6 +8,7 @@ import { requireState } from '../../network/state.js';
 import { arrivalsFrom, chooseMessage, originMs } from '../../propagation/from-listings.js';
 import { buildPropagationTree } from '../../propagation/tree.js';
 import { CONTROL_CHARACTERS } from '../../protocol/limits.js';
+import { formatClockTime } from '../format/time.js';
 import { formatTrace, type TraceReport } from '../format/trace.js';
 import { printResult } from '../output.js';
 
@@ -49,7 +50,7 @@ export async function traceCommand(words: string[], options: Record<string, unkn
     removed: state.nodes.filter((node) => node.removed).map((node) => node.id),
     others: others.map((message) => message.id),
   };
-  printResult(options as { json?: boolean }, () => formatTrace(report, clockTime), {
+  printResult(options as { json?: boolean }, () => formatTrace(report, formatClockTime), {
     id: report.id,
     text: report.text,
     origin: tree.origin,
@@ -70,11 +71,4 @@ export async function traceCommand(words: string[], options: Record<string, unkn
     removed: report.removed,
     others: report.others,
   });
-}
-
-/** Local wall-clock time with milliseconds. */
-function clockTime(ms: number): string {
-  const date = new Date(ms);
-  const pad = (value: number, width = 2) => String(value).padStart(width, '0');
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
 }

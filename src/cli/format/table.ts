@@ -1,12 +1,19 @@
 // A plain aligned text table for terminals.
 
-export function renderTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+/** `rightAligned`: the columns (by index) whose cells are padded on the left, such as numbers. */
+export function renderTable(
+  headers: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+  rightAligned: readonly number[] = [],
+): string {
   const widths = headers.map((header, column) =>
     Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
   );
   const render = (cells: readonly string[]): string =>
     cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .map((cell, column) =>
+        rightAligned.includes(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0),
+      )
       .join('  ')
       .trimEnd();
   return [render(headers), ...rows.map(render)].join('\n');

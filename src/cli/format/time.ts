@@ -1,4 +1,5 @@
-// Origin-time prefixes of `get-messages -t / -tt / -ttt`, in the machine's local time zone.
+// Times for people, in the machine's local time zone: origin-time prefixes of `get-messages -t / -tt / -ttt`,
+// and clock times of `gossip trace`.
 
 const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
 
@@ -18,4 +19,10 @@ function utcOffset(date: Date): string {
   const minutes = -date.getTimezoneOffset();
   const sign = minutes >= 0 ? '+' : '-';
   return `UTC${sign}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
+}
+
+/** Local wall-clock time with milliseconds: 15:09:21.021. */
+export function formatClockTime(ms: number): string {
+  const date = new Date(ms);
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
 }

@@ -5,6 +5,7 @@
 import type { PropagationTree, TreeNode } from '../../propagation/tree.js';
 import { nodeName } from '../../protocol/replies.js';
 import { formatPath } from './messages.js';
+import { renderTable } from './table.js';
 
 export interface TraceReport {
   id: string;
@@ -35,7 +36,7 @@ export function formatTrace(report: TraceReport, clockTime: (ms: number) => stri
     `  ${tree.arrivals} arrivals: ${tree.reached} first copies, ${tree.redundant} redundant (marked ×)`,
     '',
   ];
-  const rows: Array<[string, string, string, string]> = [['NODE', 'AFTER', 'HOP', 'HOW']];
+  const rows: string[][] = [];
   const byId = new Map(tree.nodes.map((node) => [node.node, node]));
   const walk = (node: TreeNode, lead: string, branch: string): void => {
     rows.push([`${lead}${branch}${node.node}`, formatAfter(node.afterMs), String(node.hop), describe(node)]);
@@ -53,7 +54,9 @@ export function formatTrace(report: TraceReport, clockTime: (ms: number) => stri
   };
   const root = byId.get(tree.origin);
   if (root !== undefined) walk(root, '', '');
-  lines.push(...alignRows(rows).map((row) => `  ${row}`));
+  // The tree left-aligned, times and hops right-aligned.
+  const table = renderTable(['NODE', 'AFTER', 'HOP', 'HOW'], rows, [1, 2]);
+  lines.push(...table.split('\n').map((row) => `  ${row}`));
   lines.push('', ...footer(report));
   return lines.join('\n').trimEnd();
 }
@@ -81,18 +84,4 @@ function footer(report: TraceReport): string[] {
     );
   }
   return lines;
-}
-
-/** Pads the columns: the tree left-aligned, times and hops right-aligned. */
-function alignRows(rows: ReadonlyArray<readonly [string, string, string, string]>): string[] {
-  const width = (column: number): number =>
-    Math.max(...rows.map((row) => [...(row[column as 0 | 1 | 2 | 3] ?? '')].length));
-  const [tree, after, hop] = [width(0), width(1), width(2)];
-  return rows.map(([label, time, hops, how]) => {
-    const pad = (text: string, size: number, right: boolean): string => {
-      const fill = ' '.repeat(Math.max(0, size - [...text].length));
-      return right ? fill + text : text + fill;
-    };
-    return `${pad(label, tree, false)}  ${pad(time, after, true)}  ${pad(hops, hop, true)}  ${how}`.trimEnd();
-  });
 }
