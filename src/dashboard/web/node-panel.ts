@@ -1,7 +1,7 @@
 // The panel of a clicked node: what it says about itself (/STATS), its peers and link states, and its
 // messages with every path (the same data as `gossip get-messages`, read without marking anything read).
 
-import { originNsToMs } from '../../protocol/message-id.js';
+import { originMs } from '../../propagation/from-listings.js';
 import type { NodeDetails } from '../model/dashboard-state.js';
 import type { NodeState } from '../model/topology-view.js';
 import { h, ms, pathText } from './dom.js';
@@ -60,7 +60,7 @@ export function renderNodePanel(
         'ul',
         { class: 'node-messages' },
         (details.messages ?? []).map((message) => {
-          const submitted = originNsToMs(BigInt(message.originNs));
+          const submitted = originMs(message);
           return h('li', {}, [
             h('div', { class: 'text', text: `• ${message.text}` }),
             ...message.paths.map((record) =>
