@@ -44,7 +44,9 @@ const app = {
   focus: undefined as Focus | undefined,
   node: undefined as number | undefined,
   details: undefined as NodeDetails | 'loading' | undefined,
+  /** The replay step the graph and tree show (focus:done:steps), and its frame, rebuilt only when it changes. */
   painted: '',
+  frame: replayFrame([], 0),
 };
 
 const graph = new GraphView(byId('graph'), (id) => void selectNode(id));
@@ -199,7 +201,14 @@ function showPlayer(state: PlayerState): void {
   byId('r-play').textContent = state.playing ? '❚❚ pause' : '▶ play';
   const slider = byId<HTMLInputElement>('r-position');
   slider.value = String(state.spanMs === 0 ? 0 : Math.round((state.positionMs / state.spanMs) * 1000));
-  const frame = replayFrame(state.steps, state.done);
+  // The player calls this on every animation frame; a frame changes only when a step is taken.
+  const key = `${focus.id}:${state.done}:${state.steps.length}`;
+  const fresh = key !== app.painted;
+  if (fresh) {
+    app.painted = key;
+    app.frame = replayFrame(state.steps, state.done);
+  }
+  const { frame } = app;
   byId('r-readout').textContent =
     `step ${state.done}/${state.steps.length} · +${ms(state.positionMs)} of ${ms(state.spanMs)} · ${frame.reached.size}/${focus.tree.reached} nodes reached`;
   const step = frame.current;
@@ -209,10 +218,7 @@ function showPlayer(state: PlayerState): void {
       : step.from === undefined
         ? `submitted at node ${step.node}`
         : `hop ${step.hop}: ${step.from} → ${step.node} at +${ms(step.afterMs)} (${step.first ? 'first copy' : 'redundant copy'}${step.via === 'catch-up' ? ', by catch-up' : ''})`;
-  // The graph and the tree change only when a step is taken.
-  const key = `${focus.id}:${state.done}:${state.steps.length}`;
-  if (key === app.painted) return;
-  app.painted = key;
+  if (!fresh) return;
   graph.showReplay(frame, focus.tree.origin, app.view);
   renderTree(byId('tree'), focus.tree, frame);
 }
