@@ -16,8 +16,8 @@ const MAX_EVENT_LINE_BYTES = 1024 * 1024;
 
 export interface FollowHandlers {
   event(event: NodeEvent): void;
-  /** `up` once the snapshot arrived; `down` once per loss, with why. */
-  status(status: 'up' | 'down', detail: string): void;
+  /** The stream was live (its snapshot had arrived) and is lost; it is being re-established. */
+  lost(): void;
 }
 
 export interface EventFollower {
@@ -31,11 +31,11 @@ export function followEvents(address: NodeAddress, handlers: FollowHandlers): Ev
   let delay = FOLLOW_RETRY_MIN_MS;
   let live = false;
 
-  const lost = (detail: string): void => {
+  const lost = (): void => {
     if (closed) return;
     socket?.destroy();
     socket = undefined;
-    if (live) handlers.status('down', detail);
+    if (live) handlers.lost();
     live = false;
     retry = setTimeout(connect, delay);
     delay = Math.min(delay * 2, FOLLOW_RETRY_MAX_MS);
@@ -46,7 +46,7 @@ export function followEvents(address: NodeAddress, handlers: FollowHandlers): Ev
     const current = net.connect({ host: address.host, port: address.port });
     socket = current;
     const timer = setTimeout(() => {
-      if (socket === current) lost('connect timed out');
+      if (socket === current) lost();
     }, CONNECT_TIMEOUT_MS);
     const splitter = new LineSplitter(MAX_EVENT_LINE_BYTES, {
       onLine: (line) => {
@@ -55,7 +55,6 @@ export function followEvents(address: NodeAddress, handlers: FollowHandlers): Ev
         if (event.event === 'snapshot') {
           live = true;
           delay = FOLLOW_RETRY_MIN_MS;
-          handlers.status('up', 'subscribed');
         }
         handlers.event(event);
         // We fell behind and missed events: subscribe again for a fresh snapshot (the stream stays live).
@@ -72,13 +71,13 @@ export function followEvents(address: NodeAddress, handlers: FollowHandlers): Ev
       current.write('/EVENTS:\n');
     });
     current.on('data', (chunk: Buffer) => splitter.push(chunk));
-    current.on('error', (error: NodeJS.ErrnoException) => {
+    current.on('error', () => {
       clearTimeout(timer);
-      if (socket === current) lost(error.code ?? error.message);
+      if (socket === current) lost();
     });
     current.on('close', () => {
       clearTimeout(timer);
-      if (socket === current) lost('closed');
+      if (socket === current) lost();
     });
   }
 

@@ -73,9 +73,7 @@ export class NetworkWatch {
       if (this.hub.topology.get(entry.id)?.status !== 'up') this.status(entry, 'connecting');
       const follower = followEvents(entry, {
         event: (event) => this.hub.ingest(event),
-        status: (status) => {
-          if (status === 'down') this.status(entry, 'down');
-        },
+        lost: () => this.status(entry, 'down'),
       });
       this.followers.set(entry.id, { follower, address });
     }
