@@ -3,33 +3,33 @@
 // reported, never fatal.
 
 import { isGossipError } from '../errors.js';
-import type { MessageView } from '../protocol/replies.js';
+import type { NodeListing } from '../propagation/from-listings.js';
 import { lookupMessages } from './node-client.js';
 import type { NodeAddress } from './request.js';
 
 /** A node has this long to answer a lookup before it counts as not answering. */
-export const LOOKUP_TIMEOUT_MS = 3_000;
+const LOOKUP_TIMEOUT_MS = 3_000;
 
-export interface Listing {
+/** A node that did not answer, and why. */
+export interface LookupFailure {
   node: number;
-  messages: MessageView[];
+  reason: string;
 }
 
 export interface LookupResult {
-  listings: Listing[];
-  failed: Array<{ node: number; reason: string }>;
+  listings: NodeListing[];
+  failed: LookupFailure[];
 }
 
 export async function lookupEverywhere(
   nodes: ReadonlyArray<NodeAddress & { id: number }>,
   query: string,
-  timeoutMs = LOOKUP_TIMEOUT_MS,
 ): Promise<LookupResult> {
   const result: LookupResult = { listings: [], failed: [] };
   await Promise.all(
     nodes.map(async (node) => {
       try {
-        const reply = await lookupMessages(node, query, timeoutMs);
+        const reply = await lookupMessages(node, query, LOOKUP_TIMEOUT_MS);
         result.listings.push({ node: node.id, messages: reply.messages });
       } catch (error) {
         const reason = isGossipError(error) ? error.message : String(error);

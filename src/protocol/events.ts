@@ -8,7 +8,7 @@ const nodeId = z.number().int();
 /** Every line names the node that emitted it and when (ms since the epoch on the node's clock). */
 const base = { node: nodeId, atMs: z.number() };
 
-export const snapshotEventSchema = z.object({
+const snapshotEventSchema = z.object({
   event: z.literal('snapshot'),
   ...base,
   address: z.string(),
@@ -65,7 +65,6 @@ export const nodeEventSchema = z.discriminatedUnion('event', [
   z.object({ event: z.literal('events.dropped'), ...base, dropped: z.number().int() }),
 ]);
 
-export type SnapshotEvent = z.infer<typeof snapshotEventSchema>;
 export type NodeEvent = z.infer<typeof nodeEventSchema>;
 export type NodeEventName = NodeEvent['event'];
 /** A node event of one kind. */

@@ -2,6 +2,7 @@
 // arrival (ms after submission, hop, the link it came over), its redundant copies marked `×`, and a
 // footer on the nodes the message did not reach or that did not answer.
 
+import type { LookupFailure } from '../../client/lookup-everywhere.js';
 import type { PropagationTree, TreeNode } from '../../propagation/tree.js';
 import { nodeName } from '../../protocol/replies.js';
 import { formatPath } from './messages.js';
@@ -13,13 +14,13 @@ export interface TraceReport {
   tree: PropagationTree;
   /** Nodes that answered and do not hold the message. */
   notReached: number[];
-  failed: Array<{ node: number; reason: string }>;
+  failed: LookupFailure[];
   removed: number[];
   /** Ids of other messages with the same text, newest first. */
   others: string[];
 }
 
-export function formatMs(ms: number | undefined): string {
+function formatMs(ms: number | undefined): string {
   return ms === undefined ? '?' : `${ms.toFixed(2)} ms`;
 }
 
