@@ -179,7 +179,7 @@ function blast(node, prefix, count) {
   });
 }
 
-async function procStatus(pid) {
+async function rssKiB(pid) {
   const text = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(text)?.[1] ?? Number.NaN);
 }
@@ -229,17 +229,17 @@ async function network16(variant) {
   const args = ['--seed', '42', '--base-port', String(BASE_PORT)];
   return withNetwork(variant, args, async ({ nodes, startMs }) => {
     await sleep(500);
-    const idleRss = await Promise.all(nodes.map((node) => procStatus(node.pid)));
+    const idleRss = await Promise.all(nodes.map((node) => rssKiB(node.pid)));
     const latency = await latencyRun(nodes, LATENCY_MESSAGES);
     const { before, after, result: throughput } = await throughputRun(nodes, LATENCY_MESSAGES);
     const total = LATENCY_MESSAGES + THROUGHPUT_MESSAGES;
     const counter = (all, key) => sumOf(all.map((s) => s.counters[key] ?? 0));
     const relays = counter(after, 'relaysOut') - counter(before, 'relaysOut');
     const bytes = counter(after, 'relayBytesOut') - counter(before, 'relayBytesOut');
-    const busyRss = await Promise.all(nodes.map((node) => procStatus(node.pid)));
+    const busyRss = await Promise.all(nodes.map((node) => rssKiB(node.pid)));
     const growth = busyRss.map((rss, index) => ((rss - (idleRss[index] ?? rss)) * 1024) / total);
     const { result: warm } = await throughputRun(nodes, total, 'warm');
-    const warmRss = await Promise.all(nodes.map((node) => procStatus(node.pid)));
+    const warmRss = await Promise.all(nodes.map((node) => rssKiB(node.pid)));
     const marginal = warmRss.map(
       (rss, index) => ((rss - (busyRss[index] ?? rss)) * 1024) / THROUGHPUT_MESSAGES,
     );
@@ -360,28 +360,29 @@ for (const n of SCALES) {
   for (const variant of variants) results.variants[variant.name].scale.push(await scaleRun(variant, n));
 }
 
+/** Rows of one 16-node run, gossip's or the floor's: [label, pick from the run, also in the floor table]. */
+const RUN_ROWS = [
+  ['start-network, 16 nodes (ms)', (run) => run.startMs, false],
+  ['latency to last of 16, p50 (ms)', (run) => run.latency.p50Ms, true],
+  ['latency to last of 16, p99 (ms)', (run) => run.latency.p99Ms, true],
+  ['latency to last of 16, max (ms)', (run) => run.latency.maxMs, false],
+  ['last-delivery hop, p50 / max', (run) => `${run.latency.lastHopP50} / ${run.latency.lastHopMax}`, false],
+  ['delivered to all 16, fresh network (msg/s)', (run) => run.throughput.deliveredToAllPerSecond, true],
+  ['accepted, fresh network (msg/s)', (run) => run.throughput.acceptedPerSecond, false],
+  ['cluster CPU per message, fresh (ms)', (run) => run.throughput.cpuMsPerMessage, true],
+  ['delivered to all 16, warm network (msg/s)', (run) => run.warm?.deliveredToAllPerSecond, true],
+  ['cluster CPU per message, warm (ms)', (run) => run.warm?.cpuMsPerMessage, true],
+  ['lost (deliveries, both runs)', (run) => run.throughput.lost + (run.warm?.lost ?? 0), false],
+  ['relay lines per message', (run) => run.cost.relayLinesPerMessage, false],
+  ['relay bytes per message', (run) => run.cost.relayBytesPerMessage, false],
+  ['RMR', (run) => run.cost.redundancyRMR, false],
+  ['idle RSS per node (MiB)', (run) => run.memory.idleRssMiBMedian, false],
+  ['RSS after the run (MiB)', (run) => run.memory.busyRssMiBMedian, false],
+  ['RSS growth per stored message (B)', (run) => run.memory.bytesPerStoredMessageMedian, false],
+  ['RSS growth per message, warm run (B)', (run) => run.memory.bytesPerMessageWarmMedian, false],
+];
 const rows = [
-  ['start-network, 16 nodes (ms)', (r) => r.network16.startMs],
-  ['latency to last of 16, p50 (ms)', (r) => r.network16.latency.p50Ms],
-  ['latency to last of 16, p99 (ms)', (r) => r.network16.latency.p99Ms],
-  ['latency to last of 16, max (ms)', (r) => r.network16.latency.maxMs],
-  [
-    'last-delivery hop, p50 / max',
-    (r) => `${r.network16.latency.lastHopP50} / ${r.network16.latency.lastHopMax}`,
-  ],
-  ['delivered to all 16, fresh network (msg/s)', (r) => r.network16.throughput.deliveredToAllPerSecond],
-  ['accepted, fresh network (msg/s)', (r) => r.network16.throughput.acceptedPerSecond],
-  ['cluster CPU per message, fresh (ms)', (r) => r.network16.throughput.cpuMsPerMessage],
-  ['delivered to all 16, warm network (msg/s)', (r) => r.network16.warm?.deliveredToAllPerSecond],
-  ['cluster CPU per message, warm (ms)', (r) => r.network16.warm?.cpuMsPerMessage],
-  ['lost (deliveries, both runs)', (r) => r.network16.throughput.lost + (r.network16.warm?.lost ?? 0)],
-  ['relay lines per message', (r) => r.network16.cost.relayLinesPerMessage],
-  ['relay bytes per message', (r) => r.network16.cost.relayBytesPerMessage],
-  ['RMR', (r) => r.network16.cost.redundancyRMR],
-  ['idle RSS per node (MiB)', (r) => r.network16.memory.idleRssMiBMedian],
-  ['RSS after the run (MiB)', (r) => r.network16.memory.busyRssMiBMedian],
-  ['RSS growth per stored message (B)', (r) => r.network16.memory.bytesPerStoredMessageMedian],
-  ['RSS growth per message, warm run (B)', (r) => r.network16.memory.bytesPerMessageWarmMedian],
+  ...RUN_ROWS.map(([label, pick]) => [label, (r) => pick(r.network16)]),
   ['one node: split a line (µs)', (r) => r.perLine.splitMicros],
   ['one node: parse a relay line (µs)', (r) => r.perLine.parseMicros],
   ['one node: relay rule + record (µs)', (r) => r.perLine.relayMicros],
@@ -404,39 +405,25 @@ const ratio = (a, b) =>
 console.log(
   `gossip bench (${results.machine.cpus} cpus, ${results.machine.model}, node ${results.machine.node})`,
 );
+/** One table line: the label, each value, and the ratio of the last to the first when there are two. */
+const printRow = (label, values, last = values.length > 1 ? `  ${ratio(values[0], values[1])}` : '') =>
+  console.log([label.padEnd(44), ...values.map((value) => String(value).padStart(18)), last].join(''));
 console.log('');
-console.log(
-  [
-    'measure'.padEnd(44),
-    ...names.map((name) => name.padStart(18)),
-    variants.length > 1 ? '  current/baseline' : '',
-  ].join(''),
-);
-for (const [label, pick] of rows) {
-  const values = names.map((name) => pick(results.variants[name]));
-  const line = [label.padEnd(44), ...values.map((value) => String(value).padStart(18))];
-  if (values.length > 1) line.push(`  ${ratio(values[0], values[1])}`);
-  console.log(line.join(''));
-}
+printRow('measure', names, variants.length > 1 ? '  current/baseline' : '');
+for (const [label, pick] of rows)
+  printRow(
+    label,
+    names.map((name) => pick(results.variants[name])),
+  );
 const { floor } = results;
 const current = results.variants.current.network16;
 console.log('');
 console.log(
   'machine floor: 16 processes of scripts/floor-node.js, the relay rule and nothing else, same topology',
 );
-console.log(['measure'.padEnd(44), 'floor'.padStart(18), 'current'.padStart(18), '  current/floor'].join(''));
-for (const [label, pick] of [
-  ['latency to last of 16, p50 (ms)', (r) => r.latency.p50Ms],
-  ['latency to last of 16, p99 (ms)', (r) => r.latency.p99Ms],
-  ['delivered to all 16, fresh network (msg/s)', (r) => r.throughput.deliveredToAllPerSecond],
-  ['cluster CPU per message, fresh (ms)', (r) => r.throughput.cpuMsPerMessage],
-  ['delivered to all 16, warm network (msg/s)', (r) => r.warm.deliveredToAllPerSecond],
-  ['cluster CPU per message, warm (ms)', (r) => r.warm.cpuMsPerMessage],
-]) {
-  const [a, b] = [pick(floor), pick(current)];
-  console.log(
-    [label.padEnd(44), String(a).padStart(18), String(b).padStart(18), `  ${ratio(a, b)}`].join(''),
-  );
+printRow('measure', ['floor', 'current'], '  current/floor');
+for (const [label, pick] of RUN_ROWS.filter(([, , inFloor]) => inFloor)) {
+  printRow(label, [pick(floor), pick(current)]);
 }
 console.log(
   `one loopback round trip between two processes, p50: ${floor.roundTrip.busyMs} ms back to back, ` +
