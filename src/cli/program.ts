@@ -233,7 +233,7 @@ export function buildProgram(): Command {
         .option('-A, --all-paths', 'every path (the default)')
         .option(
           '-t, --time',
-          'show origin time; -tt adds the date; -ttt full date with UTC offset',
+          'origin time, local, as the reference: -t [HH:MM:SS] after the text, -tt adds the date, -ttt "Mon DD, YYYY - HH:MM:SS (UTC+hhmm): " before it, -tttt adds microseconds',
           count,
           0,
         ),

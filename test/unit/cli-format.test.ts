@@ -6,7 +6,7 @@ import { pathSelection } from '../../src/cli/commands/get-messages.js';
 import { prettyLogLine } from '../../src/cli/format/log-line.js';
 import { formatMessages, formatPath } from '../../src/cli/format/messages.js';
 import { formatDuration, renderTable } from '../../src/cli/format/table.js';
-import { formatOriginTime } from '../../src/cli/format/time.js';
+import { withOriginTime } from '../../src/cli/format/time.js';
 import { GossipError } from '../../src/errors.js';
 import type { MessageView } from '../../src/protocol/replies.js';
 
@@ -69,13 +69,15 @@ describe('formatMessages', () => {
     expect(out).toBe('Fetched read messages from Gossip-Node-1; showing longest path(s):\n\n(no messages)');
   });
 
-  it('puts the origin time before the text with -t, -tt and -ttt', () => {
+  it('places the origin time as the reference does: after the text with -t and -tt, before it with -ttt', () => {
     const header = { nodeName: 'Gossip-Node-10', filter: 'all', selection: 'all' } as const;
-    expect(formatMessages(header, [hello], 1).split('\n')[2]).toBe('• [09:38:16] Hello World');
-    expect(formatMessages(header, [hello], 2).split('\n')[2]).toBe('• [09:38:16 - 23/11/2026] Hello World');
-    expect(formatMessages(header, [hello], 3).split('\n')[2]).toBe(
-      '• [Monday, 23 November 2026, 09:38:16.500612 UTC+00:00] Hello World',
-    );
+    const bullet = (detail: number): string | undefined =>
+      formatMessages(header, [hello], detail).split('\n')[2];
+    expect(bullet(0)).toBe('• Hello World');
+    expect(bullet(1)).toBe('• Hello World [09:38:16]');
+    expect(bullet(2)).toBe('• Hello World [09:38:16 - 23/11/2026]');
+    expect(bullet(3)).toBe('• Nov 23, 2026 - 09:38:16 (UTC+0000): Hello World');
+    expect(bullet(4)).toBe('• Nov 23, 2026 - 09:38:16.500612 (UTC+0000): Hello World');
   });
 
   it('marks paths that were pulled, by catch-up or a pull strategy', () => {
@@ -99,46 +101,64 @@ describe('formatMessages', () => {
   });
 });
 
-describe('formatOriginTime', () => {
+describe('withOriginTime', () => {
   afterEach(() => {
     process.env.TZ = 'UTC';
   });
 
-  it('-t: [HH:MM:SS], zero-padded', () => {
-    expect(formatOriginTime(NS, 1)).toBe('[09:38:16]');
-    expect(formatOriginTime(0n, 1)).toBe('[00:00:00]');
-    expect(formatOriginTime(3_723_000_000_000n, 1)).toBe('[01:02:03]');
+  it('-t: text [HH:MM:SS], zero-padded (strftime %H:%M:%S)', () => {
+    expect(withOriginTime('Hi', NS, 1)).toBe('Hi [09:38:16]');
+    expect(withOriginTime('Hi', 0n, 1)).toBe('Hi [00:00:00]');
+    expect(withOriginTime('Hi', 3_723_000_000_000n, 1)).toBe('Hi [01:02:03]');
   });
 
-  it('-tt: [HH:MM:SS - DD/MM/YYYY], zero-padded', () => {
-    expect(formatOriginTime(NS, 2)).toBe('[09:38:16 - 23/11/2026]');
-    expect(formatOriginTime(0n, 2)).toBe('[00:00:00 - 01/01/1970]');
+  it('-tt: text [HH:MM:SS - DD/MM/YYYY], zero-padded (strftime %H:%M:%S - %d/%m/%Y)', () => {
+    expect(withOriginTime('Hi', NS, 2)).toBe('Hi [09:38:16 - 23/11/2026]');
+    expect(withOriginTime('Hi', 0n, 2)).toBe('Hi [00:00:00 - 01/01/1970]');
   });
 
-  it('-ttt: weekday, date, time with microseconds and UTC offset', () => {
-    expect(formatOriginTime(NS, 3)).toBe('[Monday, 23 November 2026, 09:38:16.500612 UTC+00:00]');
-    expect(formatOriginTime(1_000_000_007_000n, 3)).toBe(
-      '[Thursday, 1 January 1970, 00:16:40.000007 UTC+00:00]',
+  it('-ttt: a prefix "Mon DD, YYYY - HH:MM:SS (UTC+hhmm): " (strftime %b %d, %Y - %H:%M:%S (UTC%z))', () => {
+    expect(withOriginTime('Hi', NS, 3)).toBe('Nov 23, 2026 - 09:38:16 (UTC+0000): Hi');
+    expect(withOriginTime('Hi', 1_000_000_007_000n, 3)).toBe('Jan 01, 1970 - 00:16:40 (UTC+0000): Hi');
+    const months = Array.from({ length: 12 }, (_, month) =>
+      withOriginTime('x', BigInt(Date.UTC(2026, month, 5)) * 1_000_000n, 3).slice(0, 3),
     );
+    expect(months).toEqual([
+      'Jan',
+      'Feb',
+      'Mar',
+      'Apr',
+      'May',
+      'Jun',
+      'Jul',
+      'Aug',
+      'Sep',
+      'Oct',
+      'Nov',
+      'Dec',
+    ]);
   });
 
-  it('more than three t behave like -ttt', () => {
-    expect(formatOriginTime(NS, 5)).toBe(formatOriginTime(NS, 3));
+  it('-tttt (and more): the -ttt form with microseconds', () => {
+    expect(withOriginTime('Hi', NS, 4)).toBe('Nov 23, 2026 - 09:38:16.500612 (UTC+0000): Hi');
+    expect(withOriginTime('Hi', 1_000_000_007_000n, 4)).toBe('Jan 01, 1970 - 00:16:40.000007 (UTC+0000): Hi');
+    expect(withOriginTime('Hi', NS, 7)).toBe(withOriginTime('Hi', NS, 4));
   });
 
   it('uses the local time zone, with positive and negative half-hour offsets', () => {
     process.env.TZ = 'Asia/Kolkata';
-    expect(formatOriginTime(NS, 2)).toBe('[15:08:16 - 23/11/2026]');
-    expect(formatOriginTime(NS, 3)).toBe('[Monday, 23 November 2026, 15:08:16.500612 UTC+05:30]');
+    expect(withOriginTime('Hi', NS, 2)).toBe('Hi [15:08:16 - 23/11/2026]');
+    expect(withOriginTime('Hi', NS, 3)).toBe('Nov 23, 2026 - 15:08:16 (UTC+0530): Hi');
     process.env.TZ = 'America/St_Johns';
-    expect(formatOriginTime(NS, 3)).toBe('[Monday, 23 November 2026, 06:08:16.500612 UTC-03:30]');
+    expect(withOriginTime('Hi', NS, 3)).toBe('Nov 23, 2026 - 06:08:16 (UTC-0330): Hi');
   });
 
   it('uses the local date when the time zone moves it to another day', () => {
     process.env.TZ = 'Pacific/Auckland';
     // 2026-11-23 13:00 UTC is 2026-11-24 02:00 in Auckland (UTC+13 in summer).
     const ns = BigInt(Date.UTC(2026, 10, 23, 13, 0, 0)) * 1_000_000n;
-    expect(formatOriginTime(ns, 3)).toBe('[Tuesday, 24 November 2026, 02:00:00.000000 UTC+13:00]');
+    expect(withOriginTime('Hi', ns, 3)).toBe('Nov 24, 2026 - 02:00:00 (UTC+1300): Hi');
+    expect(withOriginTime('Hi', ns, 1)).toBe('Hi [02:00:00]');
   });
 });
 

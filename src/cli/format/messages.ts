@@ -2,7 +2,7 @@
 
 import type { MessageView } from '../../protocol/replies.js';
 import type { PathSelection, ReadFilter } from '../../protocol/requests.js';
-import { formatOriginTime } from './time.js';
+import { withOriginTime } from './time.js';
 
 export interface ListingHeader {
   nodeName: string;
@@ -23,8 +23,7 @@ export function formatMessages(
   const lines = [`Fetched ${which} from ${header.nodeName}; showing ${header.selection} path(s):`];
   if (messages.length === 0) lines.push('', '(no messages)');
   for (const message of messages) {
-    const time = timeDetail > 0 ? `${formatOriginTime(BigInt(message.originNs), timeDetail)} ` : '';
-    lines.push('', `• ${time}${message.text}`);
+    lines.push('', `• ${withOriginTime(message.text, BigInt(message.originNs), timeDetail)}`);
     for (const record of message.paths) {
       // A path pulled from a peer (by catch-up after a failure, or by a pull strategy) says so: the last hop
       // answered a request rather than forwarding on its own.
