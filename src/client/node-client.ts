@@ -7,11 +7,13 @@ import {
   errorReplySchema,
   type HealthReply,
   healthReplySchema,
+  leftReplySchema,
   type MessagesReply,
   messagesReplySchema,
   newReplySchema,
   peersReplySchema,
   type StatsReply,
+  splicedReplySchema,
   statsReplySchema,
 } from '../protocol/replies.js';
 import type { PathSelection, ReadFilter } from '../protocol/requests.js';
@@ -65,6 +67,23 @@ export async function fetchHealth(address: NodeAddress, timeoutMs?: number): Pro
 /** `/REMOVE`: an administrative command, authenticated when the network has a cluster key. */
 export async function removePeer(address: NodeAddress, peerId: number, auth?: RequestAuth): Promise<void> {
   await sendRequest(address, `/REMOVE:${peerId}\n`, 'none', undefined, auth);
+}
+
+/** `/LEAVE`: the node tells its peers it leaves for good, then stops; resolves with the peers it told. */
+export async function leaveCluster(address: NodeAddress, auth?: RequestAuth): Promise<number[]> {
+  const reply = await sendRequest(address, '/LEAVE:\n', 'line', undefined, auth);
+  return parseReply(address, reply, leftReplySchema).left.told;
+}
+
+/** `/SPLICE`: the node gives its link to peer `old` to the new node `peer` (which starts next, with it as a peer). */
+export async function spliceLink(
+  address: NodeAddress,
+  old: number,
+  peer: { id: number; host: string; port: number },
+  auth?: RequestAuth,
+): Promise<void> {
+  const line = `/SPLICE:${old}|${peer.id}|${formatAddress(peer)}\n`;
+  parseReply(address, await sendRequest(address, line, 'line', undefined, auth), splicedReplySchema);
 }
 
 /** Authenticates to a node (and has it prove the key back) without changing anything there. */

@@ -1,10 +1,13 @@
 // Changing a running network one node at a time: restart a removed or crashed node with its own data,
-// or add a new node that joins through live nodes.
+// or add a new node, spliced into a live link (A-B becomes A-new-B), so it joins even a network whose
+// every slot is taken without any node giving an original peer's slot to a stranger's HELLO.
 
 import { mkdir } from 'node:fs/promises';
+import { fetchPeers, spliceLink } from '../client/node-client.js';
 import { GossipError } from '../errors.js';
 import { type HomePaths, nodeDataDir, nodeLogFile, nodeOutputFile } from './home.js';
 import { nextHost } from './hosts.js';
+import { cliAuth, networkKey } from './network-key.js';
 import { isOurNode, terminate } from './processes.js';
 import { waitUntilReady } from './readiness.js';
 import { type NodeLaunch, spawnNode, toNodeEntry } from './spawn-node.js';
@@ -29,16 +32,17 @@ export async function restartNode(
     .filter(([a, b]) => a === entry.id || b === entry.id)
     .map(([a, b]) => (a === entry.id ? b : a));
   const peers = state.nodes.filter((node) => original.includes(node.id) && !node.removed);
-  const launch = launchFor(
-    state,
-    entry,
-    peers.length > 0 ? peers : [],
-    peers.length > 0 ? [] : await liveSeeds(state, entry.id),
-  );
+  // A removed node left for good: its former peers let it in again only as a joining node (no peers yet).
+  const rejoin = entry.removed || peers.length === 0;
+  const seeds = peers.length > 0 ? peers : await liveSeeds(state, entry.id);
+  const launch = launchFor(state, entry, rejoin ? [] : peers, rejoin ? seeds : []);
   return spawnAndRecord(paths, state, launch);
 }
 
-/** Starts a new node (next free id) that joins the network through a few live nodes. */
+/**
+ * Starts a new node (next free id): two live peers A and B give it their link (/SPLICE, an administrative
+ * command) and it starts with both as its peers; with no live link to splice, it joins through live nodes.
+ */
 export async function addNode(paths: HomePaths, state: NetworkState): Promise<NodeEntry> {
   const id = Math.max(...state.nodes.map((node) => node.id)) + 1;
   const first = state.nodes[0];
@@ -61,7 +65,35 @@ export async function addNode(paths: HomePaths, state: NetworkState): Promise<No
     startedAt: new Date().toISOString(),
     removed: false,
   };
-  return spawnAndRecord(paths, state, launchFor(state, entry, [], seeds));
+  const ends = await spliceLiveLink(state, seeds, { id, host, port });
+  if (ends === undefined) return spawnAndRecord(paths, state, launchFor(state, entry, [], seeds));
+  const [a, b] = ends;
+  state.topology.edges = [
+    ...state.topology.edges.filter(([x, y]) => !((x === a.id && y === b.id) || (x === b.id && y === a.id))),
+    [a.id, id],
+    [b.id, id],
+  ];
+  a.peers = [...a.peers.filter((peer) => peer !== b.id), id];
+  b.peers = [...b.peers.filter((peer) => peer !== a.id), id];
+  return spawnAndRecord(paths, state, launchFor(state, entry, [a, b], []));
+}
+
+/** Has both ends of a live link among the seeds' give it to the new node; undefined when there is none. */
+async function spliceLiveLink(
+  state: NetworkState,
+  seeds: readonly NodeEntry[],
+  added: { id: number; host: string; port: number },
+): Promise<[NodeEntry, NodeEntry] | undefined> {
+  const key = networkKey(state);
+  for (const a of seeds) {
+    const linked = await fetchPeers(a).catch(() => []);
+    const b = state.nodes.find((node) => !node.removed && linked.some(([peer]) => peer === node.id));
+    if (b === undefined) continue;
+    await spliceLink(a, b.id, added, cliAuth(key, a.id));
+    await spliceLink(b, a.id, added, cliAuth(key, b.id));
+    return [a, b];
+  }
+  return undefined;
 }
 
 function launchFor(state: NetworkState, entry: NodeEntry, peers: NodeEntry[], join: NodeEntry[]): NodeLaunch {

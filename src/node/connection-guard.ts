@@ -1,6 +1,7 @@
 // What one inbound connection may do, decided line by line at the socket edge: the request rate of a client
 // connection, and, on a node with a cluster key, which commands need an authenticated connection and whom
 // that connection may speak for. Cheap per line: a boolean and a set lookup, no MAC after the first line.
+// (Which peer a connection is the link of, and so whose relays it may carry, is the handshake's business.)
 
 import { type WireError, wireError } from '../protocol/errors.js';
 import type { Request } from '../protocol/requests.js';
@@ -11,7 +12,7 @@ import { TokenBucket } from './token-bucket.js';
  * Open to anyone, key or not: what the reference client sends (/NEW, /GET, /PEERS) and what only reads
  * (/MESSAGES, /LOOKUP, /EVENTS, /STATS, /HEALTH), so reference clients, health checks and dashboards keep
  * working.
- * Everything else (relays, membership, removal, repair) changes the cluster and needs /AUTH first.
+ * Everything else (relays, membership, removal, repair, leaving) changes the cluster and needs /AUTH first.
  */
 export const OPEN_COMMANDS: ReadonlySet<Request['type']> = new Set([
   'new',
@@ -36,7 +37,7 @@ export interface GuardSettings {
 export class ConnectionGuard {
   /** Who authenticated on this connection (always "anyone" without a key). */
   private authenticated: boolean;
-  /** The node id this connection speaks for: from /AUTH (a node's links) or its /HELLO. */
+  /** The node id this connection proved with the key (/AUTH of a node's link); undefined for tools. */
   private speaker: number | undefined;
   /** The client request rate; none on a peer's link. */
   private bucket: TokenBucket | undefined;
@@ -45,6 +46,15 @@ export class ConnectionGuard {
     this.authenticated = settings.auth === undefined;
     const rate = settings.maxRequestsPerSecond;
     this.bucket = new TokenBucket(rate, rate, settings.now());
+  }
+
+  get isAuthenticated(): boolean {
+    return this.authenticated && this.settings.auth !== undefined;
+  }
+
+  /** The node this connection authenticated as with the cluster key, if any. */
+  get keyedAs(): number | undefined {
+    return this.speaker;
   }
 
   /** A peer's link: its volume is bounded by the relay rule and its queue, not by the client rate. */
@@ -70,17 +80,11 @@ export class ConnectionGuard {
     if (!this.authenticated && !OPEN_COMMANDS.has(request.type)) {
       return wireError('AUTH_REQUIRED', 'this node has a cluster key: send /AUTH first on this connection');
     }
-    if ((request.type === 'relay' || request.type === 'push') && this.speaker !== undefined) {
-      const sender = request.path[request.path.length - 1];
-      if (sender !== this.speaker)
-        return wireError('BAD_PATH', `the path ends with ${sender}, but this link is node ${this.speaker}'s`);
-    } else if (request.type === 'hello') {
-      if (this.speaker !== undefined && request.nodeId !== this.speaker)
-        return wireError(
-          'BAD_ARGUMENT',
-          `this link is node ${this.speaker}'s, it cannot say HELLO as ${request.nodeId}`,
-        );
-      this.speaker = request.nodeId;
+    if (request.type === 'hello' && this.speaker !== undefined && request.address.id !== this.speaker) {
+      return wireError(
+        'BAD_ARGUMENT',
+        `this link is node ${this.speaker}'s, it cannot say HELLO as ${request.address.id}`,
+      );
     }
     return undefined;
   }

@@ -19,6 +19,8 @@ export const COUNTER_NAMES = [
   'linkConnects',
   'linkFailures',
   'eventsDropped',
+  // /EVENTS subscribers closed because they had not read for MAX_STALL_MS (or gave their slot to a new one).
+  'subscribersClosed',
   // Limits and authentication (see README, "Security and limits").
   'connectionsOpen',
   'connectionsRefused',
@@ -27,6 +29,8 @@ export const COUNTER_NAMES = [
   'pathsDropped',
   'authAccepted',
   'peerAuthFailures',
+  // Handshakes: HELLOs refused (unchecked, a stranger posing as another node, this node itself, full).
+  'hellosRefused',
   // Dissemination strategies (start-network --strategy): pushes sent and their feedback, rumors dropped,
   // digests sent and answered, messages learned by pulling.
   'pushesOut',

@@ -2,6 +2,7 @@
 // between them, and anti-entropy with its neighbours. Sockets live in server.ts and peer-link.ts, timers in
 // run-node.ts; this class decides and records, and emits events that logs (and dashboards) subscribe to.
 
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { formatHostPort, type PeerAddress } from '../protocol/address.js';
 import { peerLabel } from '../protocol/encode.js';
@@ -31,6 +32,7 @@ import {
   type SyncPage,
 } from './anti-entropy.js';
 import { Counters } from './counters.js';
+import { Handshakes, type HelloAnswer } from './handshake.js';
 import type { JournalRecord } from './journal-codec.js';
 import { DEFAULT_MAX_PATHS } from './limits.js';
 import { Membership, type MembershipHooks, type MembershipOptions } from './membership.js';
@@ -66,6 +68,10 @@ export interface GossipNodeOptions {
   random?: () => number;
   /** The dissemination strategy (default: flood, the reference relay rule). */
   strategy?: StrategyConfig;
+  /** Sends one line to an address over a connection of its own: the check back of a HELLO (see handshake.ts). */
+  dial?: (to: PeerAddress, line: string) => void;
+  /** Fresh handshake nonces (128 random bits in hex). */
+  newNonce?: () => string;
 }
 
 export interface NodeEvents {
@@ -83,13 +89,27 @@ export interface NodeEvents {
   'peer.added': [{ peer: number; address: string; reason: string }];
   'peer.dropped': [{ peer: number; address: string; reason: string }];
   'sync.received': [{ peer: number; learned: number; more: boolean }];
+  'hello.refused': [{ claim: number; address: string; reason: string }];
+  /** The node was asked to leave and told its peers; whoever runs it stops it now. */
+  'node.left': [{ told: readonly number[] }];
 }
 
-/** Connections that identified themselves with HELLO, per peer, so they can be closed when it is dropped. */
+/** An inbound connection as the node sees it: whose link it is, once that is established. */
 export interface InboundConnection {
+  /**
+   * The node this connection is the link of: set once its HELLO was checked back (or it authenticated as
+   * that node with the cluster key). Only then do its relays count, and only while that node is a peer.
+   */
   peerId: number | undefined;
+  /** The connection proved the cluster key (/AUTH); `keyedAs` is the node id it spoke as, if it is a node. */
+  authenticated: boolean;
+  keyedAs: number | undefined;
+  /** The other end is on this machine (administrative commands of a node without a key come only from here). */
+  fromLoopback: boolean;
   /** Our sequence number when the peer said HELLO on this connection. */
   helloSeq?: number;
+  /** The node accepted this connection as a current peer's link: no client limits apply to it any more. */
+  becamePeer(): void;
   destroy(): void;
 }
 
@@ -114,6 +134,7 @@ export class GossipNode {
   private readonly engine: StrategyEngine | undefined;
   /** This node's Lamport clock. */
   private clock = 0;
+  private readonly handshakes: Handshakes<InboundConnection>;
 
   constructor(options: GossipNodeOptions) {
     this.id = options.self.id;
@@ -154,6 +175,16 @@ export class GossipNode {
       },
       this.membershipHooks(),
     );
+    const { dial = () => {}, newNonce = () => randomBytes(16).toString('hex') } = options;
+    this.handshakes = new Handshakes({
+      selfId: this.id,
+      claimProblem: (claim, flags) => this.membership.claimProblem(claim, flags),
+      admit: (claim, flags, connection) => this.admit(claim, flags, connection),
+      prove: (asker, nonce) => this.membership.prove(asker, nonce),
+      dial,
+      newNonce,
+      now: this.now,
+    });
   }
 
   /** Replays journal records after a restart, before the node serves anything. */
@@ -181,8 +212,9 @@ export class GossipNode {
     this.membership.stop();
   }
 
-  /** Periodic upkeep, called by a timer at the edge: membership, then anti-entropy. */
+  /** Periodic upkeep, called by a timer at the edge: handshakes, membership, then anti-entropy. */
   tick(): void {
+    this.handshakes.expire();
     this.membership.tick();
     const now = this.now();
     if (!this.strategy.repair) return;
@@ -284,8 +316,40 @@ export class GossipNode {
     if (page.more && this.membership.has(peer)) this.askSync(peer, cursor);
   }
 
-  /** A connection identified itself as node `peerId`; every later line on it is a sign of life. */
+  /**
+   * A full HELLO on `connection`: answered once the claim is checked back (see handshake.ts) and membership
+   * decided; a connection that authenticated as that node with the cluster key needs no check.
+   */
+  hello(
+    claim: PeerAddress,
+    flags: { home: boolean; join: boolean },
+    connection: InboundConnection,
+  ): HelloAnswer | Promise<HelloAnswer> {
+    const answer = this.handshakes.hello(claim, flags, connection, connection.keyedAs);
+    const counted = (result: HelloAnswer): HelloAnswer => {
+      if (!result.accepted) {
+        this.counters.add('hellosRefused');
+        const address = formatHostPort(claim.host, claim.port);
+        this.events.emit('hello.refused', { claim: claim.id, address, reason: result.reason ?? '' });
+      }
+      return result;
+    };
+    return answer instanceof Promise ? answer.then(counted) : counted(answer);
+  }
+
+  /** `/VERIFY` from node `asker`: its nonce goes back on our link to it, if we are dialling it. */
+  verify(asker: number, nonce: string): boolean {
+    return this.handshakes.verify(asker, nonce);
+  }
+
+  /** `/PROVE` on `connection`: completes the check of that connection's HELLO, if the nonce is its own. */
+  proved(nonce: string, connection: InboundConnection): boolean {
+    return this.handshakes.proved(nonce, connection);
+  }
+
+  /** The connection is node `peerId`'s (checked, or authenticated with the key). */
   registerInbound(connection: InboundConnection, peerId: number): void {
+    if (connection.peerId !== undefined && connection.peerId !== peerId) this.unregisterInbound(connection);
     connection.peerId = peerId;
     connection.helloSeq = this.store.length;
     const set = this.inbound.get(peerId) ?? new Set();
@@ -294,32 +358,41 @@ export class GossipNode {
   }
 
   unregisterInbound(connection: InboundConnection): void {
+    this.handshakes.expire(connection);
     if (connection.peerId !== undefined) this.inbound.get(connection.peerId)?.delete(connection);
   }
 
   /**
-   * The rich listing behind /MESSAGES and the CLI; fetching `all` or `unread` marks everything read,
-   * unless `peek` (a dashboard looking must not change what `get-messages unread` shows).
+   * `/LEAVE`: tell every peer on its own link that this node is gone for good, then close the links. The
+   * caller emits `node.left` once its answer is out, and whoever runs the node stops it then.
    */
-  listMessages(filter: ReadFilter, selection: PathSelection, peek = false): MessageView[] {
-    const picked = this.store.select(filter);
+  leave(): number[] {
+    return this.membership.leave();
+  }
+
+  /**
+   * The rich listing behind /MESSAGES and the CLI, made lazily (see reply-stream.ts) from the messages held
+   * now; fetching `all` or `unread` marks them read, unless `peek` (a dashboard looking must not change what
+   * `get-messages unread` shows).
+   */
+  listMessages(filter: ReadFilter, selection: PathSelection, peek = false): Iterable<MessageView> {
+    const listing = this.store.listing(filter);
     if (!peek && filter !== 'read' && this.store.markAllRead())
       this.persistence?.append({ kind: 'read', atMs: this.now() });
-    return picked.map((message) => toView(message, selection));
+    return mapped(listing.messages, (message) => toView(message, selection, listing.isRead(message)));
   }
 
-  /** /LOOKUP: the messages with this id or this exact text, every path; nothing is marked read. */
-  lookupMessages(query: string): MessageView[] {
-    return this.store.find(query).map((message) => toView(message, 'all'));
+  /** /LOOKUP: the messages with this id or this exact text, every path, lazily; nothing is marked read. */
+  lookupMessages(query: string): Iterable<MessageView> {
+    return mapped(this.store.find(query), (message) => toView(message, 'all', this.store.isRead(message)));
   }
 
-  /** The reference /GET reply: id -> paths. */
-  referenceListing(filter: ReadFilter, selection: PathSelection): Record<string, number[][]> {
-    const listing: Record<string, number[][]> = {};
-    for (const view of this.listMessages(filter, selection)) {
-      listing[view.id] = view.paths.map((record) => record.path);
-    }
-    return listing;
+  /** The reference /GET reply's entries, id and paths, lazily; marks read as get-messages does. */
+  referenceListing(filter: ReadFilter, selection: PathSelection): Iterable<[string, number[][]]> {
+    return mapped(this.listMessages(filter, selection), (view) => [
+      view.id,
+      view.paths.map((record) => record.path),
+    ]);
   }
 
   peers(): PeerView[] {
@@ -411,6 +484,18 @@ export class GossipNode {
     if (decision.forwardTo.length > 0 && this.events.listenerCount('message.relayed') > 0)
       this.events.emit('message.relayed', { id, to: decision.forwardTo });
     return first;
+  }
+
+  /** A checked HELLO: the connection is that node's, and membership decides whether it is a peer. */
+  private admit(
+    claim: PeerAddress,
+    flags: { home: boolean; join: boolean },
+    connection: InboundConnection,
+  ): HelloAnswer {
+    this.registerInbound(connection, claim.id);
+    const result = this.membership.hello(claim, flags);
+    if (result.accepted) connection.becamePeer();
+    return result;
   }
 
   private addMessage(
@@ -537,7 +622,7 @@ export class GossipNode {
   }
 }
 
-function toView(message: StoredMessage, selection: PathSelection): MessageView {
+function toView(message: StoredMessage, selection: PathSelection, read: boolean): MessageView {
   return {
     id: message.id,
     text: message.text,
@@ -545,11 +630,15 @@ function toView(message: StoredMessage, selection: PathSelection): MessageView {
     originNs: message.originNs.toString(),
     relays: message.relays,
     clock: message.clock,
-    read: message.read,
+    read,
     paths: selectPaths(message.paths, selection).map((record) => ({
       path: [...record.path],
       atMs: record.atMs,
       via: record.via,
     })),
   };
+}
+
+function* mapped<T, U>(items: Iterable<T>, map: (item: T) => U): Generator<U, void, undefined> {
+  for (const item of items) yield map(item);
 }

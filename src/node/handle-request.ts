@@ -1,17 +1,29 @@
 // Turns one validated request into the reply a connection sends. The reference replies to /GET and
 // /PEERS are bare JSON followed by a close; our own replies are one JSON line on a connection that stays open.
+// Peer-only commands are taken only on a peer's own link, and relays only with that peer as the last hop,
+// so every recorded path ends with the node that really delivered it.
 
 import { encodeError, encodeLine } from '../protocol/encode.js';
-import { type WireError, wireError } from '../protocol/errors.js';
+import { type WireError, type WireErrorCode, wireError } from '../protocol/errors.js';
+import type { MessageView } from '../protocol/replies.js';
 import type { Request } from '../protocol/requests.js';
 import type { GossipNode, InboundConnection } from './gossip-node.js';
+import type { HelloAnswer } from './handshake.js';
+import { jsonChunks } from './reply-stream.js';
 
 export interface Reply {
+  /** The reply, or its first part when `rest` follows. */
   text: string;
+  /** The rest of a reply that grows with the store, a piece at a time (see reply-stream.ts). */
+  rest?: Iterator<string>;
   /** Close the connection after this reply (reference /GET and /PEERS). */
   close: boolean;
   /** Turn the connection into an event stream (/EVENTS): the server's feed sends the snapshot. */
   subscribe?: true;
+  /** The request was turned down with this code (the text is its error line). */
+  refusal?: WireErrorCode;
+  /** Runs once the reply has been handed to the socket. */
+  after?: () => void;
 }
 
 export function handleRequest(
@@ -34,10 +46,14 @@ export function handleRequest(
       );
     }
     case 'relay': {
-      const error = node.relay(request.id, request.path, request.relays, request.clock);
+      const error =
+        notAPeer(node, connection, request.path.at(-1)) ??
+        node.relay(request.id, request.path, request.relays, request.clock);
       return error === undefined ? undefined : refused(node, error);
     }
     case 'push': {
+      const denied = notAPeer(node, connection, request.path.at(-1));
+      if (denied !== undefined) return refused(node, denied);
       const result = node.push(request);
       if ('code' in result) return refused(node, result);
       return {
@@ -46,50 +62,83 @@ export function handleRequest(
       };
     }
     case 'pull': {
+      const denied = notAPeer(node, connection);
+      if (denied !== undefined) return refused(node, denied);
       const result = node.servePull(request.digest, request.exchange);
       if ('code' in result) return refused(node, result);
       return { text: encodeLine({ pull: result }), close: false };
     }
-    case 'get':
-      return { text: JSON.stringify(node.referenceListing(request.filter, request.paths)), close: true };
+    case 'get': {
+      // The reference bytes: one JSON object, no newline, then the close.
+      const entries = node.referenceListing(request.filter, request.paths);
+      const entry = ([id, paths]: [string, number[][]]) => `${JSON.stringify(id)}:${JSON.stringify(paths)}`;
+      return streamed(
+        jsonChunks('{', entries, entry, () => '}'),
+        true,
+      );
+    }
     case 'peers':
       return { text: JSON.stringify(node.referencePeers()), close: true };
     case 'hello': {
-      node.registerInbound(connection, request.nodeId);
-      if (request.address === undefined) {
-        node.membership.heard(request.nodeId);
-        return undefined;
-      }
-      const result = node.membership.hello(request.address, { home: request.home, join: request.join });
-      return { text: encodeLine({ hello: { node: node.id, ...result } }), close: false };
+      const { address, home, join } = request;
+      const answer = node.hello(address, { home, join }, connection);
+      const reply = (result: HelloAnswer): Reply => ({
+        text: encodeLine({ hello: { node: node.id, ...result } }),
+        close: false,
+      });
+      return answer instanceof Promise ? answer.then(reply) : reply(answer);
     }
-    case 'walk':
+    case 'verify':
+      // Sent by a node checking our HELLO back, on a connection of its own: the answer goes on our link.
+      node.verify(request.asker, request.nonce);
+      return undefined;
+    case 'prove':
+      return node.proved(request.nonce, connection)
+        ? undefined
+        : refused(node, wireError('BAD_ARGUMENT', 'no HELLO on this connection waits for this proof'));
+    case 'walk': {
+      const denied = notAPeer(node, connection);
+      if (denied !== undefined) return refused(node, denied);
       node.membership.walk(request.ttl, request.origin, connection.peerId);
       return undefined;
+    }
     case 'ping':
+      // A sign of life only on a peer's link (the server counts it there); nothing to answer.
       return undefined;
-    case 'sync':
+    case 'sync': {
+      const denied = notAPeer(node, connection);
+      if (denied !== undefined) return refused(node, denied);
       return {
         text: encodeLine({ sync: node.serveSync(request.from, request.epoch, connection) }),
         close: false,
       };
+    }
     case 'remove':
-      // The reference sends no reply; forgetting a node we do not know is not an error.
-      node.membership.remove(request.nodeId);
+      // The reference sends no reply; forgetting a node we do not know is not an error. Only the node itself,
+      // on its own link, makes its removal final (it leaves); anyone else's /REMOVE lets it link again.
+      node.membership.remove(request.nodeId, connection.peerId === request.nodeId);
       return undefined;
+    case 'splice': {
+      const denied = notAdmin(connection);
+      if (denied !== undefined) return refused(node, denied);
+      node.membership.splice(request.old, request.peer);
+      const spliced = { node: node.id, dropped: request.old, peer: request.peer.id };
+      return { text: encodeLine({ spliced }), close: false };
+    }
+    case 'leave': {
+      const denied = notAdmin(connection);
+      if (denied !== undefined) return refused(node, denied);
+      const told = node.leave();
+      return {
+        text: encodeLine({ left: { node: node.id, told } }),
+        close: true,
+        after: () => node.events.emit('node.left', { told }),
+      };
+    }
     case 'messages':
-      return {
-        text: encodeLine({
-          node: node.id,
-          messages: node.listMessages(request.filter, request.paths, request.peek),
-        }),
-        close: false,
-      };
+      return listingReply(node.id, node.listMessages(request.filter, request.paths, request.peek));
     case 'lookup':
-      return {
-        text: encodeLine({ node: node.id, messages: node.lookupMessages(request.query) }),
-        close: false,
-      };
+      return listingReply(node.id, node.lookupMessages(request.query));
     case 'events':
       return { text: '', close: false, subscribe: true };
     case 'stats': {
@@ -114,8 +163,52 @@ export function handleRequest(
   }
 }
 
+/** A reply made a piece at a time. */
+function streamed(pieces: Iterator<string>, close: boolean): Reply {
+  return { text: '', rest: pieces, close };
+}
+
+/** `{"node": N, "messages": [...]}` and a newline, the messages made as the socket drains. */
+function listingReply(node: number, messages: Iterable<MessageView>): Reply {
+  return streamed(
+    jsonChunks(`{"node":${node},"messages":[`, messages, encodeJson, () => ']}\n'),
+    false,
+  );
+}
+
+const encodeJson = (value: unknown): string => JSON.stringify(value);
+
 /** A request the node turned down: counted, and answered with its error line. */
 export function refused(node: GossipNode, error: WireError): Reply {
   node.counters.addError(error.code);
-  return { text: encodeError(error), close: false };
+  return { text: encodeError(error), close: false, refusal: error.code };
+}
+
+/**
+ * Why a peer-only command is refused on this connection, if it is: it must be a current peer's own link
+ * (checked HELLO, or the cluster key), and a relay's last hop must be that peer.
+ */
+function notAPeer(node: GossipNode, connection: InboundConnection, lastHop?: number): WireError | undefined {
+  const peer = connection.peerId;
+  if (peer === undefined)
+    return wireError(
+      'NOT_A_PEER',
+      'this connection is no peer link: a node says /HELLO (checked back) first',
+    );
+  if (lastHop !== undefined && lastHop !== peer)
+    return wireError('NOT_A_PEER', `the path ends with ${lastHop}, but this is node ${peer}'s link`);
+  if (!node.membership.has(peer)) return wireError('NOT_A_PEER', `node ${peer} is not a peer of this node`);
+  return undefined;
+}
+
+/**
+ * Administrative commands (leaving the cluster): with a cluster key the connection has authenticated (the
+ * guard saw to that); without one they are taken only from this machine.
+ */
+function notAdmin(connection: InboundConnection): WireError | undefined {
+  if (connection.authenticated || connection.fromLoopback) return undefined;
+  return wireError(
+    'FORBIDDEN',
+    'without a cluster key this node takes administrative commands only from its own machine',
+  );
 }

@@ -17,7 +17,7 @@ export interface HelloInput {
   from: number;
   /** The sender is one of this node's original peers. */
   fromHome: boolean;
-  /** The sender must be accepted even when full (a node joining with no peers at all). */
+  /** The sender has no peer at all: when full, it may take a temporary peer's slot (never a home peer's). */
   force: boolean;
   peers: readonly PeerSlot[];
   maxPeers: number;
@@ -29,11 +29,11 @@ export function decideHello(input: HelloInput): HelloDecision {
   if (peers.some((peer) => peer.id === from)) return { kind: 'already' };
   // Even when our own probe is asking `from` in — the two meet — the cap holds: room, or a temporary to give up.
   if (peers.length < maxPeers) return { kind: 'accept' };
-  // Full. A returning original peer, or a node that has no peer at all, takes the slot of a temporary one.
+  // Full. A returning original peer, or a node that has no peer at all, takes the slot of a temporary one;
+  // a home peer's slot is never given away (else a stranger's HELLO could cut the overlay's own links).
   const temporary = peers.filter((peer) => !peer.home);
-  const pool = input.force && temporary.length === 0 ? peers : temporary;
-  if ((input.fromHome || input.force) && pool.length > 0) {
-    const victim = pool[Math.floor(input.random() * pool.length)];
+  if ((input.fromHome || input.force) && temporary.length > 0) {
+    const victim = temporary[Math.floor(input.random() * temporary.length)];
     if (victim !== undefined) return { kind: 'accept-evicting', evict: victim.id };
   }
   return { kind: 'refuse', reason: `full (${peers.length}/${maxPeers} peers)` };

@@ -2,9 +2,18 @@
 // heartbeats, dropping failed peers, probes (a link whose HELLO asks the other side to become a peer),
 // random walks that find nodes with a free slot, and giving lost original ("home") peers their slot back
 // when they return, so an overlay split by a partition merges again. A node never holds more than
-// maxPeers peers and knows only its peers and a few candidates, never the whole membership.
+// maxPeers peers and knows only its peers and a few candidates, never the whole membership. Only a node
+// that leaves (its own /REMOVE on its own link) is forgotten for good; a peer lost any other way (a third
+// party's /REMOVE, an eviction, a failure) may link again, and a node with no peers never stops trying.
 
-import { encodeHello, encodeRemove, encodeWalk, type HelloFlags } from '../protocol/relay-line.js';
+import { formatHostPort } from '../protocol/address.js';
+import {
+  encodeHello,
+  encodeProve,
+  encodeRemove,
+  encodeWalk,
+  type HelloFlags,
+} from '../protocol/relay-line.js';
 import { decideHello, decideWalk, retryDelayMs } from './membership-policy.js';
 import { type PeerAddress, PeerLink, type PeerLinkOptions } from './peer-link.js';
 
@@ -65,13 +74,15 @@ interface Candidate {
   attempts: number;
   nextTryMs: number;
   lostAtMs: number;
+  /** Home peers and seeds are tried until they answer, however long that takes; others are forgotten. */
+  keep: boolean;
 }
 
 /** A peer never heard from is given this long (slow start of a big network) before it is given up. */
 const NEVER_HEARD_MS = 10_000;
-/** A probe whose HELLO got no answer in this time is abandoned. */
-const PROBE_TIMEOUT_MS = 2_000;
-/** Lost peers are forgotten after this long. */
+/** A probe not accepted in this time is abandoned (the other side may take CHECK_TIMEOUT_MS to check us). */
+const PROBE_TIMEOUT_MS = 4_000;
+/** Lost peers other than home peers and seeds are forgotten after this long. */
 const CANDIDATE_TTL_MS = 10 * 60_000;
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 2_000;
@@ -105,7 +116,8 @@ export class Membership {
     // Seeds are where a joining node knocks first: candidates it may ask to let it in.
     for (const address of seeds) {
       if (!this.peers.has(address.id)) {
-        this.candidates.set(address.id, { address, attempts: 0, nextTryMs: 0, lostAtMs: options.now() });
+        const lostAtMs = options.now();
+        this.candidates.set(address.id, { address, attempts: 0, nextTryMs: 0, lostAtMs, keep: true });
       }
     }
   }
@@ -168,9 +180,24 @@ export class Membership {
     peer.heard = true;
   }
 
-  /** Another node says HELLO: it is, or wants to become, our peer. */
+  /**
+   * Why a HELLO claiming to be node `from.id` at `from` is refused whatever its proof, if it is: it is this
+   * node, it puts a peer we link to at another address, or it is a node that left and does not join afresh.
+   */
+  claimProblem(from: PeerAddress, flags: HelloFlags): string | undefined {
+    const { self } = this.options;
+    if (from.id === self.id || sameAddress(from, self)) return 'that is this node';
+    const linked = this.peers.get(from.id)?.address ?? this.probes.get(from.id)?.address;
+    if (linked !== undefined && !sameAddress(linked, from))
+      return `node ${from.id} is at ${formatHostPort(linked.host, linked.port)}`;
+    if (this.removedIds.has(from.id) && !flags.join) return 'it left';
+    return undefined;
+  }
+
+  /** Another node says HELLO (checked: it is the node listening at `from`): it is, or wants to become, our peer. */
   hello(from: PeerAddress, flags: HelloFlags): { accepted: boolean; reason?: string } {
-    if (this.removedIds.has(from.id) && !flags.join) return { accepted: false, reason: 'removed' };
+    const problem = this.claimProblem(from, flags);
+    if (problem !== undefined) return { accepted: false, reason: problem };
     this.removedIds.delete(from.id);
     const decision = decideHello({
       from: from.id,
@@ -215,17 +242,47 @@ export class Membership {
     else if (decision.kind === 'forward') this.send(decision.to, encodeWalk(decision.ttl, origin));
   }
 
-  /** `/REMOVE:<id>`: that node is gone for good (or dropped us): forget it, do not try it again. */
-  remove(id: number): boolean {
+  /**
+   * `/REMOVE:<id>`. Said by that node itself on its own link (`byItself`), it leaves: forget it for good,
+   * until it comes back with no peers at all (a restart, a join). Said by anyone else (the CLI after it
+   * stopped the node, the reference client, a stranger), drop it but keep trying it: a node that is really
+   * gone never answers, and one that is alive links again, so a forged removal cannot strand anybody.
+   */
+  remove(id: number, byItself: boolean): boolean {
+    this.abandonProbe(id);
+    if (!byItself) return this.drop(id, 'removed', true);
     this.removedIds.add(id);
     this.candidates.delete(id);
     this.homeIds.delete(id);
-    const probe = this.probes.get(id);
-    if (probe !== undefined) {
-      probe.link.close();
-      this.probes.delete(id);
-    }
-    return this.drop(id, 'removed', false);
+    return this.drop(id, 'left', false);
+  }
+
+  /**
+   * `/SPLICE` (the operator adding a node): `peer` takes our link to `old`, which is no longer one of our
+   * original peers nor tried again; `peer` is one from now on, so its HELLO finds a home slot here. The
+   * other end is told the same at about the same time, so `old` may already have dropped us: idempotent.
+   */
+  splice(old: number, peer: PeerAddress): void {
+    this.homeIds.delete(old);
+    this.candidates.delete(old);
+    this.abandonProbe(old);
+    this.drop(old, `spliced for ${peer.id}`, false);
+    this.homeIds.add(peer.id);
+    this.removedIds.delete(peer.id);
+  }
+
+  /** This node leaves for good: tells every peer on its own link (they forget it), then closes the links. */
+  leave(): number[] {
+    const told = [...this.peerIds];
+    for (const id of told) this.send(id, encodeRemove(this.options.self.id));
+    this.stop();
+    return told;
+  }
+
+  /** A /VERIFY from `asker`: if we are dialling it, say the nonce on that link (see handshake.ts). */
+  prove(asker: number, nonce: string): boolean {
+    const link = this.peers.get(asker)?.link ?? this.probes.get(asker)?.link;
+    return link?.prove(encodeProve(nonce)) ?? false;
   }
 
   /** Periodic upkeep: heartbeats, failure detection, repair, lost-peer retries. */
@@ -253,7 +310,7 @@ export class Membership {
       if (now - probe.startedMs > PROBE_TIMEOUT_MS) this.abandonProbe(probe.address.id);
     }
     for (const [id, candidate] of this.candidates) {
-      if (now - candidate.lostAtMs > CANDIDATE_TTL_MS) this.candidates.delete(id);
+      if (!candidate.keep && now - candidate.lostAtMs > CANDIDATE_TTL_MS) this.candidates.delete(id);
     }
     this.repair(now);
   }
@@ -304,8 +361,8 @@ export class Membership {
     }
     if (this.peers.size >= this.options.maxPeers) {
       const temporary = [...this.peers.values()].find((peer) => !peer.home);
+      // Full meanwhile: the other side finds out when its own link to us is refused, and drops us.
       if (temporary === undefined || !this.homeIds.has(id)) {
-        probe.link.send(encodeRemove(this.options.self.id));
         probe.link.close();
         return;
       }
@@ -313,6 +370,7 @@ export class Membership {
     }
     this.candidates.delete(id);
     this.addPeer(probe.address, probe.link, probe.reason);
+    probe.link.accept();
     this.heard(id);
   }
 
@@ -355,6 +413,7 @@ export class Membership {
         attempts: 0,
         nextTryMs: now + RETRY_MIN_MS,
         lostAtMs: now,
+        keep: peer.home,
       });
     }
     this.walkDueMs = 0;
@@ -362,10 +421,11 @@ export class Membership {
     return true;
   }
 
-  /** Gives up a peer to make room: it is told to forget us, and we forget it. */
+  /**
+   * Gives up a temporary peer to make room. Its links close; it finds a slot elsewhere, and may ask us
+   * again later (only our leaving would tell it to forget us).
+   */
   private evict(id: number, reason: string): void {
-    this.send(id, encodeRemove(this.options.self.id));
-    this.homeIds.delete(id);
     this.drop(id, `evicted, ${reason}`, false);
   }
 
@@ -404,8 +464,9 @@ export class Membership {
           this.heard(peer.id);
           const hello = parseHelloReply(line);
           if (hello === undefined) this.hooks.reply(peer, line);
-          else if (hello.accepted) this.onHelloReply(peer.id, true);
-          else if (this.probes.get(peer.id)?.link === link) this.onHelloReply(peer.id, false);
+          else if (this.probes.get(peer.id)?.link === link) this.onHelloReply(peer.id, hello.accepted);
+          else if (this.peers.get(peer.id)?.link !== link) return;
+          else if (hello.accepted) link.accept();
           else this.drop(peer.id, `refused us: ${hello.reason ?? 'full'}`, true);
         },
       },
@@ -425,4 +486,8 @@ function parseHelloReply(line: string): { accepted: boolean; reason?: string } |
   } catch {
     return undefined;
   }
+}
+
+function sameAddress(a: { host: string; port: number }, b: { host: string; port: number }): boolean {
+  return a.port === b.port && a.host === b.host;
 }

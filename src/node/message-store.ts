@@ -1,6 +1,7 @@
 // The messages a node holds: text, origin, every arrival path with its time and how it came, read state,
-// and the order in which messages first arrived (the sequence peers sync from). Pure bookkeeping with no
-// I/O: the journal replays into it after a restart.
+// the order in which messages first arrived (the sequence peers sync from), and the Lamport order listings
+// use, kept sorted as messages arrive so a listing is a cursor, never a sorted copy. Pure bookkeeping with
+// no I/O: the journal replays into it after a restart.
 
 import type { ReadFilter } from '../protocol/requests.js';
 import { RelayCounts } from './relay-policy.js';
@@ -26,17 +27,33 @@ export interface StoredMessage {
   readonly relays: number;
   /** Lamport clock stamped by the origin (0 when it came from a reference peer without one). */
   readonly clock: number;
-  read: boolean;
+  /** Its place in first-arrival order (the sequence number peers sync from). */
+  readonly seq: number;
   /** Replaced, never grown in place: an exactly sized array (a pushed one keeps room for 16 more). */
   paths: readonly StoredPath[];
   /** The relay rule's counts for this message (kept with it: one lookup per arrival). */
   readonly counts: RelayCounts;
 }
 
+/** A listing as it was when it was asked for: the messages, lazily, and which of them were read then. */
+export interface Listing {
+  messages: Iterable<StoredMessage>;
+  isRead(message: StoredMessage): boolean;
+}
+
 export class MessageStore {
   private readonly messages = new Map<string, StoredMessage>();
   /** Messages in first-arrival order: position = sequence number (held here too, so a sync reads no Map). */
   private readonly order: StoredMessage[] = [];
+  /** Messages in Lamport order (compareByClock), sorted on insertion; most arrive at its end. */
+  private readonly byClock: StoredMessage[] = [];
+  /** Counts insertions into byClock, so a cursor knows when to find its place again. */
+  private version = 0;
+  /**
+   * Messages with a lower sequence number are read. Marking is always "everything so far" (the reference
+   * marks every message read when `all` or `unread` is fetched), so one number holds the whole read state.
+   */
+  private readMark = 0;
 
   /** maxPaths: arrival paths kept per message (`--max-paths`); further ones are not recorded. */
   constructor(private readonly maxPaths = Number.POSITIVE_INFINITY) {}
@@ -50,24 +67,16 @@ export class MessageStore {
   }
 
   add(
-    message: Omit<StoredMessage, 'read' | 'paths' | 'counts' | 'clock'> & { clock?: number },
+    message: Omit<StoredMessage, 'paths' | 'counts' | 'clock' | 'seq'> & { clock?: number },
     first: StoredPath,
     counts = new RelayCounts(),
   ): StoredMessage {
     const { id, text, origin, originNs, relays, clock = 0 } = message;
-    const stored: StoredMessage = {
-      id,
-      text,
-      origin,
-      originNs,
-      relays,
-      clock,
-      read: false,
-      paths: [first],
-      counts,
-    };
+    const seq = this.order.length;
+    const stored: StoredMessage = { id, text, origin, originNs, relays, clock, seq, paths: [first], counts };
     this.messages.set(message.id, stored);
     this.order.push(stored);
+    this.insertByClock(stored);
     return stored;
   }
 
@@ -88,35 +97,76 @@ export class MessageStore {
     return this.order.length;
   }
 
-  /** Messages matching the filter, in Lamport order (see compareByClock): the same order on every node. */
-  select(filter: ReadFilter): StoredMessage[] {
-    const picked: StoredMessage[] = [];
-    for (const message of this.messages.values()) {
-      if (filter === 'all' || (filter === 'read') === message.read) picked.push(message);
-    }
-    return picked.sort(compareByClock);
+  isRead(message: StoredMessage): boolean {
+    return message.seq < this.readMark;
   }
 
-  /** Messages with exactly this id or exactly this text, in Lamport order. */
-  find(query: string): StoredMessage[] {
-    const byId = this.messages.get(query);
-    const picked = byId === undefined ? [] : [byId];
-    for (const message of this.messages.values()) {
-      if (message.text === query && message !== byId) picked.push(message);
-    }
-    return picked.sort(compareByClock);
+  /**
+   * The messages that match the filter now, in Lamport order (see compareByClock): the same order on every
+   * node. Lazy: a message that arrives while the listing is read is left out, one that was there is not.
+   */
+  listing(filter: ReadFilter): Listing {
+    const limit = this.order.length;
+    const readMark = this.readMark;
+    const isRead = (message: StoredMessage): boolean => message.seq < readMark;
+    const wanted = (message: StoredMessage): boolean =>
+      message.seq < limit && (filter === 'all' || (filter === 'read') === isRead(message));
+    return { messages: this.inOrder(wanted), isRead };
+  }
+
+  /** The messages matching the filter, in Lamport order, as an array. */
+  select(filter: ReadFilter): StoredMessage[] {
+    return [...this.listing(filter).messages];
+  }
+
+  /** Messages with exactly this id or exactly this text, in Lamport order, lazily. */
+  find(query: string): Iterable<StoredMessage> {
+    const limit = this.order.length;
+    return this.inOrder((message) => message.seq < limit && (message.text === query || message.id === query));
   }
 
   /** The reference marks everything read when `all` or `unread` is fetched. Returns whether anything changed. */
   markAllRead(): boolean {
-    let changed = false;
-    for (const message of this.messages.values()) {
-      if (!message.read) {
-        message.read = true;
-        changed = true;
-      }
-    }
+    const changed = this.readMark < this.order.length;
+    this.readMark = this.order.length;
     return changed;
+  }
+
+  /** Walks byClock in order, finding its place again whenever a message was inserted meanwhile. */
+  private *inOrder(wanted: (message: StoredMessage) => boolean): Generator<StoredMessage, void, undefined> {
+    let index = 0;
+    let version = this.version;
+    let last: StoredMessage | undefined;
+    for (;;) {
+      if (version !== this.version) {
+        index = last === undefined ? 0 : this.upperBound(last);
+        version = this.version;
+      }
+      const message = this.byClock[index];
+      if (message === undefined) return;
+      index += 1;
+      last = message;
+      if (wanted(message)) yield message;
+    }
+  }
+
+  private insertByClock(message: StoredMessage): void {
+    this.version += 1;
+    const tail = this.byClock[this.byClock.length - 1];
+    if (tail === undefined || compareByClock(tail, message) < 0) this.byClock.push(message);
+    else this.byClock.splice(this.upperBound(message), 0, message);
+  }
+
+  /** The first position whose message sorts after `message`. */
+  private upperBound(message: StoredMessage): number {
+    let low = 0;
+    let high = this.byClock.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compareByClock(this.byClock[middle] as StoredMessage, message) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 }
 

@@ -25,6 +25,11 @@ export function attachNodeLogging(node: GossipNode, logger: Logger): void {
   events.on('peer.reply', ({ peer, line }) =>
     logger.warn({ peer, reply: line.slice(0, 500) }, 'peer.rejected-line'),
   );
+  // A stranger can send HELLOs as fast as its rate limit allows: a few lines a second say enough.
+  const helloRefused = throttled(5, (fields: Record<string, unknown>) =>
+    logger.warn(fields, 'hello.refused'),
+  );
+  events.on('hello.refused', (refusal) => helloRefused(refusal));
   events.on('sync.received', ({ peer, learned, more }) => {
     if (learned > 0) logger.info({ peer, learned, more }, 'sync.caught-up');
   });
@@ -34,4 +39,28 @@ export function attachNodeLogging(node: GossipNode, logger: Logger): void {
   );
   events.on('message.relayed', ({ id, to }) => logger.debug({ msgId: id, to }, 'message.relayed'));
   events.on('relay.over-limit', ({ id, sender }) => logger.debug({ msgId: id, sender }, 'relay.over-limit'));
+}
+
+/** At most `perSecond` calls a second; the next one that passes carries how many were left out. */
+function throttled(
+  perSecond: number,
+  write: (fields: Record<string, unknown>) => void,
+): (fields: Record<string, unknown>) => void {
+  let windowStartMs = 0;
+  let written = 0;
+  let suppressed = 0;
+  return (fields) => {
+    const now = performance.now();
+    if (now - windowStartMs >= 1_000) {
+      windowStartMs = now;
+      written = 0;
+    }
+    if (written >= perSecond) {
+      suppressed += 1;
+      return;
+    }
+    written += 1;
+    write(suppressed > 0 ? { ...fields, suppressed } : fields);
+    suppressed = 0;
+  };
 }

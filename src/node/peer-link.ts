@@ -1,7 +1,9 @@
-// One persistent outbound TCP link to a peer. Lines sent in the same tick are joined into one string and
-// written once when the tick ends (nothing waits for a later loop phase, and the socket sees one write
-// instead of one per line); while the peer is down or the socket is congested they wait in a bounded
-// queue; a lost link is re-dialled with capped exponential backoff plus jitter.
+// One persistent outbound TCP link to a peer. A new connection first says its greeting (HELLO) and is up
+// only once the peer accepted it (accept()), so the peer never sees a relay before it has checked who we
+// are. Lines sent in the same tick are joined into one string and written once when the tick ends (nothing
+// waits for a later loop phase, and the socket sees one write instead of one per line); while the peer is
+// down, not yet accepting or congested they wait in a bounded queue; a lost link is re-dialled with capped
+// exponential backoff plus jitter.
 
 import net from 'node:net';
 import { formatHostPort, type PeerAddress } from '../protocol/address.js';
@@ -22,6 +24,8 @@ export interface PeerLinkOptions {
   backoffMaxMs: number;
   /** A connect that has not completed in this time is abandoned and retried (a cut link drops SYNs). */
   connectTimeoutMs: number;
+  /** A connection the peer has not accepted in this time is abandoned and retried (default HANDSHAKE_TIMEOUT_MS). */
+  handshakeTimeoutMs?: number | undefined;
   /** Connect from this local address (the node's own host), so links leave from where the node lives. */
   localAddress?: string | undefined;
   random: () => number;
@@ -45,6 +49,10 @@ export const RECONNECT_MIN_MS = 50;
 export const RECONNECT_MAX_MS = 2_000;
 /** How long a connect may take before it is abandoned and retried. */
 export const CONNECT_TIMEOUT_MS = 1_000;
+/** How long the peer may take to accept a connection (it checks our HELLO back first). */
+export const HANDSHAKE_TIMEOUT_MS = 3_000;
+/** Most /PROVE answers one connection writes: a handshake needs one, a stranger's /VERIFY lines get no more. */
+const MAX_PROOFS_PER_CONNECTION = 4;
 /** Replies on a link (sync pages) may be larger than a request line. */
 const MAX_REPLY_LINE_BYTES = 8 * 1024 * 1024;
 
@@ -59,6 +67,8 @@ export class PeerLink {
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** The connection that completed its TCP connect and awaits accept(), with the proofs it has written. */
+  private greeted: { socket: net.Socket; proofs: number } | undefined;
 
   constructor(
     readonly peer: PeerAddress,
@@ -81,6 +91,27 @@ export class PeerLink {
 
   start(): void {
     this.connect();
+  }
+
+  /** The peer accepted our HELLO on the current connection: the link is up and what waited is sent. */
+  accept(): void {
+    const greeted = this.greeted;
+    if (greeted === undefined || greeted.socket !== this.socket) return;
+    this.greeted = undefined;
+    greeted.socket.setTimeout(0);
+    this.stateValue = 'up';
+    this.attempt = 0;
+    this.hooks.up(this.peer);
+    this.drainQueue();
+  }
+
+  /** Writes a handshake line at once on a connection that awaits acceptance; false when there is none. */
+  prove(line: string): boolean {
+    const greeted = this.greeted;
+    if (greeted === undefined || greeted.proofs >= MAX_PROOFS_PER_CONNECTION) return false;
+    greeted.proofs += 1;
+    greeted.socket.write(line);
+    return true;
   }
 
   send(line: string): void {
@@ -110,6 +141,7 @@ export class PeerLink {
     this.pending = '';
     this.socket?.destroy();
     this.socket = undefined;
+    this.greeted = undefined;
     this.stateValue = 'down';
   }
 
@@ -132,33 +164,36 @@ export class PeerLink {
       onOversize: () => this.hooks.reply(this.peer, '{"error":"oversize reply","code":"LINE_TOO_LONG"}'),
     });
     socket.on('connect', () => {
-      socket.setTimeout(0);
-      this.stateValue = 'up';
-      this.attempt = 0;
+      // Now the peer checks our HELLO; a peer that never accepts is given up like one that never answers.
+      socket.setTimeout(this.options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS, () => socket.destroy());
       this.congested = false;
+      this.greeted = { socket, proofs: 0 };
       socket.write(this.options.greeting());
-      this.hooks.up(this.peer);
-      this.drainQueue();
     });
     socket.on('data', (chunk) => replies.push(chunk));
     socket.on('drain', () => {
       this.congested = false;
       this.drainQueue();
     });
-    socket.on('error', () => {
+    let failure = '';
+    socket.on('error', (error: NodeJS.ErrnoException) => {
       // 'close' follows and handles the failure.
+      failure = error.code ?? error.message;
     });
-    socket.on('close', () => this.onClose(socket));
+    socket.on('close', () => this.onClose(socket, failure));
   }
 
-  private onClose(socket: net.Socket): void {
+  private onClose(socket: net.Socket, failure: string): void {
     if (socket !== this.socket) return;
     const wasUp = this.stateValue === 'up';
+    const greeted = this.greeted !== undefined;
     this.socket = undefined;
+    this.greeted = undefined;
     this.stateValue = 'down';
     // What the socket had accepted is lost with the connection (catch-up repairs that); the queue waits.
     if (this.closed) return;
-    this.hooks.down(this.peer, wasUp ? 'connection closed' : 'connect failed', wasUp);
+    const reason = wasUp ? 'connection closed' : greeted ? 'not accepted' : 'connect failed';
+    this.hooks.down(this.peer, failure === '' ? reason : `${reason} (${failure})`, wasUp);
     const delay = Math.min(this.options.backoffMaxMs, this.options.backoffMinMs * 2 ** this.attempt);
     this.attempt = Math.min(this.attempt + 1, 30);
     this.retryTimer = setTimeout(() => this.connect(), delay * (0.5 + this.options.random() * 0.5));

@@ -11,6 +11,7 @@ import { createRequestParser } from '../protocol/requests.js';
 import { checkBind } from './bind-policy.js';
 import { ClusterAuth } from './cluster-auth.js';
 import type { NodeConfig } from './config.js';
+import { dialOnce } from './dial-once.js';
 import { GossipNode } from './gossip-node.js';
 import { Journal } from './journal.js';
 import { attachNodeLogging } from './node-logging.js';
@@ -27,6 +28,8 @@ export interface RunningNode {
   log: LoggerHandle;
   /** Said once at start for the operator (e.g. an --insecure bind); also in the log. */
   warning: string | undefined;
+  /** Settles when the node was asked to leave the cluster (/LEAVE) and told its peers: stop it then. */
+  left: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +46,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
       ? undefined
       : await Journal.open(path.join(config.dataDir, 'messages.journal'));
   const limits = { maxTextBytes: config.maxTextBytes };
+  const localAddress = localAddressFor(config.host);
   const node = new GossipNode({
     self: { id: config.id, ...advertisedAddress(config) },
     peers: config.peers,
@@ -51,6 +55,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     maxPaths: config.maxPaths,
     limits,
     strategy: config.strategy,
+    dial: (to, line) => dialOnce(to, line, { localAddress, timeoutMs: CONNECT_TIMEOUT_MS }),
     membership: {
       auth,
       maxPeers: config.maxPeers,
@@ -63,7 +68,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
         backoffMinMs: RECONNECT_MIN_MS,
         backoffMaxMs: RECONNECT_MAX_MS,
         connectTimeoutMs: CONNECT_TIMEOUT_MS,
-        localAddress: localAddressFor(config.host),
+        localAddress,
         random: Math.random,
       },
     },
@@ -89,7 +94,9 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     },
     onInternalError: (error, line) =>
       log.logger.error({ err: error, line: line.slice(0, 200) }, 'request.failed'),
+    onNotAPeer: (refusal) => log.logger.warn(refusal, 'request.not-a-peer'),
   });
+  const left = new Promise<void>((resolve) => node.events.once('node.left', () => resolve()));
   await listen(server, config.port, config.host);
   // After listening, server errors (e.g. EMFILE on accept) are logged; the node keeps serving.
   server.on('error', (error) => log.logger.error({ err: error }, 'server.error'));
@@ -111,6 +118,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     node,
     log,
     warning: bindWarning,
+    left,
     stop: async () => {
       if (stopped) return;
       stopped = true;

@@ -15,6 +15,7 @@ import { EventFeed, MAX_SUBSCRIBERS } from './event-feed.js';
 import type { GossipNode, InboundConnection } from './gossip-node.js';
 import { handleRequest, type Reply, refused } from './handle-request.js';
 import type { ConnectionLimits } from './limits.js';
+import { ReplyWriter } from './reply-writer.js';
 
 export interface ServerOptions {
   maxLineBytes: number;
@@ -24,6 +25,8 @@ export interface ServerOptions {
   /** Present on a node with a cluster key. */
   auth: ClusterAuth | undefined;
   onInternalError(error: unknown, line: string): void;
+  /** A peer-only command refused on a connection that is no peer link (called at most once a second per connection). */
+  onNotAPeer(refusal: { remote: string; peer: number | undefined; error: string; refused: number }): void;
 }
 
 export interface NodeServer {
@@ -34,10 +37,14 @@ export interface NodeServer {
 
 /** A refused or closing connection that does not read our last line is dropped after this long. */
 const LINGER_MS = 1_000;
+/** NOT_A_PEER refusals are logged at most this often per connection (each is counted in /STATS). */
+const REFUSAL_LOG_INTERVAL_MS = 1_000;
 
 export function createNodeServer(node: GossipNode, options: ServerOptions): NodeServer {
   const sockets = new Set<net.Socket>();
   const feed = new EventFeed(node);
+  // Subscribers that stopped reading are closed even while no event comes to notice it.
+  const sweeper = setInterval(() => feed.sweep(), 1_000).unref();
   // allowHalfOpen: the reference client sends /NEW without a newline and half-closes; we still answer.
   const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
     if (sockets.size >= options.limits.maxConnections) {
@@ -55,6 +62,7 @@ export function createNodeServer(node: GossipNode, options: ServerOptions): Node
   return {
     server,
     destroyConnections: () => {
+      clearInterval(sweeper);
       for (const socket of sockets) socket.destroy();
     },
   };
@@ -83,57 +91,60 @@ function serveConnection(
     maxRequestsPerSecond: limits.maxRequestsPerSecond,
     now: () => performance.now(),
   });
-  let closing = false;
   // An /EVENTS connection carries events only; what its client sends after that is ignored.
-  let streaming = false;
-  // Replies go out in request order, even when one waits for the disk (/NEW).
-  let outbox: Promise<void> | undefined;
-  // While the client does not read its replies we do not read from it; what the last read held waits here.
-  let paused = false;
+  let subscribed = false;
+  // Lines that arrive while replies hold the connection (the client does not read, or a long reply is
+  // being written) wait here, and the socket is not read meanwhile: what one read held, no more.
   const backlog: Array<() => void> = [];
-  const connection: InboundConnection = { peerId: undefined, destroy: () => socket.destroy() };
-
-  const write = (text: string, close: boolean, subscribe = false): void => {
-    if (closing || socket.destroyed) return;
-    if (subscribe) {
-      streaming = feed.add(socket);
+  const connection: InboundConnection = {
+    peerId: undefined,
+    authenticated: false,
+    keyedAs: undefined,
+    fromLoopback: isLoopback(socket.remoteAddress),
+    becamePeer: () => {
+      guard.markPeer();
+      clearTimeout(idle);
+    },
+    destroy: () => socket.destroy(),
+  };
+  const logRefusal = refusalLogger(socket, connection, options);
+  const replies = new ReplyWriter(socket, {
+    maxBufferBytes: limits.maxReplyBufferBytes,
+    onWrite: ({ subscribe, refusal, text }) => {
+      if (refusal === 'NOT_A_PEER') logRefusal(text);
+      if (subscribe !== true) return;
+      subscribed = feed.add(socket);
       // A subscriber only listens from now on: the idle limit is for clients that owe us a request.
-      if (streaming) clearTimeout(idle);
+      if (subscribed) clearTimeout(idle);
       else {
         const busy = wireError('UNAVAILABLE', `this node already serves ${MAX_SUBSCRIBERS} event streams`);
         socket.write(encodeError(busy));
       }
-    } else if (close) {
-      closing = true;
-      socket.end(text);
-      return;
-    }
-    socket.write(text);
-    if (!paused && socket.writableLength > limits.maxReplyBufferBytes) {
-      paused = true;
+    },
+    onFull: () => {
       node.counters.add('readsPaused');
       socket.pause();
-    }
-  };
-  const send = (reply: Reply | Promise<Reply>): void => {
-    if (outbox === undefined && !(reply instanceof Promise)) {
-      write(reply.text, reply.close, reply.subscribe);
-      return;
-    }
-    const previous = outbox ?? Promise.resolve();
-    const next = previous.then(() => reply).then((ready) => write(ready.text, ready.close, ready.subscribe));
-    outbox = next;
-    void next.finally(() => {
-      if (outbox === next) outbox = undefined;
-    });
-  };
+    },
+    onDrain: () => {
+      if (!guard.isPeer) idle.refresh();
+    },
+    release: () => {
+      while (!replies.holding && !replies.closing) {
+        const step = backlog.shift();
+        if (step === undefined) break;
+        step();
+      }
+      if (!replies.holding) socket.resume();
+    },
+  });
+  const send = (reply: Reply | Promise<Reply>): void => replies.send(reply);
   const refuse = (error: WireError, close = false): void => send({ ...refused(node, error), close });
 
   // Client connections that finish no request line for a while are closed; peer links are exempt (their
   // silence is the failure detector's business). A second expiry, after the notice, drops the socket.
   let timedOut = false;
   const idle = setTimeout(() => {
-    if (timedOut || closing || paused) {
+    if (timedOut || replies.closing || replies.holding) {
       if (!timedOut) node.counters.add('connectionsTimedOut');
       socket.destroy();
       return;
@@ -148,7 +159,7 @@ function serveConnection(
   }, limits.idleTimeoutMs);
 
   const handleLine = (line: string): void => {
-    if (closing || streaming) return;
+    if (replies.closing || subscribed) return;
     node.counters.add('linesIn');
     if (connection.peerId !== undefined) node.membership.heard(connection.peerId);
     if (!guard.isPeer) idle.refresh();
@@ -175,6 +186,10 @@ function serveConnection(
         return;
       }
       node.counters.add('authAccepted');
+      connection.authenticated = true;
+      connection.keyedAs = guard.keyedAs;
+      // A node's link that proved the key is that node's: its relays count while it is a peer.
+      if (connection.keyedAs !== undefined) node.registerInbound(connection, connection.keyedAs);
       send({ text: result.reply, close: false });
       return;
     }
@@ -185,49 +200,30 @@ function serveConnection(
       options.onInternalError(error, line);
       refuse(wireError('INTERNAL', 'internal error; the node logged it'));
     }
-    if (
-      request.type === 'hello' &&
-      connection.peerId !== undefined &&
-      node.membership.has(connection.peerId)
-    ) {
-      guard.markPeer();
-      clearTimeout(idle);
-    }
   };
   const handleOversize = (bytes: number): void => {
     if (!guard.isPeer) idle.refresh();
     const message = `line of ${bytes}+ bytes exceeds the ${options.maxLineBytes}-byte cap`;
     refuse(wireError('LINE_TOO_LONG', message));
   };
+  const later = (step: () => void): void => {
+    if (replies.holding || backlog.length > 0) {
+      backlog.push(step);
+      socket.pause();
+    } else step();
+  };
   const splitter = new LineSplitter(options.maxLineBytes, {
-    onLine: (line) => {
-      if (paused || backlog.length > 0) backlog.push(() => handleLine(line));
-      else handleLine(line);
-    },
-    onOversize: (bytes) => {
-      if (paused || backlog.length > 0) backlog.push(() => handleOversize(bytes));
-      else handleOversize(bytes);
-    },
+    onLine: (line) => later(() => handleLine(line)),
+    onOversize: (bytes) => later(() => handleOversize(bytes)),
   });
   socket.on('data', (chunk: Buffer) => {
     node.counters.add('bytesIn', chunk.length);
     splitter.push(chunk);
   });
-  socket.on('drain', () => {
-    if (!paused) return;
-    paused = false;
-    if (!guard.isPeer) idle.refresh();
-    while (!paused && !closing) {
-      const step = backlog.shift();
-      if (step === undefined) break;
-      step();
-    }
-    if (!paused) socket.resume();
-  });
   socket.on('end', () => {
     splitter.end();
-    // After any reply still on its way (a /NEW waiting for the disk).
-    send({ text: '', close: true });
+    // After every line still waiting and any reply still on its way (a /NEW waiting for the disk).
+    later(() => send({ text: '', close: true }));
   });
   socket.on('close', () => {
     clearTimeout(idle);
@@ -236,4 +232,31 @@ function serveConnection(
   });
   // A client that vanished mid-reply (EPIPE, ECONNRESET) is not our problem; never let it crash the node.
   socket.on('error', () => socket.destroy());
+}
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */
+function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4.startsWith('127.') || address === '::1';
+}
+
+/** Logs NOT_A_PEER refusals of one connection at most once per REFUSAL_LOG_INTERVAL_MS, with how many there were. */
+function refusalLogger(
+  socket: net.Socket,
+  connection: InboundConnection,
+  options: ServerOptions,
+): (text: string) => void {
+  const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+  let lastMs = Number.NEGATIVE_INFINITY;
+  let refused = 0;
+  return (text) => {
+    refused += 1;
+    const now = performance.now();
+    if (now - lastMs < REFUSAL_LOG_INTERVAL_MS) return;
+    lastMs = now;
+    const error = (JSON.parse(text) as { error: string }).error;
+    options.onNotAPeer({ remote, peer: connection.peerId, error, refused });
+    refused = 0;
+  };
 }

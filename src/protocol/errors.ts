@@ -22,6 +22,10 @@ export const WIRE_ERROR_CODES = [
   'AUTH_FAILED',
   'AUTH_EXPIRED',
   'AUTH_REPLAYED',
+  // Peer-only commands (relays, pushes, walks, syncs, digests) on a connection that is not that peer's link.
+  'NOT_A_PEER',
+  // Administrative commands (/LEAVE) from where they are not taken.
+  'FORBIDDEN',
 ] as const;
 
 export type WireErrorCode = (typeof WIRE_ERROR_CODES)[number];

@@ -29,12 +29,25 @@ export function encodeHello(self: PeerAddress, flags: HelloFlags): string {
   return `/HELLO:${self.id}|${formatHostPort(self.host, self.port)}|${marks}\n`;
 }
 
+/** The check back of a HELLO: sent to the address the HELLO gave, over a connection the checker dials. */
+export function encodeVerify(asker: number, nonce: string): string {
+  return `/VERIFY:${asker}|${nonce}\n`;
+}
+
+/** The answer to a /VERIFY, written on the link whose HELLO is being checked. */
+export function encodeProve(nonce: string): string {
+  return `/PROVE:${nonce}\n`;
+}
+
 /** A repair walk looking for a node with a free slot for `origin`. */
 export function encodeWalk(ttl: number, origin: PeerAddress): string {
   return `/WALK:${ttl}|${origin.id}|${formatHostPort(origin.host, origin.port)}\n`;
 }
 
-/** "Forget node `id`": sent by the CLI for a removed node, and by a node that drops its peer for good. */
+/**
+ * "Drop node `id`": sent by the CLI (and the reference client) for a removed node, and by a node that
+ * leaves for good on its own links (then only it, the node named, makes the removal final).
+ */
 export function encodeRemove(id: number): string {
   return `/REMOVE:${id}\n`;
 }

@@ -72,6 +72,16 @@ export const newReplySchema = z.object({ id: z.string(), node: z.number().int().
 
 export const errorReplySchema = z.object({ error: z.string(), code: z.enum(WIRE_ERROR_CODES) });
 
+/** `/LEAVE` reply: the node told these peers it leaves for good, and is stopping. */
+export const leftReplySchema = z.object({
+  left: z.object({ node: z.number().int(), told: z.array(z.number().int()) }),
+});
+
+/** `/SPLICE` reply: the node dropped its link to `dropped`, which `peer` takes. */
+export const splicedReplySchema = z.object({
+  spliced: z.object({ node: z.number().int(), dropped: z.number().int(), peer: z.number().int() }),
+});
+
 /** Reference /PEERS reply: [[9, "Gossip-Node-9 (127.0.0.1:7009)"], ...]. */
 export const peersReplySchema = z.array(z.tuple([z.number().int(), z.string()]));
 

@@ -27,7 +27,11 @@ export type Request =
   | { type: 'lookup'; query: string }
   | { type: 'events' }
   | { type: 'peers' }
-  | { type: 'hello'; nodeId: number; address: PeerAddress | undefined; home: boolean; join: boolean }
+  | { type: 'hello'; address: PeerAddress; home: boolean; join: boolean }
+  | { type: 'verify'; asker: number; nonce: string }
+  | { type: 'prove'; nonce: string }
+  | { type: 'leave' }
+  | { type: 'splice'; old: number; peer: PeerAddress }
   | { type: 'walk'; ttl: number; origin: PeerAddress }
   | { type: 'ping' }
   | { type: 'sync'; from: number; epoch: number }
@@ -162,6 +166,14 @@ function parseWith(line: string, limits: RequestLimits): ParseResult {
       return parseRemove(args);
     case '/HELLO':
       return parseHello(args);
+    case '/VERIFY':
+      return parseVerify(args);
+    case '/PROVE':
+      return parseProve(args);
+    case '/LEAVE':
+      return { ok: true, request: { type: 'leave' } };
+    case '/SPLICE':
+      return parseSplice(args);
     case '/WALK':
       return parseWalk(args);
     case '/PING':
@@ -296,21 +308,61 @@ function parseRemove(args: string): ParseResult {
   return { ok: true, request: { type: 'remove', nodeId } };
 }
 
-/** `/HELLO:<id>[|<host>:<port>[|<flags>]]`, flags `h` (home peer) and `j` (joining, let me in). */
+/**
+ * `/HELLO:<id>|<host>:<port>[|<flags>]`, flags `h` (home peer) and `j` (joining, let me in). The address is
+ * required: it is where the node checks the claim back (see handshake.ts).
+ */
 function parseHello(args: string): ParseResult {
   const [idText = '', where, flags = ''] = args.split('|');
   const nodeId = nodeIdArg(idText);
-  if (nodeId === undefined)
-    return fail('BAD_ARGUMENT', `expected /HELLO:<node-id from 1 to ${MAX_NODE_ID}>|<host>:<port>`);
   const hostPort = where === undefined ? undefined : parseHostPort(where);
-  if (where !== undefined && hostPort === undefined)
-    return fail('BAD_ARGUMENT', 'HELLO address must be <host>:<port>');
+  if (nodeId === undefined || hostPort === undefined)
+    return fail('BAD_ARGUMENT', `expected /HELLO:<node-id from 1 to ${MAX_NODE_ID}>|<host>:<port>[|<flags>]`);
   if (!/^[hj]{0,2}$/.test(flags)) return fail('BAD_ARGUMENT', 'HELLO flags must be h and/or j');
-  const address = hostPort === undefined ? undefined : { id: nodeId, ...hostPort };
   return {
     ok: true,
-    request: { type: 'hello', nodeId, address, home: flags.includes('h'), join: flags.includes('j') },
+    request: {
+      type: 'hello',
+      address: { id: nodeId, ...hostPort },
+      home: flags.includes('h'),
+      join: flags.includes('j'),
+    },
   };
+}
+
+/** A handshake nonce: 128 random bits in hex. */
+const NONCE = /^[0-9a-f]{32}$/;
+
+/** `/VERIFY:<asker id>|<nonce>`: "if you are dialling node <asker>, say this nonce on that link". */
+function parseVerify(args: string): ParseResult {
+  const [askerText = '', nonce = ''] = splitOnce(args, '|');
+  const asker = nodeIdArg(askerText);
+  if (asker === undefined || !NONCE.test(nonce))
+    return fail('BAD_ARGUMENT', 'expected /VERIFY:<node id>|<32 hex digits>');
+  return { ok: true, request: { type: 'verify', asker, nonce } };
+}
+
+/** `/PROVE:<nonce>`: the answer to a /VERIFY, on the link whose HELLO it checks. */
+function parseProve(nonce: string): ParseResult {
+  if (!NONCE.test(nonce)) return fail('BAD_ARGUMENT', 'expected /PROVE:<32 hex digits>');
+  return { ok: true, request: { type: 'prove', nonce } };
+}
+
+/** `/SPLICE:<old peer id>|<new node id>|<host>:<port>`: the new node takes this node's link to the old peer. */
+function parseSplice(args: string): ParseResult {
+  const [oldText = '', idText = '', where = '', ...rest] = args.split('|');
+  const old = nodeIdArg(oldText);
+  const nodeId = nodeIdArg(idText);
+  const hostPort = parseHostPort(where);
+  if (
+    old === undefined ||
+    nodeId === undefined ||
+    hostPort === undefined ||
+    rest.length > 0 ||
+    old === nodeId
+  )
+    return fail('BAD_ARGUMENT', 'expected /SPLICE:<old peer id>|<new node id>|<host>:<port>');
+  return { ok: true, request: { type: 'splice', old, peer: { id: nodeId, ...hostPort } } };
 }
 
 /** `/WALK:<ttl>|<origin id>|<host>:<port>` */

@@ -23,6 +23,9 @@ export const COMMANDS = [
   '/HEALTH',
   '/MESSAGES',
   '/AUTH',
+  '/VERIFY',
+  '/PROVE',
+  '/LEAVE',
 ];
 const RELAY_COUNTS = [
   '-1',
@@ -151,7 +154,9 @@ export interface OracleOptions {
 }
 
 const OPEN = new Set<Request['type']>(['new', 'get', 'peers', 'messages', 'stats', 'health', 'auth']);
-const REPLIES = new Set<Request['type']>(['new', 'messages', 'stats', 'health', 'sync']);
+const REPLIES = new Set<Request['type']>(['new', 'messages', 'stats', 'health']);
+/** Taken only on a peer's own link: a fuzzing client's connection is none (NOT_A_PEER). */
+const PEER_ONLY = new Set<Request['type']>(['relay', 'push', 'pull', 'walk', 'sync']);
 
 /** The verdicts for a stream of bytes, line by line, as the node frames and parses it. */
 export function oracle(bytes: Buffer, options: OracleOptions): Verdict[] {
@@ -167,12 +172,11 @@ export function oracle(bytes: Buffer, options: OracleOptions): Verdict[] {
       }
       const { request } = parsed;
       if (options.keyed && !OPEN.has(request.type)) verdicts.push({ kind: 'error', code: 'AUTH_REQUIRED' });
-      else if (request.type === 'get' || request.type === 'peers' || request.type === 'auth')
-        verdicts.push({ kind: 'close' });
-      else if (request.type === 'relay' && request.path[request.path.length - 1] === options.nodeId)
-        verdicts.push({ kind: 'error', code: 'BAD_PATH' });
-      else if (REPLIES.has(request.type)) verdicts.push({ kind: 'reply' });
-      else if (request.type === 'hello' && request.address !== undefined) verdicts.push({ kind: 'reply' });
+      else if (['get', 'peers', 'auth', 'leave'].includes(request.type)) verdicts.push({ kind: 'close' });
+      else if (PEER_ONLY.has(request.type)) verdicts.push({ kind: 'error', code: 'NOT_A_PEER' });
+      // A proof no HELLO of this connection waits for.
+      else if (request.type === 'prove') verdicts.push({ kind: 'error', code: 'BAD_ARGUMENT' });
+      else if (REPLIES.has(request.type) || request.type === 'hello') verdicts.push({ kind: 'reply' });
       else verdicts.push({ kind: 'none' });
     },
   });
@@ -181,9 +185,10 @@ export function oracle(bytes: Buffer, options: OracleOptions): Verdict[] {
 }
 
 /**
- * Lines safe to put in a batch: none that closes the connection (reference /GET, /PEERS, a refused /AUTH),
- * and on a keyless node none that changes membership or makes the connection a peer link's (HELLO, WALK,
- * REMOVE), which would change how later lines are judged. Those are fuzzed on a keyed node.
+ * Lines safe to put in a batch: none that closes the connection (reference /GET, /PEERS, a refused /AUTH,
+ * /LEAVE, which would also stop the node), and on a keyless node none that changes membership or starts a
+ * handshake (HELLO, VERIFY, REMOVE), which would change how later lines are judged or answer late. Those
+ * are fuzzed on a keyed node.
  */
 export function isHarmless(line: Buffer, options: OracleOptions): boolean {
   const [verdict] = oracle(Buffer.concat([line, Buffer.from('\n')]), options);
@@ -193,5 +198,5 @@ export function isHarmless(line: Buffer, options: OracleOptions): boolean {
   const parsed = createRequestParser({ maxTextBytes: options.maxTextBytes ?? 16 * 1024 })(
     line.toString('utf8').replace(/\r$/, ''),
   );
-  return !(parsed.ok && ['hello', 'walk', 'remove'].includes(parsed.request.type));
+  return !(parsed.ok && ['hello', 'verify', 'remove'].includes(parsed.request.type));
 }

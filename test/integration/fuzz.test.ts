@@ -113,8 +113,9 @@ describe(`a live node under fuzzing (seed ${FUZZ_SEED})`, () => {
     expect(corpus.length).toBeGreaterThan(3_000);
     const checked = await fuzzBatches(target, corpus, options);
     expect(checked).toBeGreaterThan(2_500);
-    const { errors, counters } = await fetchStats(at(target));
-    // The corpus reaches deep: parse errors of every kind, and accepted relays with loops and forged senders.
+    const { errors } = await fetchStats(at(target));
+    // The corpus reaches deep: parse errors of every kind, and well-formed relays (with loops and forged
+    // senders) that a client connection may not send at all.
     for (const code of [
       'UNKNOWN_COMMAND',
       'BAD_RELAYS',
@@ -125,7 +126,16 @@ describe(`a live node under fuzzing (seed ${FUZZ_SEED})`, () => {
       'LINE_TOO_LONG',
     ])
       expect(errors[code], code).toBeGreaterThan(0);
-    expect(counters.relaysAccepted).toBeGreaterThan(50);
+    expect(errors.NOT_A_PEER).toBeGreaterThan(50);
+    // So every path the node recorded came from itself (a /NEW) or from one of its real peers, 2 and 3.
+    const listing = await fetchMessages(at(target), 'all', 'all');
+    for (const message of listing.messages) {
+      for (const { path } of message.paths) {
+        expect(path.length === 1 ? path : path.slice(-2, -1), path.join('-')).toEqual(
+          path.length === 1 ? [1] : [expect.toSatisfy((hop: number) => hop === 2 || hop === 3)],
+        );
+      }
+    }
   });
 
   it('on a keyed node, refuses every protected command of the corpus with AUTH_REQUIRED', async () => {
@@ -175,7 +185,7 @@ describe(`a live node under fuzzing (seed ${FUZZ_SEED})`, () => {
     );
     const whole = await RawClient.connect(target.port);
     await whole.write(script);
-    const expected = await whole.waitLines(9);
+    const expected = await whole.waitLines(10);
     whole.destroy();
 
     const bytewise = await RawClient.connect(target.port);
@@ -183,7 +193,7 @@ describe(`a live node under fuzzing (seed ${FUZZ_SEED})`, () => {
       await bytewise.write(Buffer.from([byte]));
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const got = await bytewise.waitLines(9);
+    const got = await bytewise.waitLines(10);
     bytewise.destroy();
     const shape = (reply: Record<string, unknown>) =>
       typeof reply.code === 'string' ? reply.code : Object.keys(reply).sort().join(',');
@@ -192,11 +202,12 @@ describe(`a live node under fuzzing (seed ${FUZZ_SEED})`, () => {
       'links,node,ok,pid,uptimeMs',
       'BAD_RELAYS',
       'id,node',
+      'NOT_A_PEER', // a well-formed relay, on a client connection
       'BAD_RELAYS',
-      'sync',
+      'NOT_A_PEER',
       'UNKNOWN_COMMAND', // "\r\r": the first \r is part of the line
       'UNKNOWN_COMMAND',
-      'BAD_PATH',
+      'NOT_A_PEER',
       'address,clock,counters,errors,hotRumors,memory,messages,node,peers,pid,startedAtMs,strategy,uptimeMs',
     ]);
   });

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fetchMessages, fetchStats } from '../../src/client/node-client.js';
 import type { StatsReply } from '../../src/protocol/replies.js';
 import { DaemonPool, type StartedNode } from '../helpers/daemons.js';
+import { FakePeer } from '../helpers/fake-peer.js';
 import { allocatePortRange } from '../helpers/ports.js';
 import { askLine } from '../helpers/raw.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -13,8 +14,10 @@ import { errorCodes, RawClient, rssBytes } from '../helpers/wire.js';
 
 const pool = new DaemonPool();
 const clients: RawClient[] = [];
+const fakes: FakePeer[] = [];
 afterEach(async () => {
   for (const client of clients.splice(0)) client.destroy();
+  for (const fake of fakes.splice(0)) await fake.close();
   await pool.cleanup();
 });
 
@@ -107,15 +110,20 @@ describe('node limits', () => {
   });
 
   it('--max-paths: the first N arrival paths are kept, the rest counted', async () => {
-    const node = await lone(['--max-paths', '4']);
-    const client = await connect(node.port);
+    const node = await lone(['--max-paths', '4', '--max-peers', '10']);
     const id = 'many paths_1795426696500612060';
-    const lines = Array.from(
-      { length: 10 },
-      (_, index) => `/RELAY:1|${JSON.stringify([id, [100 + index]])}\n`,
+    // Ten peers (real stand-ins that pass the handshake), each relaying the message once.
+    const senders = await Promise.all(
+      Array.from({ length: 10 }, (_, index) => FakePeer.open({ id: 100 + index, port: node.port })),
     );
-    await client.write(lines.join(''));
-    await waitFor(async () => (await stats(node)).counters.relaysIn === 10, { what: 'ten relays' });
+    fakes.push(...senders);
+    expect(senders.map((sender) => sender.hello?.accepted)).toEqual(senders.map(() => true));
+    for (const sender of senders) {
+      sender.send(`/RELAY:1|${JSON.stringify([id, [sender.id]])}`);
+      await waitFor(async () => (await stats(node)).counters.relaysIn === sender.id - 99, {
+        what: `the relay of node ${sender.id}`,
+      });
+    }
     const listing = await fetchMessages({ host: '127.0.0.1', port: node.port }, 'all', 'all');
     expect(listing.messages[0]?.paths.map((path) => path.path)).toEqual([
       [100, 1],

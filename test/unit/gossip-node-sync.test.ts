@@ -47,24 +47,24 @@ function startNode(port: number, now: () => number): GossipNode {
   return started;
 }
 
-/** A peer (a real TCP server) that says `hello` first, answers lines with `answer`, and keeps what it got. */
+/** A peer (a real TCP server) that accepts our HELLO, answers other lines with `answer`, and keeps what it got. */
 async function peerAnswering(
   answer: (line: string) => string | undefined,
-  hello?: string,
 ): Promise<{ port: number; lines: string[] }> {
   const lines: string[] = [];
+  const accept = (line: string) =>
+    line.startsWith('/HELLO:') ? JSON.stringify({ hello: { node: 2, accepted: true } }) : answer(line);
   server = net.createServer((socket) => {
     sockets.push(socket);
     socket.setEncoding('utf8');
     socket.on('error', () => {});
-    if (hello !== undefined) socket.write(`${hello}\n`);
     let partial = '';
     socket.on('data', (chunk: string) => {
       const parts = (partial + chunk).split('\n');
       partial = parts.pop() ?? '';
       for (const line of parts) {
         lines.push(line);
-        const reply = answer(line);
+        const reply = accept(line);
         if (reply !== undefined) socket.write(`${reply}\n`);
       }
     });
@@ -75,8 +75,8 @@ async function peerAnswering(
 
 describe('anti-entropy questions that get no answer', () => {
   it('are asked again after the reply timeout, not before', async () => {
-    // Its one line shows the peer is alive; it never answers /SYNC.
-    const { port, lines } = await peerAnswering(() => undefined, '{"ok":true}');
+    // Its answer to our HELLO shows the peer is alive; it never answers /SYNC.
+    const { port, lines } = await peerAnswering(() => undefined);
     let clock = 1_000_000;
     node = startNode(port, () => clock);
     const up = node;

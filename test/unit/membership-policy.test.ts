@@ -65,11 +65,11 @@ describe('decideHello', () => {
     expect(decision.kind).toBe('refuse');
   });
 
-  it('lets a joining node with no peers in even when every slot is home, evicting a home peer', () => {
+  it("never gives a home peer's slot to a joining node (a stranger could cut the overlay that way)", () => {
     const peers = [home(1), home(2), home(3)];
     expect(decideHello(hello({ force: true, peers, random: () => 0.7 }))).toEqual({
-      kind: 'accept-evicting',
-      evict: 3,
+      kind: 'refuse',
+      reason: 'full (3/3 peers)',
     });
   });
 

@@ -1,5 +1,5 @@
 // Drives the real Membership with a fake clock and real TCP: each "peer" is a node:net server that records
-// the lines every connection to it carries.
+// the lines every connection to it carries, and (unless told not to) accepts the HELLO that opens it.
 
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ interface FakePeer {
 
 const servers: Array<{ server: net.Server; sockets: Socket[] }> = [];
 
-async function listen(id: number, port = 0): Promise<FakePeer> {
+async function listen(id: number, port = 0, { accept = true } = {}): Promise<FakePeer> {
   const connections: string[][] = [];
   const sockets: Socket[] = [];
   const server = net.createServer((socket) => {
@@ -37,6 +37,8 @@ async function listen(id: number, port = 0): Promise<FakePeer> {
       const parts = (partial + chunk).split('\n');
       partial = parts.pop() ?? '';
       lines.push(...parts);
+      if (accept && parts.some((line) => line.startsWith('/HELLO:')))
+        socket.write(`${JSON.stringify({ hello: { node: id, accepted: true } })}\n`);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -96,10 +98,14 @@ function start(initial: FakePeer[], maxPeers = 3, targetPeers = initial.length):
   return membership;
 }
 
-/** Advances the fake clock in steps no longer than half the failure timeout (not a stall), ticking each. */
-function advance(m: Membership, ms: number, step = 400): void {
+/**
+ * Advances the fake clock in steps no longer than half the failure timeout (not a stall), ticking each;
+ * the peers in `alive` are heard from at every step, the others stay silent.
+ */
+function advance(m: Membership, ms: number, step = 400, alive: readonly number[] = []): void {
   for (let left = ms; left > 0; left -= step) {
     clock += Math.min(step, left);
+    for (const id of alive) m.heard(id);
     m.tick();
   }
 }
@@ -174,9 +180,9 @@ describe('Membership over real TCP', () => {
     const m = start([a, b]);
     await until('links up', () => m.isUp(2) && m.isUp(3));
     await hearFrom(a);
-    advance(m, FAILURE_MS);
+    advance(m, FAILURE_MS, 400, [3]);
     expect(m.has(2)).toBe(true);
-    advance(m, 200);
+    advance(m, 200, 400, [3]);
     expect(m.has(2)).toBe(false);
     expect(has('dropped', 2, /silent/)).toBe(true);
     // One slot short of its degree: the node sends a repair walk through its remaining peer.
@@ -214,24 +220,109 @@ describe('Membership over real TCP', () => {
     expect(m.ids()).toEqual([2, 9]);
   });
 
-  it('forgets a removed peer for good', async () => {
+  it('forgets a peer that left (its own /REMOVE) for good, and lets it in again only as a joining node', async () => {
     const [a, b] = [await listen(2), await listen(3)];
     const m = start([a, b]);
     await until('links up', () => m.isUp(2) && m.isUp(3));
     await hearFrom(b);
-    expect(m.remove(2)).toBe(true);
-    expect(m.remove(2)).toBe(false);
-    expect(has('dropped', 2, /^removed$/)).toBe(true);
-    // Peer 3 goes silent, is dropped and retried: the removed peer 2 is not.
+    expect(m.remove(2, true)).toBe(true);
+    expect(m.remove(2, true)).toBe(false);
+    expect(has('dropped', 2, /^left$/)).toBe(true);
+    // Peer 3 goes silent, is dropped and retried: peer 2, which left, is not.
     advance(m, FAILURE_MS + 200);
     advance(m, 800);
     await until('retry of 3', () => b.connections.length === 2);
     expect(b.connections[1]?.[0]).toBe(`${HELLO}hj`);
     expect(a.connections).toHaveLength(1);
+    expect(m.hello(a.address, { home: true, join: false })).toEqual({ accepted: false, reason: 'it left' });
+    expect(m.hello(a.address, { home: false, join: true })).toEqual({ accepted: true });
+  });
+
+  it("keeps trying a peer that somebody else's /REMOVE dropped: a live one links again", async () => {
+    const [a, b] = [await listen(2), await listen(3)];
+    const m = start([a, b]);
+    await until('links up', () => m.isUp(2) && m.isUp(3));
+    expect(m.remove(2, false)).toBe(true);
+    expect(has('dropped', 2, /^removed$/)).toBe(true);
+    advance(m, 300);
+    await until('peer 2 back', () => m.isUp(2));
+    expect(a.connections.length).toBeGreaterThanOrEqual(2);
+    expect(a.connections.at(-1)?.[0]).toBe(`${HELLO}h`);
+  });
+
+  it('never stops trying its home peers while it has no peer at all', async () => {
+    const port = await freePort();
+    const m = start([{ address: { id: 2, host: HOST, port }, connections: [], reply() {} }]);
+    await until('link down', () => has('linkDown', 2));
+    m.remove(2, false);
+    // Far past the time after which other lost peers are forgotten.
+    advance(m, 11 * 60_000, 1_000);
+    const a = await listen(2, port);
+    advance(m, 3_000, 500);
+    await until('home peer found again', () => m.isUp(2));
+    expect(a.connections[0]?.[0]).toBe(`${HELLO}hj`);
+  });
+
+  it('gives a link to a spliced-in node: the old peer is dropped for good, the new one is home', async () => {
+    const [a, b] = [await listen(2), await listen(3)];
+    const m = start([a, b]);
+    await until('links up', () => m.isUp(2) && m.isUp(3));
+    const added = await listen(9);
+    m.splice(2, added.address);
+    expect(m.ids()).toEqual([3]);
+    expect(has('dropped', 2, /spliced for 9/)).toBe(true);
+    // The new node is a home peer now: when full, it may take a temporary's slot.
+    expect(m.hello(added.address, { home: false, join: false })).toEqual({ accepted: true });
+    expect(m.views().find((peer) => peer.id === 9)?.home).toBe(true);
+    // The old peer is not tried again, and splicing twice changes nothing.
+    m.splice(2, added.address);
+    advance(m, 3_000, 400, [3, 9]);
+    expect(a.connections).toHaveLength(1);
+  });
+
+  it('refuses a HELLO from itself, by its id or by its address', () => {
+    const m = start([]);
+    expect(m.hello(SELF, { home: false, join: false })).toEqual({
+      accepted: false,
+      reason: 'that is this node',
+    });
+    const posing = { ...SELF, id: 9 };
+    expect(m.hello(posing, { home: false, join: true })).toEqual({
+      accepted: false,
+      reason: 'that is this node',
+    });
+    expect(m.ids()).toEqual([]);
+  });
+
+  it('refuses a HELLO that puts a linked peer at another address', async () => {
+    const a = await listen(2);
+    const m = start([a]);
+    await until('link up', () => m.isUp(2));
+    const elsewhere = { id: 2, host: HOST, port: a.address.port + 1 };
+    expect(m.hello(elsewhere, { home: true, join: false })).toEqual({
+      accepted: false,
+      reason: `node 2 is at ${HOST}:${a.address.port}`,
+    });
+    expect(m.hello(a.address, { home: true, join: false })).toEqual({ accepted: true });
+  });
+
+  it('says a /VERIFY nonce back only on its link to the asker, while that link awaits acceptance', async () => {
+    const a = await listen(2, 0, { accept: false });
+    const m = start([a]);
+    await until('HELLO sent', () => a.connections[0]?.[0] !== undefined);
+    const nonce = '0123456789abcdef0123456789abcdef';
+    expect(m.prove(5, nonce)).toBe(false);
+    expect(m.prove(2, nonce)).toBe(true);
+    await until('proof on the link', () => count(a, `/PROVE:${nonce}`) === 1);
+    for (let extra = 0; extra < 3; extra += 1) m.prove(2, nonce);
+    expect(m.prove(2, nonce)).toBe(false);
+    a.reply(JSON.stringify({ hello: { node: 2, accepted: true } }));
+    await until('link up', () => m.isUp(2));
+    expect(m.prove(2, nonce)).toBe(false);
   });
 
   it('answers a walk with a free slot by probing its origin', async () => {
-    const [a, w] = [await listen(2), await listen(7)];
+    const [a, w] = [await listen(2), await listen(7, 0, { accept: false })];
     const m = start([a], 3);
     m.walk(5, w.address, 2);
     await until('probe HELLO', () => w.connections[0]?.[0] !== undefined);
@@ -259,21 +350,32 @@ describe('Membership over real TCP', () => {
     const m = start([a, b], 2);
     await until('links up', () => m.isUp(2) && m.isUp(3));
     await hearFrom(b);
-    advance(m, FAILURE_MS + 200);
+    advance(m, FAILURE_MS + 200, 400, [2]);
     expect(m.has(3)).toBe(false);
     expect(m.hello(c.address, { home: false, join: false })).toEqual({ accepted: true });
     await until('link to 9 up', () => m.isUp(9));
     return { m, b, c };
   }
 
-  it('gives a returning home peer the slot of a temporary one, telling it to leave', async () => {
+  it('gives a returning home peer the slot of a temporary one, which it does not tell to forget it', async () => {
     const { m, b, c } = await fullWithTemporary();
     expect(m.hello(b.address, { home: true, join: false })).toEqual({ accepted: true });
     expect([...m.ids()].sort()).toEqual([2, 3]);
     expect(has('dropped', 9, /evicted, making room for 3/)).toBe(true);
-    await until('REMOVE on 9', () => count(c, '/REMOVE:1') === 1);
     await until('link back to 3', () => b.connections.length === 2);
     expect(b.connections[1]?.[0]).toBe(`${HELLO}h`);
+    expect(lines(c).filter((line) => line.startsWith('/REMOVE:'))).toEqual([]);
+  });
+
+  it("never gives a home peer's slot to a joining stranger", async () => {
+    const [a, b, c] = [await listen(2), await listen(3), await listen(9)];
+    const m = start([a, b], 2);
+    await until('links up', () => m.isUp(2) && m.isUp(3));
+    expect(m.hello(c.address, { home: false, join: true })).toEqual({
+      accepted: false,
+      reason: 'full (2/2 peers)',
+    });
+    expect([...m.ids()].sort()).toEqual([2, 3]);
   });
 
   // Regression: a home peer whose probe and HELLO cross used to be accepted without an eviction,

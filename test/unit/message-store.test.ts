@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MessageStore, type StoredPath } from '../../src/node/message-store.js';
+import {
+  compareByClock,
+  MessageStore,
+  type StoredMessage,
+  type StoredPath,
+} from '../../src/node/message-store.js';
 import { RelayCounts } from '../../src/node/relay-policy.js';
 import { formatMessageId } from '../../src/protocol/message-id.js';
 
@@ -37,10 +42,11 @@ describe('MessageStore: add and addPath', () => {
       originNs: 5n,
       relays: 2,
       clock: 0,
-      read: false,
+      seq: 0,
       paths: [first],
       counts: new RelayCounts(),
     });
+    expect(store.isRead(stored)).toBe(false);
     expect(store.get('Hi_5')).toBe(stored);
     expect(store.size).toBe(1);
   });
@@ -137,16 +143,77 @@ describe('MessageStore: select and read state', () => {
   });
 });
 
+describe('MessageStore: listings read while messages arrive (replies written a piece at a time)', () => {
+  it('lists what was there when asked, in Lamport order, whatever arrives meanwhile', () => {
+    const store = new MessageStore();
+    for (const ns of [10n, 30n, 50n]) addMessage(store, `m${ns}`, ns);
+    const listing = store.listing('all');
+    const walk = listing.messages[Symbol.iterator]();
+    expect(walk.next().value?.text).toBe('m10');
+    // Before, between and after the cursor: none of them is listed, and nothing is listed twice.
+    addMessage(store, 'before', 5n);
+    addMessage(store, 'between', 20n);
+    addMessage(store, 'after', 60n);
+    const rest: string[] = [];
+    for (let next = walk.next(); next.done !== true; next = walk.next()) rest.push(next.value.text);
+    expect(rest).toEqual(['m30', 'm50']);
+    expect(store.select('all').map((m) => m.text)).toEqual([
+      'before',
+      'm10',
+      'between',
+      'm30',
+      'm50',
+      'after',
+    ]);
+  });
+
+  it('keeps the read state of the moment it was asked, though everything is marked read at once', () => {
+    const store = new MessageStore();
+    addMessage(store, 'old', 1n);
+    store.markAllRead();
+    addMessage(store, 'new', 2n);
+    const unread = store.listing('unread');
+    const all = store.listing('all');
+    store.markAllRead();
+    expect([...unread.messages].map((m) => m.text)).toEqual(['new']);
+    expect([...all.messages].map((m) => [m.text, all.isRead(m)])).toEqual([
+      ['old', true],
+      ['new', false],
+    ]);
+    expect(ids(store, 'unread')).toEqual([]);
+  });
+
+  it('keeps Lamport order on messages that arrive out of order, over many inserts', () => {
+    const store = new MessageStore();
+    let seed = 7;
+    for (let index = 0; index < 500; index += 1) {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      const id = formatMessageId(`m${index}`, BigInt(seed));
+      store.add(
+        { id, text: `m${index}`, origin: 1, originNs: BigInt(seed), relays: 1, clock: seed % 17 },
+        at([1]),
+      );
+    }
+    const listed = store.select('all');
+    expect(listed).toHaveLength(500);
+    for (let index = 1; index < listed.length; index += 1) {
+      expect(compareByClock(listed[index - 1] as StoredMessage, listed[index] as StoredMessage)).toBeLessThan(
+        0,
+      );
+    }
+  });
+});
+
 describe('MessageStore: find (behind /LOOKUP)', () => {
   it('finds by exact id or exact text, every text match in origin order, and nothing read changes', () => {
     const store = new MessageStore();
     addMessage(store, 'Hello', 30n);
     addMessage(store, 'Hello', 10n);
     addMessage(store, 'Hello there', 20n);
-    expect(store.find('Hello').map((m) => m.id)).toEqual(['Hello_10', 'Hello_30']);
-    expect(store.find('Hello_30').map((m) => m.id)).toEqual(['Hello_30']);
-    expect(store.find('hello')).toEqual([]);
-    expect(store.find('Hell')).toEqual([]);
+    expect([...store.find('Hello')].map((m) => m.id)).toEqual(['Hello_10', 'Hello_30']);
+    expect([...store.find('Hello_30')].map((m) => m.id)).toEqual(['Hello_30']);
+    expect([...store.find('hello')]).toEqual([]);
+    expect([...store.find('Hell')]).toEqual([]);
     expect(ids(store, 'unread')).toHaveLength(3);
   });
 
@@ -154,7 +221,7 @@ describe('MessageStore: find (behind /LOOKUP)', () => {
     const store = new MessageStore();
     addMessage(store, 'x', 5n);
     addMessage(store, 'x_5', 9n);
-    expect(store.find('x_5').map((m) => m.id)).toEqual(['x_5', 'x_5_9']);
+    expect([...store.find('x_5')].map((m) => m.id)).toEqual(['x_5', 'x_5_9']);
   });
 });
 

@@ -128,20 +128,45 @@ describe('parseRequest: our commands', () => {
     expect(code(`/LOOKUP:${'x'.repeat(MAX_TEXT_BYTES)}_1795426696500612060`)).toBe('accepted as lookup');
   });
 
-  it('parses /HELLO with and without an address and flags', () => {
-    expect(ok('/HELLO:3')).toMatchObject({ type: 'hello', nodeId: 3, home: false, join: false });
-    expect(ok('/HELLO:3')).toHaveProperty('address', undefined);
+  it('parses /HELLO with its address and flags, and refuses a bare one (it could not be checked back)', () => {
     expect(ok('/HELLO:3|127.0.0.1:7003|hj')).toEqual({
       type: 'hello',
-      nodeId: 3,
       address: { id: 3, host: '127.0.0.1', port: 7003 },
       home: true,
       join: true,
     });
+    expect(ok('/HELLO:3|127.0.0.1:7003')).toMatchObject({ home: false, join: false });
     expect(ok('/HELLO:3|[::1]:7003')).toMatchObject({ address: { id: 3, host: '::1', port: 7003 } });
+    expect(code('/HELLO:3')).toBe('BAD_ARGUMENT');
     expect(code('/HELLO:x')).toBe('BAD_ARGUMENT');
     expect(code('/HELLO:3|nowhere')).toBe('BAD_ARGUMENT');
     expect(code('/HELLO:3|127.0.0.1:7003|x')).toBe('BAD_ARGUMENT');
+  });
+
+  it('parses the handshake lines /VERIFY and /PROVE, and /LEAVE', () => {
+    const nonce = '0123456789abcdef0123456789abcdef';
+    expect(ok(`/VERIFY:4|${nonce}`)).toEqual({ type: 'verify', asker: 4, nonce });
+    expect(ok(`/PROVE:${nonce}`)).toEqual({ type: 'prove', nonce });
+    expect(ok('/LEAVE:')).toEqual({ type: 'leave' });
+    expect(ok('/SPLICE:4|17|127.0.0.1:7017')).toEqual({
+      type: 'splice',
+      old: 4,
+      peer: { id: 17, host: '127.0.0.1', port: 7017 },
+    });
+    for (const line of ['/SPLICE:4|17', '/SPLICE:4|4|127.0.0.1:7004', '/SPLICE:x|17|h:1', '/SPLICE:4|17|h:1|x']) {
+      expect(code(line), line).toBe('BAD_ARGUMENT');
+    }
+    for (const line of [
+      '/VERIFY:4',
+      `/VERIFY:0|${nonce}`,
+      `/VERIFY:4|${nonce.toUpperCase()}`,
+      `/VERIFY:4|${nonce}0`,
+      '/PROVE:',
+      `/PROVE:${nonce.slice(1)}`,
+      `/PROVE:${nonce}|x`,
+    ]) {
+      expect(code(line), line).toBe('BAD_ARGUMENT');
+    }
   });
 });
 

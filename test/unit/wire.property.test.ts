@@ -18,9 +18,11 @@ import { formatMessageId, parseMessageId } from '../../src/protocol/message-id.j
 import {
   encodeHello,
   encodeNew,
+  encodeProve,
   encodeRelay,
   encodeRemove,
   encodeSync,
+  encodeVerify,
   encodeWalk,
 } from '../../src/protocol/relay-line.js';
 import { createRequestParser, parseRequest, type Request } from '../../src/protocol/requests.js';
@@ -154,8 +156,13 @@ function withinBounds(request: Request, maxTextBytes: number): void {
       break;
     }
     case 'remove':
-    case 'hello':
       expect(request.nodeId >= 1 && request.nodeId <= MAX_NODE_ID).toBe(true);
+      break;
+    case 'hello':
+      expect(request.address.id >= 1 && request.address.id <= MAX_NODE_ID).toBe(true);
+      break;
+    case 'verify':
+      expect(request.asker >= 1 && request.asker <= MAX_NODE_ID).toBe(true);
       break;
     case 'walk':
       expect(request.ttl >= 1 && request.ttl <= 64).toBe(true);
@@ -208,10 +215,16 @@ describe('parseRequest', () => {
           });
           expect(parse(encodeRemove(id))).toEqual({ ok: true, request: { type: 'remove', nodeId: id } });
           const self = { id, host: '127.0.0.1', port: 7000 + (id % 1000) };
-          expect(parse(encodeHello(self, { home: true, join: false }))).toMatchObject({
+          expect(parse(encodeHello(self, { home: true, join: false }))).toEqual({
             ok: true,
-            request: { type: 'hello', nodeId: id, home: true, join: false },
+            request: { type: 'hello', address: self, home: true, join: false },
           });
+          const nonce = ns.toString(16).padStart(32, '0').slice(-32);
+          expect(parse(encodeVerify(id, nonce))).toEqual({
+            ok: true,
+            request: { type: 'verify', asker: id, nonce },
+          });
+          expect(parse(encodeProve(nonce))).toEqual({ ok: true, request: { type: 'prove', nonce } });
           expect(parse(encodeWalk(relays, self))).toMatchObject({
             ok: true,
             request: { type: 'walk', ttl: relays },

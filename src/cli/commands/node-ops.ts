@@ -33,7 +33,9 @@ export async function addNodeCommand(options: Record<string, unknown>): Promise<
   const added = await addNode(paths, await requireState(paths));
   printResult(
     options as { json?: boolean },
-    `${nodeName(added.id)} added on ${added.host}:${added.port}; it joins through live nodes (see: gossip list-peers ${added.id})`,
-    { node: added.id, pid: added.pid, address: `${added.host}:${added.port}` },
+    added.peers.length > 0
+      ? `${nodeName(added.id)} added on ${added.host}:${added.port}, spliced into the link ${added.peers.join('-')}`
+      : `${nodeName(added.id)} added on ${added.host}:${added.port}; it joins through live nodes (see: gossip list-peers ${added.id})`,
+    { node: added.id, pid: added.pid, address: `${added.host}:${added.port}`, peers: added.peers },
   );
 }

@@ -1,4 +1,5 @@
-// `gossip node`: one node in the foreground until SIGTERM/SIGINT, then a clean exit.
+// `gossip node`: one node in the foreground until SIGTERM/SIGINT (or until it is asked to leave the
+// cluster, /LEAVE), then a clean exit.
 
 import { GossipError } from '../../errors.js';
 import { parseNodeConfig } from '../../node/config.js';
@@ -19,7 +20,7 @@ export async function runNodeCommand(
   if (!parsed.ok) throw new GossipError('GOSSIP_ERR_BAD_ARGUMENT', parsed.problems.join('; '));
   const running = await runNode(parsed.config);
   if (running.warning !== undefined) process.stderr.write(`warning: ${running.warning}\n`);
-  await new Promise<void>((resolve) => {
+  const signalled = new Promise<void>((resolve) => {
     const shutdown = (signal: NodeJS.Signals): void => {
       running.log.logger.info({ signal }, 'node.stopping');
       resolve();
@@ -27,5 +28,7 @@ export async function runNodeCommand(
     process.once('SIGTERM', shutdown);
     process.once('SIGINT', shutdown);
   });
+  const left = running.left.then(() => running.log.logger.info('node.leaving'));
+  await Promise.race([signalled, left]);
   await running.stop();
 }

@@ -1,7 +1,9 @@
-// `gossip remove-node <node>`: stop the node, then tell its former peers to drop it. On a network with a
-// cluster key every /REMOVE is authenticated, and the key is checked before anything is stopped.
+// `gossip remove-node <node>`: the node leaves for good (/LEAVE: it tells its peers on its own links, which
+// makes the removal final there, and stops), then the CLI makes sure the process is gone and, as the
+// reference does, tells the former peers to drop it. On a network with a cluster key every request is
+// authenticated, and the key is checked before anything is stopped.
 
-import { checkAuthentication, fetchPeers, removePeer } from '../../client/node-client.js';
+import { checkAuthentication, fetchPeers, leaveCluster, removePeer } from '../../client/node-client.js';
 import { GossipError, isGossipError } from '../../errors.js';
 import { homePaths, resolveHome } from '../../network/home.js';
 import { cliAuth, networkKey } from '../../network/network-key.js';
@@ -34,7 +36,13 @@ export async function removeNodeCommand(node: string, options: Record<string, un
   const peers = await fetchPeers(target)
     .then((list) => list.map(([id]) => id))
     .catch(() => entry.peers);
-  if (running) await terminate([entry.pid]);
+  if (running) {
+    await leaveCluster(target, auth).catch((error: unknown) => {
+      if (isRefusal(error)) throw error;
+      // Hung or unreachable: it is stopped below; its peers still drop it on our /REMOVE.
+    });
+    await terminate([entry.pid]);
+  }
   const told: number[] = [];
   const refusals: string[] = [];
   await Promise.all(
