@@ -58,6 +58,14 @@ function nodeOptions(): Option[] {
     ),
     nodeOption('--cluster-key <key>', 'the cluster key itself, from the environment only').hideHelp(),
     new Option('--insecure', 'allow listening beyond loopback without a cluster key (warns)').default(false),
+    nodeOption(
+      '--allow-faults',
+      'take link fault and partition requests (gossip link, partition; start-network sets it)',
+    ),
+    nodeOption(
+      '--faults <spec>',
+      'every link starts with this fault, e.g. delay=50,jitter=10,loss=5 (see gossip link)',
+    ),
     nodeOption('--max-text-bytes <n>', 'cap on a message text (default 16384)'),
     nodeOption('--max-connections <n>', 'cap on open connections (default 2048)'),
     nodeOption('--idle-timeout-ms <ms>', 'close a client connection idle this long (default 30000)'),
@@ -125,31 +133,34 @@ export function buildProgram(): Command {
 
   examples(
     common(
-      strategyOptions(
-        program
-          .command('start-network')
-          .description('start a local network, one detached process per node')
-          .argument('[topology]', 'random | circular | powerlaw | turan', 'random')
-          .argument('[parameter]', 'degree for random (default 3), partitions for turan (default 2)')
-          .option('-n, --nodes <n>', 'number of nodes', '16')
-          .option('-P, --plot', 'write an SVG picture of the topology and print its path')
-          .option('--seed <s>', 'seed of the topology generator (same seed, same graph)')
-          .option('--max-peers <k>', 'most peers any node may have', '3')
-          .option('--base-port <p>', 'node N listens on base port + N', '7000')
-          .option('--host <addr>', 'address every node listens on', '127.0.0.1')
-          .option(
-            '--hosts <addresses>',
-            'one address per node instead, e.g. 127.0.0.2-127.0.0.17 (all on --port)',
-          )
-          .option('--port <p>', 'with --hosts: the port every node listens on', '7000')
-          .option('-r, --relays <count>', 'default relay limit of messages sent with the CLI', '1')
-          .option('--log-level <level>', 'log level of the nodes', 'info')
-          .option(
-            '--cluster-key-file <file>',
-            'shared cluster key for every node; recorded, so later commands authenticate with it',
-          )
-          .option('--insecure', 'let nodes listen beyond loopback without a cluster key'),
-        DEFAULT_STRATEGY,
+      faultOptions(
+        strategyOptions(
+          program
+            .command('start-network')
+            .description('start a local network, one detached process per node')
+            .argument('[topology]', 'random | circular | powerlaw | turan', 'random')
+            .argument('[parameter]', 'degree for random (default 3), partitions for turan (default 2)')
+            .option('-n, --nodes <n>', 'number of nodes', '16')
+            .option('-P, --plot', 'write an SVG picture of the topology and print its path')
+            .option('--seed <s>', 'seed of the topology generator (same seed, same graph)')
+            .option('--max-peers <k>', 'most peers any node may have', '3')
+            .option('--base-port <p>', 'node N listens on base port + N', '7000')
+            .option('--host <addr>', 'address every node listens on', '127.0.0.1')
+            .option(
+              '--hosts <addresses>',
+              'one address per node instead, e.g. 127.0.0.2-127.0.0.17 (all on --port)',
+            )
+            .option('--port <p>', 'with --hosts: the port every node listens on', '7000')
+            .option('-r, --relays <count>', 'default relay limit of messages sent with the CLI', '1')
+            .option('--log-level <level>', 'log level of the nodes', 'info')
+            .option(
+              '--cluster-key-file <file>',
+              'shared cluster key for every node; recorded, so later commands authenticate with it',
+            )
+            .option('--insecure', 'let nodes listen beyond loopback without a cluster key'),
+          DEFAULT_STRATEGY,
+        ),
+        { all: false },
       ),
     ).action(async (topology: string, parameter: string | undefined, options: Record<string, unknown>) => {
       const { startNetworkCommand } = await import('./commands/start-network.js');
@@ -164,6 +175,7 @@ export function buildProgram(): Command {
       'gossip start-network --hosts 127.0.0.2-127.0.0.17 --port 7000',
       'openssl rand -hex 32 > cluster.key && gossip start-network --cluster-key-file cluster.key',
       'gossip start-network random 6 --max-peers 6 --strategy push --fanout 2 --stop counter --stop-after 2',
+      'gossip start-network --delay 20 --jitter 5 --loss 2',
     ],
   );
 
@@ -361,5 +373,75 @@ export function buildProgram(): Command {
     ['gossip logs 3', 'gossip logs 3 -f'],
   );
 
+  examples(
+    common(
+      faultOptions(
+        program
+          .command('link')
+          .description(
+            'put a fault on a link (both directions unless --one-way), or on every link with --all',
+          )
+          .argument('[a]', 'node number at one end')
+          .argument('[b]', 'node number at the other end'),
+      )
+        .option('--one-way', 'only what a sends to b')
+        .option('--all', 'every link of the network')
+        .option('--clear', 'lift the fault'),
+    ).action(async (a: string | undefined, b: string | undefined, options: Record<string, unknown>) => {
+      const { linkCommand } = await import('./commands/link.js');
+      await linkCommand(a, b, options);
+    }),
+    [
+      'gossip link 1 2 --delay 100 --jitter 20',
+      'gossip link 3 4 --loss 30 --one-way',
+      'gossip link 5 6 --down',
+      'gossip link --all --loss 10',
+      'gossip link 1 2 --clear',
+    ],
+  );
+
+  examples(
+    common(
+      program
+        .command('partition')
+        .description('cut the network into groups: links across are closed and refused until healed')
+        .argument('<groups...>', 'node groups like 1-8 or 1,3,5; nodes in no group form one more'),
+    ).action(async (groups: string[], options: Record<string, unknown>) => {
+      const { partitionCommand } = await import('./commands/partition.js');
+      await partitionCommand(groups, options);
+    }),
+    ['gossip partition 1-8 9-16', 'gossip partition 1,3,5 2,4,6', 'gossip partition 1-4'],
+  );
+
+  examples(
+    common(program.command('heal').description('clear every link fault and partition')).action(
+      async (options: Record<string, unknown>) => {
+        const { healCommand } = await import('./commands/partition.js');
+        await healCommand(options);
+      },
+    ),
+    ['gossip heal'],
+  );
+
+  examples(
+    common(
+      program.command('faults').description('the link faults and partition in force, per link and direction'),
+    ).action(async (options: Record<string, unknown>) => {
+      const { faultsCommand } = await import('./commands/faults.js');
+      await faultsCommand(options);
+    }),
+    ['gossip faults', 'gossip faults --json'],
+  );
+
   return program;
+}
+
+/** The fault options of `link` (and, but --rate and --down, of `start-network`). */
+function faultOptions(command: Command, { all = true } = {}): Command {
+  command
+    .option('--delay <ms>', 'every line waits this long')
+    .option('--jitter <ms>', 'give or take up to this much')
+    .option('--loss <percent>', 'whole lines dropped at random (seeded, repeatable)');
+  if (all) command.option('--rate <kB/s>', 'a bandwidth cap').option('--down', 'a blackhole: nothing passes');
+  return command;
 }

@@ -5,6 +5,8 @@ import { GossipError } from '../errors.js';
 import { encodeNew } from '../protocol/relay-line.js';
 import {
   errorReplySchema,
+  type FaultViewReply,
+  faultsReplySchema,
   type HealthReply,
   healthReplySchema,
   leftReplySchema,
@@ -84,6 +86,36 @@ export async function spliceLink(
 ): Promise<void> {
   const line = `/SPLICE:${old}|${peer.id}|${formatAddress(peer)}\n`;
   parseReply(address, await sendRequest(address, line, 'line', undefined, auth), splicedReplySchema);
+}
+
+/** `/FAULT`: the fault of what the node sends to `target` (a peer, or `*`: every link); a spec, or `clear`. */
+export async function setLinkFault(
+  address: NodeAddress,
+  target: number | '*',
+  spec: string,
+  auth?: RequestAuth,
+): Promise<FaultViewReply & { node: number }> {
+  const reply = await sendRequest(address, `/FAULT:${target}|${spec}\n`, 'line', undefined, auth);
+  return parseReply(address, reply, faultsReplySchema).faults;
+}
+
+/** `/PARTITION`: the nodes this node is cut off from (none: healed). */
+export async function setPartition(
+  address: NodeAddress,
+  cut: readonly number[],
+  auth?: RequestAuth,
+): Promise<FaultViewReply & { node: number }> {
+  const reply = await sendRequest(address, `/PARTITION:${cut.join(',')}\n`, 'line', undefined, auth);
+  return parseReply(address, reply, faultsReplySchema).faults;
+}
+
+/** `/FAULTS`: the node's link faults and partition (read only, open to anyone). */
+export async function fetchFaults(
+  address: NodeAddress,
+  timeoutMs?: number,
+): Promise<FaultViewReply & { node: number }> {
+  const reply = await sendRequest(address, '/FAULTS:\n', 'line', timeoutMs);
+  return parseReply(address, reply, faultsReplySchema).faults;
 }
 
 /** Authenticates to a node (and has it prove the key back) without changing anything there. */

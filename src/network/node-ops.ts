@@ -112,6 +112,7 @@ function launchFor(state: NetworkState, entry: NodeEntry, peers: NodeEntry[], jo
     clusterKeyFile: state.clusterKeyFile,
     insecure: state.insecure,
     strategy: state.strategy,
+    faults: state.faults,
   };
 }
 

@@ -32,6 +32,8 @@ export interface NodeLaunch {
   insecure: boolean;
   /** The dissemination strategy; absent: flood with its defaults (no flags passed). */
   strategy?: StrategyConfig | undefined;
+  /** The fault every link starts with (wire spelling); absent: none. */
+  faults?: string | undefined;
 }
 
 export interface SpawnedNode {
@@ -65,6 +67,9 @@ export function nodeArguments(launch: NodeLaunch): string[] {
     launch.logLevel,
     ...(launch.clusterKeyFile === undefined ? [] : ['--cluster-key-file', launch.clusterKeyFile]),
     ...(launch.insecure ? ['--insecure'] : []),
+    // A network the launcher starts is one its operator may break on purpose (gossip link, partition, chaos).
+    '--allow-faults',
+    ...(launch.faults === undefined ? [] : ['--faults', launch.faults]),
     ...(launch.strategy === undefined ? [] : strategyArguments(launch.strategy)),
   ];
 }

@@ -30,6 +30,8 @@ export interface StartOptions {
   insecure?: boolean | undefined;
   /** The dissemination strategy every node runs; absent: flood (the reference rule). */
   strategy?: StrategyConfig | undefined;
+  /** The fault every link starts with, as the wire spells it (start-network --delay ...). */
+  faults?: string | undefined;
   /** How long to wait for every node to answer with its links up (default: 10 s + 250 ms per node). */
   readyTimeoutMs?: number | undefined;
   /** Called whenever another node answers its health check. */
@@ -73,6 +75,7 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
     clusterKeyFile: options.clusterKeyFile,
     insecure: options.insecure === true,
     strategy: options.strategy,
+    faults: options.faults,
   }));
   const spawned = new Map<number, SpawnedNode>();
   try {
@@ -100,6 +103,7 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
     ...(options.clusterKeyFile === undefined ? {} : { clusterKeyFile: options.clusterKeyFile }),
     insecure: options.insecure === true,
     ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
+    ...(options.faults === undefined ? {} : { faults: options.faults }),
     nodes: launches.map((launch) => toNodeEntry(launch, spawned.get(launch.id)?.pid ?? 0, startedAt)),
   };
   await writeState(paths, state);

@@ -50,6 +50,8 @@ export const networkStateSchema = z.object({
       repair: z.boolean(),
     })
     .optional(),
+  /** The fault every link starts with (start-network --delay ...), as the wire spells it; restarted nodes too. */
+  faults: z.string().optional(),
   nodes: z.array(nodeEntrySchema),
 });
 

@@ -3,6 +3,7 @@
 
 import { LOG_LEVELS, type LogLevel } from '../log.js';
 import { type PeerAddress, parseHostPort } from '../protocol/address.js';
+import { type LinkFault, parseFaultSpec } from '../protocol/fault-spec.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../protocol/framing.js';
 import { MAX_NODE_ID, MAX_TEXT_BYTES, MAX_TEXT_BYTES_LIMIT } from '../protocol/limits.js';
 import {
@@ -51,6 +52,10 @@ export interface NodeConfig {
   clusterKey: string | undefined;
   /** Allow a non-loopback bind without a cluster key. */
   insecure: boolean;
+  /** Take /FAULT and /PARTITION requests (start-network passes it). */
+  allowFaults: boolean;
+  /** The fault every link starts with (--faults), and the seed of its draws. */
+  faults: { fault: LinkFault; seed?: number } | undefined;
   /** Dissemination strategy: --strategy, --fanout, --round-ms, --stop, --stop-after, --repair. */
   strategy: StrategyConfig;
 }
@@ -133,6 +138,8 @@ export function parseNodeConfig(input: Record<string, unknown>): ConfigResult {
     clusterKeyFile: text('clusterKeyFile', '--cluster-key-file'),
     clusterKey: text('clusterKey', 'GOSSIP_CLUSTER_KEY'),
     insecure: input.insecure === true,
+    allowFaults: input.allowFaults === true || input.allowFaults === 'true' || input.allowFaults === '1',
+    faults: faultsOption(input.faults, problems),
     strategy: parseStrategyOptions(input, problems),
   };
   if (maxTextBytes * 4 > maxLineBytes) {
@@ -169,6 +176,16 @@ function peerList(value: unknown, problems: string[]): PeerAddress[] {
     peers.push({ id, ...hostPort });
   }
   return peers;
+}
+
+function faultsOption(value: unknown, problems: string[]): NodeConfig['faults'] {
+  if (value === undefined || value === '') return undefined;
+  const parsed = typeof value === 'string' ? parseFaultSpec(value) : undefined;
+  if (parsed === undefined || !parsed.ok) {
+    problems.push(`--faults "${String(value)}": ${parsed?.ok === false ? parsed.problem : 'not a fault'}`);
+    return undefined;
+  }
+  return parsed.seed === undefined ? { fault: parsed.fault } : { fault: parsed.fault, seed: parsed.seed };
 }
 
 function advertised(value: unknown, problems: string[]): NodeConfig['advertise'] {

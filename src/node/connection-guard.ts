@@ -23,6 +23,7 @@ export const OPEN_COMMANDS: ReadonlySet<Request['type']> = new Set([
   'events',
   'stats',
   'health',
+  'faults',
   'auth',
 ]);
 

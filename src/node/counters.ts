@@ -12,6 +12,8 @@ export const COUNTER_NAMES = [
   'relaysOut',
   'relayBytesOut',
   'queueOverflows',
+  // Lines a link fault (gossip link --loss, --down) dropped on purpose.
+  'linesLost',
   'requestErrors',
   'peerErrors',
   'messagesCaughtUp',

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { formatHostPort, type PeerAddress } from '../protocol/address.js';
 import { peerLabel } from '../protocol/encode.js';
 import { type WireError, wireError } from '../protocol/errors.js';
+import type { LinkFault } from '../protocol/fault-spec.js';
 import { formatMessageId, parseMessageId } from '../protocol/message-id.js';
 import { encodeRelay, encodeSync } from '../protocol/relay-line.js';
 import type { MessageView, PeerView, StatsReply } from '../protocol/replies.js';
@@ -32,12 +33,14 @@ import {
   type SyncPage,
 } from './anti-entropy.js';
 import { Counters } from './counters.js';
+import { FaultTable, type FaultView } from './faults/fault-table.js';
 import { Handshakes, type HelloAnswer } from './handshake.js';
 import type { JournalRecord } from './journal-codec.js';
 import { DEFAULT_MAX_PATHS } from './limits.js';
 import { Membership, type MembershipHooks, type MembershipOptions } from './membership.js';
 import { type ArrivalVia, MessageStore, type StoredMessage } from './message-store.js';
 import { selectPaths } from './path-select.js';
+import { DEFAULT_MAX_QUEUE_BYTES } from './peer-link.js';
 import { applyRelayDecision, decideRelay, RelayCounts, type RelayDecision } from './relay-policy.js';
 import { mergeClock, tickClock } from './strategies/digest.js';
 import { DEFAULT_STRATEGY, type StrategyConfig } from './strategies/strategy-config.js';
@@ -57,7 +60,13 @@ export interface GossipNodeOptions {
   peers: readonly PeerAddress[];
   /** Nodes to join through when starting with no peers. */
   seeds?: readonly PeerAddress[];
-  membership: Omit<MembershipOptions, 'self' | 'now' | 'random' | 'targetPeers'> & { targetPeers?: number };
+  membership: Omit<MembershipOptions, 'self' | 'now' | 'random' | 'targetPeers' | 'faults'> & {
+    targetPeers?: number;
+  };
+  /** The fault every link starts with (--faults), and the seed of its draws. */
+  faults?: { fault: LinkFault; seed?: number | undefined } | undefined;
+  /** Take /FAULT and /PARTITION requests (--allow-faults). */
+  allowFaults?: boolean | undefined;
   persistence?: Persistence | undefined;
   /** Arrival paths stored per message (default DEFAULT_MAX_PATHS); later ones are counted, not kept. */
   maxPaths?: number | undefined;
@@ -90,6 +99,8 @@ export interface NodeEvents {
   'peer.dropped': [{ peer: number; address: string; reason: string }];
   'sync.received': [{ peer: number; learned: number; more: boolean }];
   'hello.refused': [{ claim: number; address: string; reason: string }];
+  /** The link faults or the partition changed. */
+  'link.faults': [FaultView];
   /** The node was asked to leave and told its peers; whoever runs it stops it now. */
   'node.left': [{ told: readonly number[] }];
 }
@@ -135,6 +146,9 @@ export class GossipNode {
   /** This node's Lamport clock. */
   private clock = 0;
   private readonly handshakes: Handshakes<InboundConnection>;
+  /** Link faults and the partition this node applies to what it sends (faults/). */
+  readonly faults: FaultTable;
+  readonly allowFaults: boolean;
 
   constructor(options: GossipNodeOptions) {
     this.id = options.self.id;
@@ -159,6 +173,15 @@ export class GossipNode {
             now: () => this.now(),
           });
     const { targetPeers, ...membership } = options.membership;
+    this.faults = new FaultTable({
+      self: this.id,
+      maxLines: membership.link.maxQueue,
+      maxBytes: membership.link.maxQueueBytes ?? DEFAULT_MAX_QUEUE_BYTES,
+      now: () => performance.now(),
+      onDrop: (_peer, reason) => this.counters.add(reason === 'lost' ? 'linesLost' : 'queueOverflows'),
+    });
+    if (options.faults !== undefined) this.faults.set('*', options.faults.fault, options.faults.seed);
+    this.allowFaults = options.allowFaults === true;
     const seeds = options.seeds ?? [];
     // Repair back to the initial degree; a node that joins aims for a full set of peers.
     const initialDegree =
@@ -169,6 +192,7 @@ export class GossipNode {
       {
         ...membership,
         targetPeers: targetPeers ?? Math.min(membership.maxPeers, initialDegree),
+        faults: this.faults,
         self: options.self,
         now: this.now,
         random,
@@ -362,6 +386,26 @@ export class GossipNode {
     if (connection.peerId !== undefined) this.inbound.get(connection.peerId)?.delete(connection);
   }
 
+  /** `/FAULT`: the fault of what this node sends to `target` (a peer, or every link), from now on. */
+  setFault(target: number | '*', fault: LinkFault, seed?: number): FaultView {
+    this.faults.set(target, fault, seed);
+    this.events.emit('link.faults', this.faults.view());
+    return this.faults.view();
+  }
+
+  /** `/PARTITION`: cut this node off from these nodes (none: healed). */
+  partition(cut: readonly number[]): FaultView {
+    this.membership.partition(cut.filter((id) => id !== this.id));
+    this.events.emit('link.faults', this.faults.view());
+    return this.faults.view();
+  }
+
+  /** A reply this node writes on peer `peer`'s link: it passes that direction's fault too. */
+  shapeReply(peer: number, text: string, write: (text: string) => void): void {
+    if (this.faults.active) this.faults.send(peer, text, write);
+    else write(text);
+  }
+
   /**
    * `/LEAVE`: tell every peer on its own link that this node is gone for good, then close the links. The
    * caller emits `node.left` once its answer is out, and whoever runs the node stops it then.
@@ -419,6 +463,7 @@ export class GossipNode {
       peers: this.peers(),
       counters: { ...this.counters.values },
       errors: { ...this.counters.errors },
+      faults: this.faults.view(),
     };
   }
 

@@ -125,6 +125,22 @@ export function handleRequest(
       const spliced = { node: node.id, dropped: request.old, peer: request.peer.id };
       return { text: encodeLine({ spliced }), close: false };
     }
+    case 'fault': {
+      const denied = notAdmin(connection) ?? faultsForbidden(node);
+      if (denied !== undefined) return refused(node, denied);
+      const faults = node.setFault(request.target, request.fault, request.seed);
+      return { text: encodeLine({ faults: { node: node.id, ...faults } }), close: false };
+    }
+    case 'partition': {
+      const denied = notAdmin(connection) ?? faultsForbidden(node);
+      if (denied !== undefined) return refused(node, denied);
+      return {
+        text: encodeLine({ faults: { node: node.id, ...node.partition(request.cut) } }),
+        close: false,
+      };
+    }
+    case 'faults':
+      return { text: encodeLine({ faults: { node: node.id, ...node.faults.view() } }), close: false };
     case 'leave': {
       const denied = notAdmin(connection);
       if (denied !== undefined) return refused(node, denied);
@@ -201,6 +217,12 @@ function notAPeer(node: GossipNode, connection: InboundConnection, lastHop?: num
   return undefined;
 }
 
+/** Fault requests are taken only by a node started to take them (--allow-faults; start-network passes it). */
+function faultsForbidden(node: GossipNode): WireError | undefined {
+  if (node.allowFaults) return undefined;
+  return wireError('FORBIDDEN', 'this node takes no fault requests: start it with --allow-faults');
+}
+
 /**
  * Administrative commands (leaving the cluster): with a cluster key the connection has authenticated (the
  * guard saw to that); without one they are taken only from this machine.
@@ -209,6 +231,6 @@ function notAdmin(connection: InboundConnection): WireError | undefined {
   if (connection.authenticated || connection.fromLoopback) return undefined;
   return wireError(
     'FORBIDDEN',
-    'without a cluster key this node takes administrative commands only from its own machine',
+    'without a cluster key this node takes administrative commands only over loopback (127.0.0.0/8, ::1)',
   );
 }

@@ -14,6 +14,7 @@ import {
   encodeWalk,
   type HelloFlags,
 } from '../protocol/relay-line.js';
+import type { FaultTable } from './faults/fault-table.js';
 import { decideHello, decideWalk, retryDelayMs } from './membership-policy.js';
 import { type PeerAddress, PeerLink, type PeerLinkOptions } from './peer-link.js';
 
@@ -29,6 +30,8 @@ export interface MembershipOptions {
   link: Omit<PeerLinkOptions, 'greeting'>;
   /** With a cluster key: authenticates every connection of every link, and checks each peer's proof. */
   auth?: LinkAuthenticator | undefined;
+  /** Link faults and the partition (faults/): what every link writes passes through them. */
+  faults?: FaultTable | undefined;
   now(): number;
   random(): number;
 }
@@ -191,6 +194,7 @@ export class Membership {
     if (linked !== undefined && !sameAddress(linked, from))
       return `node ${from.id} is at ${formatHostPort(linked.host, linked.port)}`;
     if (this.removedIds.has(from.id) && !flags.join) return 'it left';
+    if (this.options.faults?.isCut(from.id)) return 'cut off by a partition';
     return undefined;
   }
 
@@ -229,7 +233,8 @@ export class Membership {
         origin.id === this.options.self.id ||
         this.peers.has(origin.id) ||
         this.probes.has(origin.id) ||
-        this.removedIds.has(origin.id),
+        this.removedIds.has(origin.id) ||
+        this.options.faults?.isCut(origin.id) === true,
       origin: origin.id,
       ttl,
       from: fromPeer,
@@ -269,6 +274,25 @@ export class Membership {
     this.drop(old, `spliced for ${peer.id}`, false);
     this.homeIds.add(peer.id);
     this.removedIds.delete(peer.id);
+  }
+
+  /**
+   * A partition: the links to these nodes close and stay closed (their HELLOs are refused, we dial none of
+   * them) until a partition without them heals it; they stay candidates, tried again at once then.
+   */
+  partition(cut: readonly number[]): void {
+    this.options.faults?.cut(cut);
+    for (const id of cut) {
+      this.abandonProbe(id);
+      this.drop(id, 'cut off by a partition', true);
+    }
+    const now = this.options.now();
+    for (const candidate of this.candidates.values()) {
+      if (!cut.includes(candidate.address.id)) {
+        candidate.nextTryMs = now;
+        candidate.attempts = 0;
+      }
+    }
   }
 
   /** This node leaves for good: tells every peer on its own link (they forget it), then closes the links. */
@@ -323,6 +347,7 @@ export class Membership {
     // connections, so a probe to it only times out.
     for (const candidate of this.candidates.values()) {
       if (candidate.nextTryMs > now || this.probes.has(candidate.address.id)) continue;
+      if (this.options.faults?.isCut(candidate.address.id)) continue;
       const home = this.homeIds.has(candidate.address.id);
       if (!(committed < this.options.maxPeers || (home && hasTemporary))) continue;
       if (!home && committed >= this.options.targetPeers) continue;
@@ -441,9 +466,17 @@ export class Membership {
       pendingProof = offer.check;
       return offer.line + hello;
     };
+    const { faults } = this.options;
+    const shape =
+      faults === undefined
+        ? undefined
+        : (line: string, deliver: (line: string) => void): void => {
+            if (faults.active) faults.send(address.id, line, deliver);
+            else deliver(line);
+          };
     const link = new PeerLink(
       address,
-      { ...this.options.link, greeting },
+      { ...this.options.link, greeting, shape },
       {
         up: (peer) => this.hooks.linkUp(peer),
         down: (peer, reason, wasUp) => {

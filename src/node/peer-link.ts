@@ -29,6 +29,11 @@ export interface PeerLinkOptions {
   /** Connect from this local address (the node's own host), so links leave from where the node lives. */
   localAddress?: string | undefined;
   random: () => number;
+  /**
+   * Link faults (faults/): every line written on the link passes here and is delivered now, later or never.
+   * Absent: lines go straight to the socket.
+   */
+  shape?: ((line: string, deliver: (line: string) => void) => void) | undefined;
 }
 
 export interface PeerLinkHooks {
@@ -110,13 +115,13 @@ export class PeerLink {
     const greeted = this.greeted;
     if (greeted === undefined || greeted.proofs >= MAX_PROOFS_PER_CONNECTION) return false;
     greeted.proofs += 1;
-    greeted.socket.write(line);
+    this.writeNow(greeted.socket, line);
     return true;
   }
 
   send(line: string): void {
     if (this.stateValue === 'up' && !this.congested && this.socket !== undefined) {
-      this.write(this.socket, line);
+      this.emit(this.socket, line);
       return;
     }
     const bytes = Buffer.byteLength(line);
@@ -168,7 +173,7 @@ export class PeerLink {
       socket.setTimeout(this.options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS, () => socket.destroy());
       this.congested = false;
       this.greeted = { socket, proofs: 0 };
-      socket.write(this.options.greeting());
+      this.writeNow(socket, this.options.greeting());
     });
     socket.on('data', (chunk) => replies.push(chunk));
     socket.on('drain', () => {
@@ -204,7 +209,22 @@ export class PeerLink {
     const lines = this.queue;
     this.queue = [];
     this.queueBytes = 0;
-    this.write(this.socket, lines.join(''));
+    if (this.options.shape === undefined) this.write(this.socket, lines.join(''));
+    else for (const line of lines) this.emit(this.socket, line);
+  }
+
+  /** A line for this tick's write, through the link's fault if it has one. */
+  private emit(socket: net.Socket, line: string): void {
+    const { shape } = this.options;
+    if (shape === undefined) this.write(socket, line);
+    else shape(line, (shaped) => this.write(socket, shaped));
+  }
+
+  /** A handshake line, written at once (through the link's fault if it has one). */
+  private writeNow(socket: net.Socket, line: string): void {
+    const { shape } = this.options;
+    if (shape === undefined) socket.write(line);
+    else shape(line, (shaped) => socket.destroyed || socket.write(shaped));
   }
 
   private write(socket: net.Socket, data: string): void {

@@ -12,6 +12,8 @@ export interface ReplyWriterOptions {
   maxBufferBytes: number;
   /** Called in request order just before a reply is written (subscriptions, refusal logs). */
   onWrite(reply: Reply): void;
+  /** Writes a one-line reply (through a link fault, on a peer's link). */
+  transmit(text: string, write: (text: string) => void): void;
   /** The client stopped reading: lines wait until it reads. */
   onFull(): void;
   /** The client read some of what it was sent. */
@@ -80,8 +82,11 @@ export class ReplyWriter {
       socket.end(reply.text, reply.after);
       return undefined;
     }
-    socket.write(reply.text, reply.after);
-    this.checkFull();
+    this.options.transmit(reply.text, (text) => {
+      if (socket.destroyed) return;
+      socket.write(text, reply.after);
+      this.checkFull();
+    });
     return undefined;
   }
 

@@ -55,6 +55,8 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     maxPaths: config.maxPaths,
     limits,
     strategy: config.strategy,
+    faults: config.faults,
+    allowFaults: config.allowFaults,
     dial: (to, line) => dialOnce(to, line, { localAddress, timeoutMs: CONNECT_TIMEOUT_MS }),
     membership: {
       auth,

@@ -121,6 +121,10 @@ function serveConnection(
         socket.write(encodeError(busy));
       }
     },
+    transmit: (text, write) => {
+      if (connection.peerId === undefined) write(text);
+      else node.shapeReply(connection.peerId, text, write);
+    },
     onFull: () => {
       node.counters.add('readsPaused');
       socket.pause();

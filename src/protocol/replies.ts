@@ -42,6 +42,22 @@ export const peerViewSchema = z.object({
   home: z.boolean(),
 });
 
+export const linkFaultSchema = z.object({
+  delayMs: z.number(),
+  jitterMs: z.number(),
+  lossPercent: z.number(),
+  rateKBps: z.number().optional(),
+  down: z.boolean(),
+});
+
+/** The link faults a node applies to what it sends, and the partition it is in (gossip link, partition). */
+export const faultViewSchema = z.object({
+  links: z.array(z.object({ peer: z.number().int(), fault: linkFaultSchema, description: z.string() })),
+  all: linkFaultSchema,
+  cut: z.array(z.number().int()),
+  seed: z.number().int(),
+});
+
 export const statsReplySchema = z.object({
   node: z.number().int(),
   address: z.string(),
@@ -58,6 +74,7 @@ export const statsReplySchema = z.object({
   errors: z.record(z.string(), z.number()),
   /** The node process's memory when it answered. */
   memory: z.object({ rssBytes: z.number(), heapUsedBytes: z.number() }).optional(),
+  faults: faultViewSchema.optional(),
 });
 
 export const healthReplySchema = z.object({
@@ -82,6 +99,9 @@ export const splicedReplySchema = z.object({
   spliced: z.object({ node: z.number().int(), dropped: z.number().int(), peer: z.number().int() }),
 });
 
+/** `/FAULT`, `/PARTITION` and `/FAULTS` reply: the node's link faults and partition now. */
+export const faultsReplySchema = z.object({ faults: faultViewSchema.extend({ node: z.number().int() }) });
+
 /** Reference /PEERS reply: [[9, "Gossip-Node-9 (127.0.0.1:7009)"], ...]. */
 export const peersReplySchema = z.array(z.tuple([z.number().int(), z.string()]));
 
@@ -90,6 +110,7 @@ export type MessageView = z.infer<typeof messageViewSchema>;
 export type MessagesReply = z.infer<typeof messagesReplySchema>;
 export type PeerView = z.infer<typeof peerViewSchema>;
 export type StatsReply = z.infer<typeof statsReplySchema>;
+export type FaultViewReply = z.infer<typeof faultViewSchema>;
 export type HealthReply = z.infer<typeof healthReplySchema>;
 
 export { encodeError, encodeLine, nodeName, peerLabel } from './encode.js';

@@ -7,6 +7,7 @@
 import { type PeerAddress, parseHostPort } from './address.js';
 import { AUTH_NONCE, AUTH_WHO, type AuthLine } from './auth.js';
 import { type WireError, wireError } from './errors.js';
+import { type LinkFault, parseFaultSpec } from './fault-spec.js';
 import { CONTROL_CHARACTERS, MAX_NODE_ID, MAX_PATH_LENGTH, MAX_RELAYS, MAX_TEXT_BYTES } from './limits.js';
 import { messageIdTextEnd } from './message-id.js';
 
@@ -32,6 +33,9 @@ export type Request =
   | { type: 'prove'; nonce: string }
   | { type: 'leave' }
   | { type: 'splice'; old: number; peer: PeerAddress }
+  | { type: 'fault'; target: number | '*'; fault: LinkFault; seed?: number }
+  | { type: 'partition'; cut: number[] }
+  | { type: 'faults' }
   | { type: 'walk'; ttl: number; origin: PeerAddress }
   | { type: 'ping' }
   | { type: 'sync'; from: number; epoch: number }
@@ -174,6 +178,12 @@ function parseWith(line: string, limits: RequestLimits): ParseResult {
       return { ok: true, request: { type: 'leave' } };
     case '/SPLICE':
       return parseSplice(args);
+    case '/FAULT':
+      return parseFault(args);
+    case '/PARTITION':
+      return parsePartition(args);
+    case '/FAULTS':
+      return { ok: true, request: { type: 'faults' } };
     case '/WALK':
       return parseWalk(args);
     case '/PING':
@@ -363,6 +373,37 @@ function parseSplice(args: string): ParseResult {
   )
     return fail('BAD_ARGUMENT', 'expected /SPLICE:<old peer id>|<new node id>|<host>:<port>');
   return { ok: true, request: { type: 'splice', old, peer: { id: nodeId, ...hostPort } } };
+}
+
+/** `/FAULT:<peer id | *>|<spec>`: the fault of what this node sends to that peer (or on every link). */
+function parseFault(args: string): ParseResult {
+  const [targetText, spec] = splitOnce(args, '|');
+  const target = targetText === '*' ? '*' : nodeIdArg(targetText);
+  if (target === undefined || spec === undefined)
+    return fail(
+      'BAD_ARGUMENT',
+      'expected /FAULT:<peer id | *>|<delay=<ms>,jitter=<ms>,loss=<%>,rate=<kB/s>,down | clear>',
+    );
+  const parsed = parseFaultSpec(spec);
+  if (!parsed.ok) return fail('BAD_ARGUMENT', `bad fault: ${parsed.problem}`);
+  const request: Request = { type: 'fault', target, fault: parsed.fault };
+  if (parsed.seed !== undefined) request.seed = parsed.seed;
+  return { ok: true, request };
+}
+
+/** Most nodes one /PARTITION may cut a node off from. */
+const MAX_CUT = 4_096;
+
+/** `/PARTITION:<id>,<id>,...`: the nodes this node is cut off from; empty heals. */
+function parsePartition(args: string): ParseResult {
+  const parts = args === '' ? [] : args.split(',');
+  const cut = parts.map(nodeIdArg);
+  if (parts.length > MAX_CUT || cut.some((id) => id === undefined))
+    return fail(
+      'BAD_ARGUMENT',
+      `expected /PARTITION:<node id>,<node id>,... (at most ${MAX_CUT}), or nothing to heal`,
+    );
+  return { ok: true, request: { type: 'partition', cut: cut as number[] } };
 }
 
 /** `/WALK:<ttl>|<origin id>|<host>:<port>` */

@@ -153,7 +153,12 @@ describe('parseRequest: our commands', () => {
       old: 4,
       peer: { id: 17, host: '127.0.0.1', port: 7017 },
     });
-    for (const line of ['/SPLICE:4|17', '/SPLICE:4|4|127.0.0.1:7004', '/SPLICE:x|17|h:1', '/SPLICE:4|17|h:1|x']) {
+    for (const line of [
+      '/SPLICE:4|17',
+      '/SPLICE:4|4|127.0.0.1:7004',
+      '/SPLICE:x|17|h:1',
+      '/SPLICE:4|17|h:1|x',
+    ]) {
       expect(code(line), line).toBe('BAD_ARGUMENT');
     }
     for (const line of [

@@ -8,6 +8,7 @@ import { LOG_LEVELS } from '../../log.js';
 import { homePaths, resolveHome } from '../../network/home.js';
 import { parseHosts } from '../../network/hosts.js';
 import { startNetwork } from '../../network/start-network.js';
+import { describeFault, formatFaultSpec } from '../../protocol/fault-spec.js';
 import { MAX_NODE_ID } from '../../protocol/limits.js';
 import {
   describeTopology,
@@ -18,6 +19,7 @@ import {
 import type { Graph } from '../../topology/graph.js';
 import { renderTopologySvg } from '../../topology/render-svg.js';
 import { parseChoice, parseInteger, parseRelays, parseStrategy } from '../args.js';
+import { faultFromOptions } from '../fault-options.js';
 import { describeStrategy } from '../format/strategy.js';
 import { printResult } from '../output.js';
 
@@ -76,6 +78,7 @@ export async function startNetworkCommand(
   // A missing, short or doubly given key is refused here, before any node is started.
   const key = loadClusterKey({ file: clusterKeyFile, value: process.env.GOSSIP_CLUSTER_KEY });
   const strategy = parseStrategy(options);
+  const startFault = faultFromOptions(options);
   const graph = buildGraph(spec, n, seed, maxPeers);
   const description = describeTopology(spec);
   const paths = homePaths(resolveHome(options.home));
@@ -95,6 +98,7 @@ export async function startNetworkCommand(
     clusterKeyFile,
     insecure: options.insecure === true,
     strategy,
+    faults: startFault === undefined ? undefined : formatFaultSpec(startFault),
     onProgress: json ? undefined : progressPrinter(n),
   });
   const seconds = (performance.now() - began) / 1000;
@@ -116,6 +120,9 @@ export async function startNetworkCommand(
     `  relays:    ${relays}`,
     `  security:  ${describeSecurity(key !== undefined, clusterKeyFile, options.insecure === true)}`,
     `  strategy:  ${describeStrategy(strategy)}`,
+    ...(startFault === undefined
+      ? []
+      : [`  faults:    every link: ${describeFault(startFault)} (gossip faults, gossip heal)`]),
     `  logs:      ${paths.logsDir}/node-<N>.log (or: gossip logs <N>)`,
     `  state:     ${paths.stateFile}`,
     ...(plot === undefined ? [] : [`  plot:      ${plot}`]),

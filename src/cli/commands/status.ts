@@ -4,7 +4,9 @@ import { fetchStats } from '../../client/node-client.js';
 import { homePaths, resolveHome } from '../../network/home.js';
 import { isOurNode } from '../../network/processes.js';
 import { requireState } from '../../network/state.js';
+import { isNoFault } from '../../protocol/fault-spec.js';
 import type { StatsReply } from '../../protocol/replies.js';
+import { formatIds } from '../format/ids.js';
 import { describeStrategy } from '../format/strategy.js';
 import { formatDuration, renderTable } from '../format/table.js';
 import { printResult } from '../output.js';
@@ -38,6 +40,7 @@ export async function statusCommand(options: Record<string, unknown>): Promise<v
     [
       `Network in ${paths.home}: ${up}/${state.nodes.length} nodes up (${state.topology.description}, seed ${state.topology.seed}${strategyNote})`,
       '',
+      ...faultsSummary(rows.map((row) => row.stats)),
       renderTable(
         ['NODE', 'PID', 'ADDRESS', 'STATE', 'PEERS', 'MESSAGES', 'UPTIME'],
         rows.map(({ node, stats, condition }) => [
@@ -61,8 +64,26 @@ export async function statusCommand(options: Record<string, unknown>): Promise<v
       address: `${node.host}:${node.port}`,
       state: condition,
       peers: stats?.peers ?? null,
+      faults: stats?.faults ?? null,
       messages: stats?.messages ?? null,
       uptimeMs: stats?.uptimeMs ?? null,
     })),
   });
+}
+
+/** A line on the faults in force (gossip link, partition), when there are any; `gossip faults` has them all. */
+function faultsSummary(stats: ReadonlyArray<StatsReply | undefined>): string[] {
+  let faulted = 0;
+  const cut: number[] = [];
+  for (const node of stats) {
+    if (node?.faults === undefined) continue;
+    faulted += node.faults.links.length + (isNoFault(node.faults.all) ? 0 : 1);
+    if (node.faults.cut.length > 0) cut.push(node.node);
+  }
+  if (faulted === 0 && cut.length === 0) return [];
+  const parts = [
+    ...(faulted > 0 ? [`${faulted} faulted link direction(s) or every-link fault(s)`] : []),
+    ...(cut.length > 0 ? [`nodes ${formatIds(cut)} partitioned`] : []),
+  ];
+  return [`Faults: ${parts.join('; ')} (see: gossip faults; lift them: gossip heal)`, ''];
 }
