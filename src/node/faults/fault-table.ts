@@ -74,12 +74,10 @@ export class FaultTable {
   /** Passes a line this node writes to `peer` through that link's fault (at once when it has none). */
   send(peer: number, line: string, deliver: (line: string) => void): void {
     const fault = this.faultOf(peer);
-    let output = this.outputs.get(peer);
-    if (output === undefined) {
-      if (isNoFault(fault)) return deliver(line);
-      output = this.newOutput(peer, fault);
-    }
-    output.send(line, deliver);
+    const output = this.outputs.get(peer);
+    if (output !== undefined) output.send(line, deliver);
+    else if (isNoFault(fault)) deliver(line);
+    else this.newOutput(peer, fault).send(line, deliver);
   }
 
   view(): FaultView {

@@ -46,11 +46,18 @@ export class ShapedOutput {
     const now = this.options.now();
     const bytes = Buffer.byteLength(line);
     const leavesMs = planLine(this.fault, this.state, bytes, now, this.options.random);
-    if (leavesMs === undefined) return this.options.onDrop('lost');
-    if (leavesMs <= now && this.waiting.length === 0) return deliver(line);
-    if (this.waiting.length >= this.options.maxLines || this.waitingBytes + bytes > this.options.maxBytes)
-      return this.options.onDrop('overflow');
-    this.waiting.push({ leavesMs, line, deliver });
+    if (leavesMs === undefined) this.options.onDrop('lost');
+    else if (leavesMs <= now && this.waiting.length === 0) deliver(line);
+    else if (
+      this.waiting.length >= this.options.maxLines ||
+      this.waitingBytes + bytes > this.options.maxBytes
+    )
+      this.options.onDrop('overflow');
+    else this.hold({ leavesMs, line, deliver }, bytes);
+  }
+
+  private hold(entry: Waiting, bytes: number): void {
+    this.waiting.push(entry);
     this.waitingBytes += bytes;
     if (this.waiting.length === 1) this.schedule();
   }
