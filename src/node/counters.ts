@@ -31,6 +31,10 @@ export const COUNTER_NAMES = [
   'pathsDropped',
   'authAccepted',
   'peerAuthFailures',
+  // Cluster membership (members/): /GOSSIP lines and bytes sent, and received.
+  'gossipLinesOut',
+  'gossipBytesOut',
+  'gossipLinesIn',
   // Handshakes: HELLOs refused (unchecked, a stranger posing as another node, this node itself, full).
   'hellosRefused',
   // Dissemination strategies (start-network --strategy): pushes sent and their feedback, rumors dropped,

@@ -10,7 +10,7 @@ import { type WireError, wireError } from '../protocol/errors.js';
 import type { LinkFault } from '../protocol/fault-spec.js';
 import { formatMessageId, parseMessageId } from '../protocol/message-id.js';
 import { encodeRelay, encodeSync } from '../protocol/relay-line.js';
-import type { MessageView, PeerView, StatsReply } from '../protocol/replies.js';
+import type { MemberView, MessageView, PeerView, StatsReply } from '../protocol/replies.js';
 import {
   DEFAULT_LIMITS,
   type PathSelection,
@@ -37,6 +37,8 @@ import { FaultTable, type FaultView } from './faults/fault-table.js';
 import { Handshakes, type HelloAnswer } from './handshake.js';
 import type { JournalRecord } from './journal-codec.js';
 import { DEFAULT_MAX_PATHS } from './limits.js';
+import { ClusterMembers } from './members/cluster-members.js';
+import type { Member } from './members/member-table.js';
 import { Membership, type MembershipHooks, type MembershipOptions } from './membership.js';
 import { type ArrivalVia, MessageStore, type StoredMessage } from './message-store.js';
 import { selectPaths } from './path-select.js';
@@ -103,6 +105,8 @@ export interface NodeEvents {
   'link.faults': [FaultView];
   /** The node was asked to leave and told its peers; whoever runs it stops it now. */
   'node.left': [{ told: readonly number[] }];
+  /** A member's record changed in this node's table (members/). */
+  'member.changed': [Member];
 }
 
 /** An inbound connection as the node sees it: whose link it is, once that is established. */
@@ -149,6 +153,8 @@ export class GossipNode {
   /** Link faults and the partition this node applies to what it sends (faults/). */
   readonly faults: FaultTable;
   readonly allowFaults: boolean;
+  /** Every member of the cluster, as gossip tells this node (members/). */
+  readonly members: ClusterMembers;
 
   constructor(options: GossipNodeOptions) {
     this.id = options.self.id;
@@ -183,6 +189,20 @@ export class GossipNode {
     if (options.faults !== undefined) this.faults.set('*', options.faults.fault, options.faults.seed);
     this.allowFaults = options.allowFaults === true;
     const seeds = options.seeds ?? [];
+    // The member table exists before the overlay's first hooks fire. Our incarnation is our start time.
+    this.members = new ClusterMembers(
+      { ...options.self, incarnation: this.epoch, peers: [] },
+      {
+        send: (peer, line) => this.membership.send(peer, line),
+        upPeers: () => this.membership.ids().filter((peer) => this.membership.isUp(peer)),
+        now: this.now,
+        changed: (member) => this.events.emit('member.changed', member),
+        sent: (lines, bytes) => {
+          this.counters.add('gossipLinesOut', lines);
+          this.counters.add('gossipBytesOut', bytes);
+        },
+      },
+    );
     // Repair back to the initial degree; a node that joins aims for a full set of peers.
     const initialDegree =
       options.peers.length > 0 ? options.peers.length : seeds.length > 0 ? membership.maxPeers : 1;
@@ -199,6 +219,7 @@ export class GossipNode {
       },
       this.membershipHooks(),
     );
+    this.ownPeersChanged();
     const { dial = () => {}, newNonce = () => randomBytes(16).toString('hex') } = options;
     this.handshakes = new Handshakes({
       selfId: this.id,
@@ -240,6 +261,7 @@ export class GossipNode {
   tick(): void {
     this.handshakes.expire();
     this.membership.tick();
+    this.members.tick();
     const now = this.now();
     if (!this.strategy.repair) return;
     for (const peer of this.membership.ids()) {
@@ -411,6 +433,7 @@ export class GossipNode {
    * caller emits `node.left` once its answer is out, and whoever runs the node stops it then.
    */
   leave(): number[] {
+    this.members.leave();
     return this.membership.leave();
   }
 
@@ -437,6 +460,20 @@ export class GossipNode {
       view.id,
       view.paths.map((record) => record.path),
     ]);
+  }
+
+  /** `/MEMBERS`: every member this node knows of; `lastHeardMs` is how long ago news of it came. */
+  memberViews(): Iterable<MemberView> {
+    const now = this.now();
+    return mapped(this.members.table.list(), (member) => ({
+      id: member.id,
+      address: formatHostPort(member.host, member.port),
+      state: member.state,
+      incarnation: member.incarnation,
+      heartbeat: member.heartbeat,
+      lastHeardMs: Math.max(0, Math.round(now - member.heardMs)),
+      peers: [...member.peers],
+    }));
   }
 
   peers(): PeerView[] {
@@ -603,13 +640,19 @@ export class GossipNode {
   private membershipHooks(): MembershipHooks {
     const where = (peer: PeerAddress): string => formatHostPort(peer.host, peer.port);
     return {
-      added: (peer, reason) =>
-        this.events.emit('peer.added', { peer: peer.id, address: where(peer), reason }),
+      added: (peer, reason) => {
+        this.ownPeersChanged();
+        this.events.emit('peer.added', { peer: peer.id, address: where(peer), reason });
+      },
       dropped: (peer, reason) => {
         this.cursors.delete(peer.id);
+        this.members.lostPeer(peer.id, reason);
+        this.ownPeersChanged();
         this.events.emit('peer.dropped', { peer: peer.id, address: where(peer), reason });
       },
+      aliveMembers: () => this.members.alive(),
       linkUp: (peer) => {
+        this.members.linkUp(peer.id);
         this.counters.add('linkConnects');
         this.events.emit('link.up', { peer: peer.id, address: where(peer) });
         // A link that comes up is the moment to catch up on what we missed from this peer.
@@ -619,6 +662,8 @@ export class GossipNode {
         cursor.intervalMs = ANTI_ENTROPY_INTERVAL_MS;
       },
       linkDown: (peer, reason, wasUp) => {
+        // Nothing listens at its address: a dead process (a stopped one still accepts connections).
+        if (reason.includes('ECONNREFUSED')) this.members.unreachable(peer.id);
         this.counters.add('linkFailures');
         this.events.emit('link.down', { peer: peer.id, address: where(peer), reason, wasUp });
       },
@@ -636,6 +681,12 @@ export class GossipNode {
         this.inbound.delete(peerId);
       },
     };
+  }
+
+  /** Our member record lists our peers (the overlay's initial peers are added while it is being built). */
+  private ownPeersChanged(): void {
+    const membership = this.membership as Membership | undefined;
+    this.members.peersChanged(membership?.ids() ?? []);
   }
 
   private onPeerReply(peer: number, line: string): void {

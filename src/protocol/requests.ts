@@ -8,7 +8,15 @@ import { type PeerAddress, parseHostPort } from './address.js';
 import { AUTH_NONCE, AUTH_WHO, type AuthLine } from './auth.js';
 import { type WireError, wireError } from './errors.js';
 import { type LinkFault, parseFaultSpec } from './fault-spec.js';
-import { CONTROL_CHARACTERS, MAX_NODE_ID, MAX_PATH_LENGTH, MAX_RELAYS, MAX_TEXT_BYTES } from './limits.js';
+import {
+  CONTROL_CHARACTERS,
+  isNodeId,
+  MAX_NODE_ID,
+  MAX_PATH_LENGTH,
+  MAX_RELAYS,
+  MAX_TEXT_BYTES,
+} from './limits.js';
+import { type GossipEntry, MAX_GOSSIP_ENTRIES, parseGossip } from './member-lines.js';
 import { messageIdTextEnd } from './message-id.js';
 
 export const READ_FILTERS = ['unread', 'read', 'all'] as const;
@@ -36,6 +44,8 @@ export type Request =
   | { type: 'fault'; target: number | '*'; fault: LinkFault; seed?: number }
   | { type: 'partition'; cut: number[] }
   | { type: 'faults' }
+  | { type: 'gossip'; entries: GossipEntry[]; refused: number }
+  | { type: 'members' }
   | { type: 'walk'; ttl: number; origin: PeerAddress }
   | { type: 'ping' }
   | { type: 'sync'; from: number; epoch: number }
@@ -64,8 +74,7 @@ export function wholeNumber(text: string, maxDigits: number): number | undefined
   return Number(text);
 }
 
-export const isNodeId = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_NODE_ID;
+export { isNodeId };
 
 /** The reason a relay count is refused, or undefined when it is fine. */
 function relayCountProblem(relays: number | undefined): string | undefined {
@@ -184,6 +193,10 @@ function parseWith(line: string, limits: RequestLimits): ParseResult {
       return parsePartition(args);
     case '/FAULTS':
       return { ok: true, request: { type: 'faults' } };
+    case '/GOSSIP':
+      return parseGossipLine(args);
+    case '/MEMBERS':
+      return { ok: true, request: { type: 'members' } };
     case '/WALK':
       return parseWalk(args);
     case '/PING':
@@ -389,6 +402,14 @@ function parseFault(args: string): ParseResult {
   const request: Request = { type: 'fault', target, fault: parsed.fault };
   if (parsed.seed !== undefined) request.seed = parsed.seed;
   return { ok: true, request };
+}
+
+/** `/GOSSIP:[<entry>, ...]`: membership news and heartbeats from a peer (see member-lines.ts). */
+function parseGossipLine(body: string): ParseResult {
+  const parsed = parseGossip(body);
+  if (parsed === undefined)
+    return fail('BAD_ARGUMENT', `expected /GOSSIP:[<member entry>, ...] (at most ${MAX_GOSSIP_ENTRIES})`);
+  return { ok: true, request: { type: 'gossip', ...parsed } };
 }
 
 /** Most nodes one /PARTITION may cut a node off from. */

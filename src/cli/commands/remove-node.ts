@@ -1,11 +1,13 @@
 // `gossip remove-node <node>`: the node leaves for good (/LEAVE: it tells its peers on its own links, which
 // makes the removal final there, and stops), then the CLI makes sure the process is gone and, as the
 // reference does, tells the former peers to drop it. On a network with a cluster key every request is
-// authenticated, and the key is checked before anything is stopped.
+// authenticated, and the key is checked before anything is stopped. With --via (no state file) the node
+// is named through a member table, and /LEAVE is all that stops it: this CLI started no process there.
 
 import { checkAuthentication, fetchPeers, leaveCluster, removePeer } from '../../client/node-client.js';
 import { GossipError, isGossipError } from '../../errors.js';
 import { homePaths, resolveHome } from '../../network/home.js';
+import { parseVia } from '../../network/members-state.js';
 import { cliAuth, networkKey } from '../../network/network-key.js';
 import { isOurNode, terminate } from '../../network/processes.js';
 import { resolveNode } from '../../network/resolve-node.js';
@@ -15,7 +17,8 @@ import { printResult } from '../output.js';
 
 export async function removeNodeCommand(node: string, options: Record<string, unknown>): Promise<void> {
   const paths = homePaths(resolveHome(options.home));
-  const target = await resolveNode(paths, node);
+  const via = parseVia(options.via);
+  const target = await resolveNode(paths, node, via);
   const { entry, state } = target;
   if (entry === undefined || state === undefined) {
     throw new GossipError('GOSSIP_ERR_UNKNOWN_NODE', `remove-node needs a node of this network, not ${node}`);
@@ -23,7 +26,8 @@ export async function removeNodeCommand(node: string, options: Record<string, un
   const name = nodeName(entry.id);
   if (entry.removed) throw new GossipError('GOSSIP_ERR_NODE_DOWN', `${name} was already removed`);
   const key = networkKey(state);
-  const running = await isOurNode(entry.pid, entry.id, entry.port);
+  // Known through a member table, it may be running anywhere: ask it to leave in any case.
+  const running = via !== undefined || (await isOurNode(entry.pid, entry.id, entry.port));
   // A wrong key must fail before the node is stopped, not leave its peers linked to a dead node.
   const auth = running ? cliAuth(key, entry.id) : undefined;
   if (auth !== undefined) {
@@ -41,7 +45,7 @@ export async function removeNodeCommand(node: string, options: Record<string, un
       if (isRefusal(error)) throw error;
       // Hung or unreachable: it is stopped below; its peers still drop it on our /REMOVE.
     });
-    await terminate([entry.pid]);
+    if (via === undefined) await terminate([entry.pid]);
   }
   const told: number[] = [];
   const refusals: string[] = [];
@@ -57,9 +61,11 @@ export async function removeNodeCommand(node: string, options: Record<string, un
         });
     }),
   );
-  entry.removed = true;
-  for (const other of state.nodes) other.peers = other.peers.filter((id) => id !== entry.id);
-  await writeState(paths, state);
+  if (via === undefined) {
+    entry.removed = true;
+    for (const other of state.nodes) other.peers = other.peers.filter((id) => id !== entry.id);
+    await writeState(paths, state);
+  }
   if (refusals.length > 0) {
     throw new GossipError(
       'GOSSIP_ERR_REJECTED',
