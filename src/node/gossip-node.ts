@@ -196,7 +196,11 @@ export class GossipNode {
         send: (peer, line) => this.membership.send(peer, line),
         upPeers: () => this.membership.ids().filter((peer) => this.membership.isUp(peer)),
         now: this.now,
-        changed: (member) => this.events.emit('member.changed', member),
+        changed: (member) => {
+          if (member.state === 'suspect') this.counters.add('membersSuspected');
+          else if (member.state === 'dead') this.counters.add('membersDead');
+          this.events.emit('member.changed', member);
+        },
         sent: (lines, bytes) => {
           this.counters.add('gossipLinesOut', lines);
           this.counters.add('gossipBytesOut', bytes);
@@ -223,7 +227,7 @@ export class GossipNode {
     const { dial = () => {}, newNonce = () => randomBytes(16).toString('hex') } = options;
     this.handshakes = new Handshakes({
       selfId: this.id,
-      claimProblem: (claim, flags) => this.membership.claimProblem(claim, flags),
+      claimProblem: (claim, flags) => this.membership.claimProblem(claim, flags) ?? this.addressProblem(claim),
       admit: (claim, flags, connection) => this.admit(claim, flags, connection),
       prove: (asker, nonce) => this.membership.prove(asker, nonce),
       dial,
@@ -566,6 +570,14 @@ export class GossipNode {
     if (decision.forwardTo.length > 0 && this.events.listenerCount('message.relayed') > 0)
       this.events.emit('message.relayed', { id, to: decision.forwardTo });
     return first;
+  }
+
+  /** A HELLO that puts a member the cluster knows to be alive at another address is not that member. */
+  private addressProblem(claim: PeerAddress): string | undefined {
+    const member = this.members.table.get(claim.id);
+    if (member === undefined || (member.state !== 'alive' && member.state !== 'suspect')) return undefined;
+    if (member.host === claim.host && member.port === claim.port) return undefined;
+    return `node ${claim.id} is at ${formatHostPort(member.host, member.port)}`;
   }
 
   /** A checked HELLO: the connection is that node's, and membership decides whether it is a peer. */
