@@ -89,6 +89,14 @@ function nodeOptions(): Option[] {
     ),
     nodeOption('--max-queue-bytes <n>', 'cap on bytes queued for one peer (default 33554432)'),
     nodeOption('--max-paths <n>', 'arrival paths stored per message (default 64)'),
+    nodeOption(
+      '--fsync <policy>',
+      "when a /NEW is acknowledged: always (written and fdatasync'd), interval (written; synced within --fsync-interval-ms; default), never",
+    ),
+    nodeOption(
+      '--fsync-interval-ms <ms>',
+      'policy interval: longest time from a write to its fdatasync (default 100)',
+    ),
     nodeOption('--strategy <name>', 'flood (default), push, pull, push-pull or anti-entropy'),
     nodeOption('--fanout <k>', 'peers contacted per round (default 2)'),
     nodeOption('--round-ms <ms>', 'round length (default 100)'),

@@ -227,7 +227,8 @@ export class GossipNode {
     const { dial = () => {}, newNonce = () => randomBytes(16).toString('hex') } = options;
     this.handshakes = new Handshakes({
       selfId: this.id,
-      claimProblem: (claim, flags) => this.membership.claimProblem(claim, flags) ?? this.addressProblem(claim),
+      claimProblem: (claim, flags) =>
+        this.membership.claimProblem(claim, flags) ?? this.addressProblem(claim),
       admit: (claim, flags, connection) => this.admit(claim, flags, connection),
       prove: (asker, nonce) => this.membership.prove(asker, nonce),
       dial,
