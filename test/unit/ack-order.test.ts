@@ -3,30 +3,12 @@
 // real request handler; the journal is a stand-in whose promise the test settles.
 
 import { describe, expect, it } from 'vitest';
-import { GossipNode, type InboundConnection, type Persistence } from '../../src/node/gossip-node.js';
+import type { GossipNode, InboundConnection, Persistence } from '../../src/node/gossip-node.js';
 import { handleRequest, type Reply } from '../../src/node/handle-request.js';
 import type { JournalRecord } from '../../src/node/journal-codec.js';
+import { unstartedNode } from '../helpers/lone-node.js';
 
-function nodeWith(persistence: Persistence): GossipNode {
-  return new GossipNode({
-    self: { id: 1, host: '127.0.0.1', port: 1 },
-    peers: [],
-    persistence,
-    membership: {
-      maxPeers: 3,
-      failureTimeoutMs: 1_500,
-      heartbeatMs: 300,
-      walkTtl: 5,
-      link: {
-        maxQueue: 10,
-        backoffMinMs: 10,
-        backoffMaxMs: 40,
-        connectTimeoutMs: 1_000,
-        random: Math.random,
-      },
-    },
-  });
-}
+const nodeWith = (persistence: Persistence): GossipNode => unstartedNode({ persistence });
 
 const client: InboundConnection = {
   peerId: undefined,
