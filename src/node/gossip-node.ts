@@ -8,8 +8,8 @@ import { formatHostPort, type PeerAddress } from '../protocol/address.js';
 import { peerLabel } from '../protocol/encode.js';
 import { type WireError, wireError } from '../protocol/errors.js';
 import type { LinkFault } from '../protocol/fault-spec.js';
-import { formatMessageId, parseMessageId } from '../protocol/message-id.js';
-import { encodeRelay, encodeSync } from '../protocol/relay-line.js';
+import { formatMessageId } from '../protocol/message-id.js';
+import { encodeRelay, encodeRelayLine, encodeSync } from '../protocol/relay-line.js';
 import type { MemberView, MessageView, PeerView, StatsReply } from '../protocol/replies.js';
 import {
   DEFAULT_LIMITS,
@@ -298,14 +298,25 @@ export class GossipNode {
   }
 
   /** A peer relayed a message: the path so far ends with the sender. */
-  relay(id: string, path: readonly number[], relays: number, clock = 0): WireError | undefined {
+  relay(
+    id: string,
+    path: readonly number[],
+    relays: number,
+    clock = 0,
+    spelled?: { idJson: string; pathText: string },
+  ): WireError | undefined {
     this.counters.add('relaysIn');
     const sender = path[path.length - 1];
     if (sender === undefined) return wireError('BAD_PATH', 'path is empty');
     if (sender === this.id)
       return wireError('BAD_PATH', `the last hop of the path is this node (${this.id})`);
+    // The line on reuses the id and path as they came: no JSON made again per relay.
+    const on =
+      spelled === undefined
+        ? undefined
+        : { idJson: spelled.idJson, pathText: `${spelled.pathText},${this.id}` };
     // concat, not spread: an exactly sized array, kept for as long as the message is (a third of the memory).
-    this.deliver(id, path.concat(this.id), relays, sender, 'relay', this.now(), clock);
+    this.deliver(id, path.concat(this.id), relays, sender, 'relay', this.now(), clock, on);
     return undefined;
   }
 
@@ -521,6 +532,8 @@ export class GossipNode {
     via: ArrivalVia,
     atMs: number,
     clockAsked: number,
+    /** The id's JSON and the path's text (this node included), when the arrival's line had them. */
+    spelled?: { idJson: string; pathText: string },
   ): boolean {
     const known = this.store.get(id);
     const counts = known?.counts ?? new RelayCounts();
@@ -543,7 +556,11 @@ export class GossipNode {
     applyRelayDecision(counts, sender, decision);
     // Relay first: the next hop starts while this node records.
     if (decision.forwardTo.length > 0) {
-      const line = encodeRelay(relays, id, path, clock > 0 ? clock : undefined);
+      const tail = clock > 0 ? clock : undefined;
+      const line =
+        spelled === undefined
+          ? encodeRelay(relays, id, path, tail)
+          : encodeRelayLine(relays, spelled.idJson, spelled.pathText, tail);
       for (const peer of decision.forwardTo) this.membership.send(peer, line);
       this.counters.add('relaysOut', decision.forwardTo.length);
       this.counters.add('relayBytesOut', Buffer.byteLength(line) * decision.forwardTo.length);
@@ -602,16 +619,8 @@ export class GossipNode {
     clock: number,
     counts = new RelayCounts(),
   ): StoredMessage {
-    const parsed = parseMessageId(id);
     const stored = this.store.add(
-      {
-        id,
-        text: parsed?.text ?? id,
-        originNs: parsed?.originNs ?? 0n,
-        origin: path[0] ?? this.id,
-        relays,
-        clock,
-      },
+      { id, origin: path[0] ?? this.id, relays, clock },
       { path, atMs, via },
       counts,
     );

@@ -48,7 +48,7 @@ export function handleRequest(
     case 'relay': {
       const error =
         notAPeer(node, connection, request.path.at(-1)) ??
-        node.relay(request.id, request.path, request.relays, request.clock);
+        node.relay(request.id, request.path, request.relays, request.clock, request);
       return error === undefined ? undefined : refused(node, error);
     }
     case 'push': {

@@ -104,7 +104,7 @@ describe('digests and clocks', () => {
     const store = new MessageStore();
     const add = (id: string, originNs: bigint, clock: number): StoredMessage =>
       store.add(
-        { id, text: id, origin: 1, originNs, relays: 1, clock },
+        { id, origin: 1, relays: 1, clock },
         { path: [1], atMs: 0, via: 'origin' },
       );
     add('late-wall-early-clock_9', 9n, 1);
@@ -191,7 +191,7 @@ describe('StrategyEngine', () => {
     const store = new MessageStore();
     const learn = (id: string): StoredMessage => {
       const message = store.add(
-        { id, text: id, origin: 1, originNs: 1n, relays: 1, clock: 3 },
+        { id, origin: 1, relays: 1, clock: 3 },
         { path: [1], atMs: now, via: 'origin' },
       );
       engine.track(message);
