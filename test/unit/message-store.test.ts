@@ -182,10 +182,7 @@ describe('MessageStore: listings read while messages arrive (replies written a p
     for (let index = 0; index < 500; index += 1) {
       seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
       const id = formatMessageId(`m${index}`, BigInt(seed));
-      store.add(
-        { id, origin: 1, relays: 1, clock: seed % 17 },
-        at([1]),
-      );
+      store.add({ id, origin: 1, relays: 1, clock: seed % 17 }, at([1]));
     }
     const listed = store.select('all');
     expect(listed).toHaveLength(500);
