@@ -77,6 +77,10 @@ function nodeOptions(): Option[] {
     nodeOption('--stop <rule>', 'push: counter (default) or coin'),
     nodeOption('--stop-after <n>', 'push: useless pushes before stopping, or 1/n coin (default 2)'),
     nodeOption('--repair <on|off>', 'background anti-entropy between neighbours (default on)'),
+    nodeOption(
+      '--metrics-port <p>',
+      'serve Prometheus metrics on this port of --host, GET /metrics (default off)',
+    ),
   ];
 }
 
@@ -120,6 +124,7 @@ export function buildProgram(): Command {
     [
       'gossip node --id 1 --port 7101 --peers 2@127.0.0.1:7102,4@127.0.0.1:7104 --log-file /tmp/node-1.log',
       'gossip node --id 1 --host 0.0.0.0 --port 7000 --cluster-key-file /run/secrets/gossip-cluster-key',
+      'gossip node --id 1 --port 7101 --metrics-port 9101   # then: curl http://127.0.0.1:9101/metrics',
     ],
   );
 

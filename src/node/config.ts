@@ -53,6 +53,8 @@ export interface NodeConfig {
   insecure: boolean;
   /** Dissemination strategy: --strategy, --fanout, --round-ms, --stop, --stop-after, --repair. */
   strategy: StrategyConfig;
+  /** Serve Prometheus metrics over HTTP on this port of --host (GET /metrics); undefined: off. */
+  metricsPort: number | undefined;
 }
 
 export type ConfigResult = { ok: true; config: NodeConfig } | { ok: false; problems: string[] };
@@ -73,6 +75,7 @@ const NUMBERS = {
   maxRequestsPerSecond: ['--max-requests-per-second', 1, 10_000_000, DEFAULT_MAX_REQUESTS_PER_SECOND],
   maxReplyBufferBytes: ['--max-reply-buffer-bytes', 16 * 1024, 1024 ** 3, DEFAULT_MAX_REPLY_BUFFER_BYTES],
   maxPaths: ['--max-paths', 1, 1_000_000, DEFAULT_MAX_PATHS],
+  metricsPort: ['--metrics-port', 1, 65_535, undefined],
 } as const satisfies Record<string, readonly [string, number, number, number | undefined]>;
 
 /** Text settings where an empty value means "not set". */
@@ -134,6 +137,9 @@ export function parseNodeConfig(input: Record<string, unknown>): ConfigResult {
     clusterKey: text('clusterKey', 'GOSSIP_CLUSTER_KEY'),
     insecure: input.insecure === true,
     strategy: parseStrategyOptions(input, problems),
+    // Off unless given; an empty GOSSIP_METRICS_PORT turns an image's setting off.
+    metricsPort:
+      input.metricsPort === undefined || input.metricsPort === '' ? undefined : number('metricsPort'),
   };
   if (maxTextBytes * 4 > maxLineBytes) {
     // A relay line carries the text JSON-escaped (up to twice as long) plus its path.
@@ -189,6 +195,8 @@ function crossChecks(config: NodeConfig): string[] {
   const problems: string[] = [];
   if (config.peers.length > config.maxPeers)
     problems.push(`${config.peers.length} peers given, above --max-peers ${config.maxPeers}`);
+  if (config.metricsPort === config.port)
+    problems.push(`--metrics-port ${config.metricsPort} is the node's own --port; choose another`);
   if (config.heartbeatMs * 2 > config.failureTimeoutMs)
     problems.push('--heartbeat-ms must be at most half of --failure-timeout-ms');
   const seen = new Set<number>();

@@ -77,6 +77,15 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
       'journal.replayed',
     );
   }
+  // Metrics first: once the node answers, Prometheus can scrape it. prom-client is loaded only for this.
+  const metrics =
+    config.metricsPort === undefined
+      ? undefined
+      : await (await import('./metrics/metrics-server.js')).startMetrics(node, {
+          host: config.host,
+          port: config.metricsPort,
+          logger: log.logger,
+        });
   const { server, destroyConnections } = createNodeServer(node, {
     maxLineBytes: config.maxLineBytes,
     parse: createRequestParser(limits),
@@ -117,6 +126,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
       clearInterval(ticker);
       rounds?.stop();
       node.stop();
+      await metrics?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         destroyConnections();
