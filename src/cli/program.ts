@@ -153,7 +153,8 @@ export function buildProgram(): Command {
             '--cluster-key-file <file>',
             'shared cluster key for every node; recorded, so later commands authenticate with it',
           )
-          .option('--insecure', 'let nodes listen beyond loopback without a cluster key'),
+          .option('--insecure', 'let nodes listen beyond loopback without a cluster key')
+          .option('--metrics-base-port <p>', 'node N serves Prometheus metrics on port p + N (default off)'),
         DEFAULT_STRATEGY,
       ),
     ).action(async (topology: string, parameter: string | undefined, options: Record<string, unknown>) => {
@@ -169,6 +170,7 @@ export function buildProgram(): Command {
       'gossip start-network --hosts 127.0.0.2-127.0.0.17 --port 7000',
       'openssl rand -hex 32 > cluster.key && gossip start-network --cluster-key-file cluster.key',
       'gossip start-network random 6 --max-peers 6 --strategy push --fanout 2 --stop counter --stop-after 2',
+      'gossip start-network --metrics-base-port 9100',
     ],
   );
 

@@ -60,6 +60,7 @@ export async function addNode(paths: HomePaths, state: NetworkState): Promise<No
     dataDir: nodeDataDir(paths, id),
     startedAt: new Date().toISOString(),
     removed: false,
+    ...(state.metricsBasePort === undefined ? {} : { metricsPort: state.metricsBasePort + id }),
   };
   return spawnAndRecord(paths, state, launchFor(state, entry, [], seeds));
 }
@@ -80,6 +81,7 @@ function launchFor(state: NetworkState, entry: NodeEntry, peers: NodeEntry[], jo
     clusterKeyFile: state.clusterKeyFile,
     insecure: state.insecure,
     strategy: state.strategy,
+    metricsPort: entry.metricsPort,
   };
 }
 

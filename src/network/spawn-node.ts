@@ -32,6 +32,8 @@ export interface NodeLaunch {
   insecure: boolean;
   /** The dissemination strategy; absent: flood with its defaults (no flags passed). */
   strategy?: StrategyConfig | undefined;
+  /** Where it serves Prometheus metrics (on its host); absent: no metrics. */
+  metricsPort?: number | undefined;
 }
 
 export interface SpawnedNode {
@@ -66,6 +68,7 @@ export function nodeArguments(launch: NodeLaunch): string[] {
     ...(launch.clusterKeyFile === undefined ? [] : ['--cluster-key-file', launch.clusterKeyFile]),
     ...(launch.insecure ? ['--insecure'] : []),
     ...(launch.strategy === undefined ? [] : strategyArguments(launch.strategy)),
+    ...(launch.metricsPort === undefined ? [] : ['--metrics-port', String(launch.metricsPort)]),
   ];
 }
 
@@ -101,5 +104,6 @@ export function toNodeEntry(launch: NodeLaunch, pid: number, startedAt: string):
     dataDir: launch.dataDir,
     startedAt,
     removed: false,
+    ...(launch.metricsPort === undefined ? {} : { metricsPort: launch.metricsPort }),
   };
 }

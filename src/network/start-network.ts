@@ -30,6 +30,8 @@ export interface StartOptions {
   insecure?: boolean | undefined;
   /** The dissemination strategy every node runs; absent: flood (the reference rule). */
   strategy?: StrategyConfig | undefined;
+  /** Node N serves Prometheus metrics on its host, port metricsBasePort + N; absent: no metrics. */
+  metricsBasePort?: number | undefined;
   /** How long to wait for every node to answer with its links up (default: 10 s + 250 ms per node). */
   readyTimeoutMs?: number | undefined;
   /** Called whenever another node answers its health check. */
@@ -41,8 +43,13 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
   const { graph, basePort } = options;
   const ids = Array.from({ length: graph.n }, (_, index) => index + 1);
   const addressOf = addressing(options);
+  const metricsPortOf = metricsPorts(options, addressOf);
   const addresses = ids.map((id) => ({ id, ...addressOf(id) }));
-  const busy = await findBusyAddresses(addresses);
+  const metricsAddresses = ids.flatMap((id) => {
+    const port = metricsPortOf(id);
+    return port === undefined ? [] : [{ id, host: addressOf(id).host, port }];
+  });
+  const busy = await findBusyAddresses([...addresses, ...metricsAddresses]);
   if (busy.length > 0) {
     const list = busy
       .map((address) => `${address.host}:${address.port} (Gossip-Node-${address.id})`)
@@ -73,6 +80,7 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
     clusterKeyFile: options.clusterKeyFile,
     insecure: options.insecure === true,
     strategy: options.strategy,
+    metricsPort: metricsPortOf(id),
   }));
   const spawned = new Map<number, SpawnedNode>();
   try {
@@ -100,6 +108,7 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
     ...(options.clusterKeyFile === undefined ? {} : { clusterKeyFile: options.clusterKeyFile }),
     insecure: options.insecure === true,
     ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
+    ...(options.metricsBasePort === undefined ? {} : { metricsBasePort: options.metricsBasePort }),
     nodes: launches.map((launch) => toNodeEntry(launch, spawned.get(launch.id)?.pid ?? 0, startedAt)),
   };
   await writeState(paths, state);
@@ -124,6 +133,31 @@ function addressing(options: StartOptions): (id: number) => { host: string; port
     );
   }
   return (id) => ({ host, port: basePort + id });
+}
+
+/** Each node's metrics port, checked to fit in the port range and to stay clear of the nodes' own ports. */
+function metricsPorts(
+  options: StartOptions,
+  addressOf: (id: number) => { host: string; port: number },
+): (id: number) => number | undefined {
+  const { metricsBasePort: base, graph } = options;
+  if (base === undefined) return () => undefined;
+  if (base < 1 || base + graph.n > 65_535) {
+    throw new GossipError(
+      'GOSSIP_ERR_BAD_ARGUMENT',
+      `--metrics-base-port ${base} with ${graph.n} nodes needs ports ${base + 1}-${base + graph.n}; choose a base port between 1 and ${65_535 - graph.n}`,
+    );
+  }
+  const nodePorts = new Set(Array.from({ length: graph.n }, (_, index) => addressOf(index + 1).port));
+  for (let id = 1; id <= graph.n; id += 1) {
+    if (nodePorts.has(base + id)) {
+      throw new GossipError(
+        'GOSSIP_ERR_BAD_ARGUMENT',
+        `--metrics-base-port ${base} gives node ${id} port ${base + id}, which a node listens on; choose a base port whose range ${base + 1}-${base + graph.n} is clear of the nodes' ports`,
+      );
+    }
+  }
+  return (id) => base + id;
 }
 
 async function refuseIfRunning(paths: HomePaths): Promise<void> {

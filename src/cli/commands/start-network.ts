@@ -76,6 +76,10 @@ export async function startNetworkCommand(
   // A missing, short or doubly given key is refused here, before any node is started.
   const key = loadClusterKey({ file: clusterKeyFile, value: process.env.GOSSIP_CLUSTER_KEY });
   const strategy = parseStrategy(options);
+  const metricsBasePort =
+    options.metricsBasePort === undefined
+      ? undefined
+      : parseInteger('--metrics-base-port', options.metricsBasePort, 1, 65_534);
   const graph = buildGraph(spec, n, seed, maxPeers);
   const description = describeTopology(spec);
   const paths = homePaths(resolveHome(options.home));
@@ -95,6 +99,7 @@ export async function startNetworkCommand(
     clusterKeyFile,
     insecure: options.insecure === true,
     strategy,
+    metricsBasePort,
     onProgress: json ? undefined : progressPrinter(n),
   });
   const seconds = (performance.now() - began) / 1000;
@@ -116,6 +121,13 @@ export async function startNetworkCommand(
     `  relays:    ${relays}`,
     `  security:  ${describeSecurity(key !== undefined, clusterKeyFile, options.insecure === true)}`,
     `  strategy:  ${describeStrategy(strategy)}`,
+    ...(metricsBasePort === undefined
+      ? []
+      : [
+          hosts === undefined
+            ? `  metrics:   ${host}:${first?.metricsPort}-${last?.metricsPort}, GET /metrics (Prometheus)`
+            : `  metrics:   ${first?.host}:${first?.metricsPort} ... ${last?.host}:${last?.metricsPort}, GET /metrics (Prometheus)`,
+        ]),
     `  logs:      ${paths.logsDir}/node-<N>.log (or: gossip logs <N>)`,
     `  state:     ${paths.stateFile}`,
     ...(plot === undefined ? [] : [`  plot:      ${plot}`]),

@@ -3,7 +3,8 @@
 import { fetchStats } from '../../client/node-client.js';
 import { homePaths, resolveHome } from '../../network/home.js';
 import { isOurNode } from '../../network/processes.js';
-import { requireState } from '../../network/state.js';
+import { type NodeEntry, requireState } from '../../network/state.js';
+import { formatHostPort } from '../../protocol/address.js';
 import type { StatsReply } from '../../protocol/replies.js';
 import { describeStrategy } from '../format/strategy.js';
 import { formatDuration, renderTable } from '../format/table.js';
@@ -34,12 +35,27 @@ export async function statusCommand(options: Record<string, unknown>): Promise<v
     state.strategy === undefined || state.strategy.name === 'flood'
       ? ''
       : `; strategy ${describeStrategy(state.strategy)}`;
+  // A METRICS column only for a network that serves metrics (start-network --metrics-base-port).
+  const metricsOf = (node: NodeEntry): string | undefined =>
+    node.metricsPort === undefined
+      ? undefined
+      : `http://${formatHostPort(node.host, node.metricsPort)}/metrics`;
+  const withMetrics = state.nodes.some((node) => node.metricsPort !== undefined);
   const human = (): string =>
     [
       `Network in ${paths.home}: ${up}/${state.nodes.length} nodes up (${state.topology.description}, seed ${state.topology.seed}${strategyNote})`,
       '',
       renderTable(
-        ['NODE', 'PID', 'ADDRESS', 'STATE', 'PEERS', 'MESSAGES', 'UPTIME'],
+        [
+          'NODE',
+          'PID',
+          'ADDRESS',
+          'STATE',
+          'PEERS',
+          'MESSAGES',
+          'UPTIME',
+          ...(withMetrics ? ['METRICS'] : []),
+        ],
         rows.map(({ node, stats, condition }) => [
           String(node.id),
           String(node.pid),
@@ -48,6 +64,7 @@ export async function statusCommand(options: Record<string, unknown>): Promise<v
           stats === undefined ? '-' : stats.peers.map((peer) => peer.id).join(',') || '(none)',
           stats === undefined ? '-' : String(stats.messages),
           stats === undefined ? '-' : formatDuration(stats.uptimeMs),
+          ...(withMetrics ? [metricsOf(node) ?? '-'] : []),
         ]),
       ),
     ].join('\n');
@@ -63,6 +80,7 @@ export async function statusCommand(options: Record<string, unknown>): Promise<v
       peers: stats?.peers ?? null,
       messages: stats?.messages ?? null,
       uptimeMs: stats?.uptimeMs ?? null,
+      metrics: metricsOf(node) ?? null,
     })),
   });
 }
