@@ -7,15 +7,13 @@ import { formatHostPort } from '../../protocol/address.js';
 import { listen } from '../listen.js';
 import { createNodeMetrics, type MetricsSource, type NodeMetrics } from './node-metrics.js';
 
-export const METRICS_PATH = '/metrics';
+const METRICS_PATH = '/metrics';
 /** A scrape slower than this is cut off (Prometheus gives up after 10 s by default). */
 const REQUEST_TIMEOUT_MS = 10_000;
 /** Scrapers at once: a metrics port is for a few Prometheus servers, not the public. */
 const MAX_CONNECTIONS = 64;
 
 export interface MetricsEndpoint {
-  /** host:port it listens on. */
-  address: string;
   stop(): Promise<void>;
 }
 
@@ -35,10 +33,11 @@ export async function startMetrics(
     throw error;
   }
   server.on('error', (error) => options.logger.error({ err: error }, 'metrics.server-error'));
-  const address = formatHostPort(options.host, options.port);
-  options.logger.info({ address, path: METRICS_PATH }, 'metrics.listening');
+  options.logger.info(
+    { address: formatHostPort(options.host, options.port), path: METRICS_PATH },
+    'metrics.listening',
+  );
   return {
-    address,
     stop: () =>
       new Promise<void>((resolve) => {
         metrics.close();
