@@ -210,8 +210,8 @@ describe.skipIf(SKIP)('the image and docker-compose.yml, run with podman', () =>
     const after = await compose.leftovers();
     expect(after.containers).toEqual([]);
     expect(after.volumes).toEqual([]);
-    // podman-compose 1.0.3 (Debian 12) does not remove the networks it made on `down`; newer ones and
-    // `docker compose` do. Its own network is the only thing it may leave, and the test removes it.
+    // podman-compose 1.0.3 (Debian 12) does not remove the network it made on `down` (`docker compose` does).
+    // That network is the only thing it may leave, and the test removes it.
     expect(after.networks.filter((network) => network !== `${name}_default`)).toEqual([]);
     await compose.remove();
     expect(await compose.leftovers()).toEqual({ containers: [], volumes: [], networks: [] });
