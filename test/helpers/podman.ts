@@ -12,7 +12,7 @@ export interface Output {
 export async function run(
   command: string,
   args: readonly string[],
-  { timeoutMs = 60_000, cwd }: { timeoutMs?: number; cwd?: string } = {},
+  { timeoutMs = 120_000, cwd }: { timeoutMs?: number; cwd?: string } = {},
 ): Promise<Output> {
   const result = await execa(command, args, { reject: false, timeout: timeoutMs, ...(cwd ? { cwd } : {}) });
   if (result.exitCode !== 0) {
@@ -46,7 +46,7 @@ export class ComposeProject {
     private readonly file: string,
   ) {}
 
-  compose(args: readonly string[], timeoutMs = 180_000): Promise<Output> {
+  compose(args: readonly string[], timeoutMs = 480_000): Promise<Output> {
     return run('podman-compose', ['-p', this.name, '-f', this.file, ...args], { timeoutMs });
   }
 
