@@ -25,6 +25,7 @@ const TOOLS = ['podman', 'podman-compose', 'mmdebstrap'];
 const IMAGE = 'localhost/gossip:latest';
 const CACHE_TAG = 'localhost/gossip-test:latest';
 const PORT = 7000;
+const METRICS_PORT = 9464;
 // Deadlines are for a loaded machine: on two cores at load 20, podman-compose took 20-60 s per container.
 
 /** node id -> its peers, as the compose file wires them (GOSSIP_PEERS). */
@@ -140,6 +141,10 @@ describe.skipIf(SKIP)('the image and docker-compose.yml, run with podman', () =>
         }
       }
     }
+    // What the compose file's Prometheus scrapes: GOSSIP_METRICS_PORT, on the project network only.
+    const metrics = await (await fetch(`http://${addresses.get(16)}:${METRICS_PORT}/metrics`)).text();
+    expect(metrics).toMatch(/^gossip_messages_held\{node="16"\} 1$/m);
+    expect(metrics).toMatch(/^gossip_delivery_latency_seconds_count\{.*via="relay".*\} 1$/m);
     // The README's session: the CLI inside a container reaches another one by its compose host name.
     const listing = await compose.gossip('node1', ['get-messages', `node16:${PORT}`]);
     expect(listing.stdout).toMatch(/• hello containers\n\s+↳ 1 ➜ /);
