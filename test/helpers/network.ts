@@ -26,9 +26,12 @@ export class NetworkPool {
     return this.startIn(await this.home(), args, n);
   }
 
-  /** Starts a network in a home from home() (a test may put files there first, e.g. a key). */
-  async startIn(home: string, args: string[] = [], n = 16): Promise<TestNetwork> {
-    const basePort = await allocatePortRange(n);
+  /**
+   * Starts a network in a home from home() (a test may put files there first, e.g. a key), on ports from
+   * basePort + 1 (default: a free range).
+   */
+  async startIn(home: string, args: string[] = [], n = 16, basePort?: number): Promise<TestNetwork> {
+    basePort ??= await allocatePortRange(n);
     const state = await gossipJson<{
       topology: { edges: Array<[number, number]> };
       nodes: Array<{ id: number; pid: number; port: number; peers: number[] }>;
