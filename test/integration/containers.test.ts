@@ -148,6 +148,20 @@ describe.skipIf(SKIP)('the image and docker-compose.yml, run with podman', () =>
     // The README's session: the CLI inside a container reaches another one by its compose host name.
     const listing = await compose.gossip('node1', ['get-messages', `node16:${PORT}`]);
     expect(listing.stdout).toMatch(/• hello containers\n\s+↳ 1 ➜ /);
+    // No state file in there: node numbers go through node1's member table (--via).
+    const via = ['--via', `node1:${PORT}`, '--json'];
+    const status = JSON.parse((await compose.gossip('node1', ['status', ...via])).stdout) as {
+      nodes: Array<{ id: number; state: string }>;
+    };
+    expect(status.nodes.filter((node) => node.state === 'up').map((node) => node.id)).toEqual(ids());
+    const trace = JSON.parse(
+      (await compose.gossip('node1', ['trace', 'hello containers', ...via])).stdout,
+    ) as {
+      reached: number;
+    };
+    expect(trace.reached).toBe(16);
+    const byNumber = await compose.gossip('node1', ['get-messages', '16', '--via', `node1:${PORT}`]);
+    expect(byNumber.stdout).toBe(listing.stdout);
   }, 300_000);
 
   it('catches a stopped and restarted container up on what it missed', async () => {

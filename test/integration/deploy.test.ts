@@ -91,7 +91,7 @@ describe('docker-compose.yml', () => {
     // docker-compose v1 rejects a top-level name; `docker compose` v2 warns about a version.
     expect(Object.keys(compose).sort()).toEqual(['secrets', 'services', 'volumes']);
     const names = Array.from({ length: NODES }, (_, index) => `node${index + 1}`);
-    expect(Object.keys(compose.services)).toEqual([...names, 'prometheus']);
+    expect(Object.keys(compose.services)).toEqual([...names, 'prometheus', 'dashboard']);
     expect(Object.values(compose.services).filter((service) => service.build !== undefined)).toHaveLength(1);
 
     const variables = await declaredVariables();
