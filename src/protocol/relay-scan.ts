@@ -41,8 +41,8 @@ export function scanRelay(args: string): ScannedRelay | undefined {
   let at = args.indexOf('"', idStart + 1);
   // An escape: the general way decides. (A raw control character fails the text check after this scan,
   // which sends the line the general way too, where JSON.parse refuses it.)
-  const escape = args.indexOf('\\', idStart + 1);
-  if (at === -1 || (escape !== -1 && escape < at)) return undefined;
+  const backslash = args.indexOf('\\', idStart + 1);
+  if (at === -1 || (backslash !== -1 && backslash < at)) return undefined;
   if (args.charCodeAt(at + 1) !== COMMA || args.charCodeAt(at + 2) !== OPEN) return undefined;
   const idJson = args.slice(idStart, at + 1);
   const pathStart = at + 3;
