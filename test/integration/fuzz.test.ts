@@ -1,7 +1,8 @@
 // Fuzzing a live node: thousands of random and adversarial request lines (invalid JSON, wrong types, bad
 // relay counts, unknown commands, looping paths, forged senders, binary and invalid UTF-8), huge lines and
-// ids, lines split at every byte, half-open, vanishing and slow connections. Every line gets the error the
-// node's own parser predicts (or its reply), the node never crashes (same pid, still healthy), its memory
+// ids, lines split at every byte, half-open, vanishing and slow connections. Every line gets, in order, the
+// answer the rules of the README predict (test/helpers/wire-rules.ts, written apart from the node's parser),
+// the node never crashes (same pid, still healthy), its memory
 // stays bounded, and afterwards the cluster still delivers a message to every node.
 // FUZZ_SEED=<n> npx vitest run test/integration/fuzz.test.ts replays another corpus.
 
@@ -10,18 +11,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchMessages, fetchStats } from '../../src/client/node-client.js';
 import { DaemonPool, ringSpecs, type StartedNode } from '../helpers/daemons.js';
-import {
-  FUZZ_SEED,
-  isHarmless,
-  type OracleOptions,
-  oracle,
-  sampleCorpus,
-  type Verdict,
-} from '../helpers/fuzz-corpus.js';
+import { FUZZ_SEED, isHarmless, sampleCorpus } from '../helpers/fuzz-corpus.js';
 import { allocatePortRange } from '../helpers/ports.js';
 import { askLine } from '../helpers/raw.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { errorCodes, RawClient, rssBytes } from '../helpers/wire.js';
+import { errorCodes, RawClient, rssBytes, type WireReply } from '../helpers/wire.js';
+import {
+  type Judged,
+  judgeStream,
+  PEER_ONLY_COMMANDS,
+  type Verdict,
+  type WireRules,
+} from '../helpers/wire-rules.js';
 
 const KEY = 'fuzzing-cluster-key-0123456789abcdef0123456789';
 const IDLE_MS = 2_000;
@@ -76,29 +77,52 @@ afterAll(async () => {
 
 const at = (node: StartedNode) => ({ host: '127.0.0.1', port: node.port });
 
-/** Sends lines in batches, each followed by a /HEALTH marker, and checks every answer against the oracle. */
-async function fuzzBatches(
-  node: StartedNode,
-  lines: readonly Buffer[],
-  options: OracleOptions,
-): Promise<number> {
+/** One answer as a comparable word: the error code, or the reply's field the rules expect (else its fields). */
+function describeAnswer(answer: WireReply | undefined, expected: Verdict): string {
+  if (answer === undefined) return 'no answer';
+  if (typeof answer.code === 'string') return `error ${answer.code}`;
+  if (expected.kind === 'reply' && expected.field in answer) return `reply ${expected.field}`;
+  return `reply {${Object.keys(answer).join(',')}}`;
+}
+
+const describeVerdict = (verdict: Verdict): string =>
+  verdict.kind === 'error'
+    ? `error ${verdict.code}`
+    : `reply ${verdict.kind === 'reply' ? verdict.field : '?'}`;
+
+const isAnswered = ({ verdict }: Judged): boolean => verdict.kind === 'error' || verdict.kind === 'reply';
+
+/** The answers the node sent for `bytes`, checked in order against the rules, line by line. */
+function expectAnswers(replies: readonly WireReply[], bytes: Buffer, rules: WireRules): void {
+  const answered = judgeStream(bytes, rules).filter(isAnswered);
+  for (const [index, { line, verdict }] of answered.entries()) {
+    const what = `answer ${index} to ${JSON.stringify(line.slice(0, 300))}`;
+    expect(describeAnswer(replies[index], verdict), what).toBe(describeVerdict(verdict));
+  }
+  expect(replies).toHaveLength(answered.length);
+}
+
+/** Sends lines in batches, each followed by a marker, and checks every answer against the rules. */
+async function fuzzBatches(node: StartedNode, lines: readonly Buffer[], rules: WireRules): Promise<number> {
   let checked = 0;
   for (let at = 0; at < lines.length; at += BATCH) {
-    const batch = Buffer.concat(lines.slice(at, at + BATCH).flatMap((line) => [line, Buffer.from('\n')]));
-    const expected: Verdict[] = oracle(batch, options);
-    const answered = expected.filter(
-      (verdict) => verdict.kind === 'error' || verdict.kind === 'reply',
-    ).length;
+    const marker = `fuzz batch ${at} done`;
+    const batch = Buffer.concat(
+      [...lines.slice(at, at + BATCH), Buffer.from(`/NEW:1|${marker}`)].flatMap((line) => [
+        line,
+        Buffer.from('\n'),
+      ]),
+    );
     const client = await RawClient.connect(node.port);
     try {
-      await client.write(Buffer.concat([batch, Buffer.from('/HEALTH:\n')]));
-      const replies = await client.waitLines(answered + 1, 15_000);
-      expect(replies).toHaveLength(answered + 1);
-      expect(replies[answered]).toMatchObject({ ok: true });
-      expect(errorCodes(replies)).toEqual(
-        expected.flatMap((verdict) => (verdict.kind === 'error' ? [verdict.code] : [])),
-      );
-      checked += expected.length;
+      await client.write(batch);
+      // Answers come in request order: once the marker's is in, every line before it has been answered.
+      await waitFor(() => client.lines.some((line) => line.startsWith(`{"id":"${marker}_`)), {
+        timeoutMs: 15_000,
+        what: `the answer to the marker of batch ${at}`,
+      });
+      expectAnswers(client.replies(), batch, rules);
+      checked += judgeStream(batch, rules).length - 1;
     } finally {
       client.destroy();
     }
@@ -108,10 +132,10 @@ async function fuzzBatches(
 
 describe(`a live node under fuzzing (seed ${FUZZ_SEED})`, () => {
   it('answers thousands of random and adversarial lines each with the predicted error or reply', async () => {
-    const options = { nodeId: 1, keyed: false };
-    const corpus = sampleCorpus(4_000).filter((line) => isHarmless(line, options));
+    const rules = { nodeId: 1, keyed: false };
+    const corpus = sampleCorpus(4_000).filter((line) => isHarmless(line, rules));
     expect(corpus.length).toBeGreaterThan(3_000);
-    const checked = await fuzzBatches(target, corpus, options);
+    const checked = await fuzzBatches(target, corpus, rules);
     expect(checked).toBeGreaterThan(2_500);
     const { errors, counters } = await fetchStats(at(target));
     // The corpus reaches deep: parse errors of every kind, and accepted relays with loops and forged senders.
@@ -125,13 +149,17 @@ describe(`a live node under fuzzing (seed ${FUZZ_SEED})`, () => {
       'LINE_TOO_LONG',
     ])
       expect(errors[code], code).toBeGreaterThan(0);
-    expect(counters.relaysAccepted).toBeGreaterThan(50);
+    // TODO(NOT_A_PEER): today a client connection may relay; once relays need a peer link they are all refused.
+    if (PEER_ONLY_COMMANDS.has('/RELAY')) {
+      expect(errors.NOT_A_PEER).toBeGreaterThan(50);
+      expect(counters.relaysAccepted ?? 0).toBe(0);
+    } else expect(counters.relaysAccepted).toBeGreaterThan(50);
   });
 
   it('on a keyed node, refuses every protected command of the corpus with AUTH_REQUIRED', async () => {
-    const options = { nodeId: 9, keyed: true };
-    const corpus = sampleCorpus(2_000, FUZZ_SEED + 1).filter((line) => isHarmless(line, options));
-    await fuzzBatches(keyed, corpus, options);
+    const rules = { nodeId: 9, keyed: true };
+    const corpus = sampleCorpus(2_000, FUZZ_SEED + 1).filter((line) => isHarmless(line, rules));
+    await fuzzBatches(keyed, corpus, rules);
     const { errors, messages, peers } = await fetchStats(at(keyed));
     expect(errors.AUTH_REQUIRED).toBeGreaterThan(30);
     // Nothing relayed got in, no peer was added: only /NEW (open to clients) made messages.
@@ -173,9 +201,11 @@ describe(`a live node under fuzzing (seed ${FUZZ_SEED})`, () => {
         '/STATS:',
       ].join('\r\n')}\n`,
     );
+    const rules = { nodeId: 1, keyed: false };
+    const answers = judgeStream(script, rules).filter(isAnswered).length;
     const whole = await RawClient.connect(target.port);
     await whole.write(script);
-    const expected = await whole.waitLines(9);
+    const expected = await whole.waitLines(answers);
     whole.destroy();
 
     const bytewise = await RawClient.connect(target.port);
@@ -183,22 +213,13 @@ describe(`a live node under fuzzing (seed ${FUZZ_SEED})`, () => {
       await bytewise.write(Buffer.from([byte]));
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const got = await bytewise.waitLines(9);
+    const got = await bytewise.waitLines(answers);
     bytewise.destroy();
-    const shape = (reply: Record<string, unknown>) =>
-      typeof reply.code === 'string' ? reply.code : Object.keys(reply).sort().join(',');
-    expect(got.map(shape)).toEqual(expected.map(shape));
-    expect(got.map(shape)).toEqual([
-      'links,node,ok,pid,uptimeMs',
-      'BAD_RELAYS',
-      'id,node',
-      'BAD_RELAYS',
-      'sync',
-      'UNKNOWN_COMMAND', // "\r\r": the first \r is part of the line
-      'UNKNOWN_COMMAND',
-      'BAD_PATH',
-      'address,clock,counters,errors,hotRumors,memory,messages,node,peers,pid,startedAtMs,strategy,uptimeMs',
-    ]);
+    expect(got.map((reply) => reply.code ?? Object.keys(reply).sort().join(','))).toEqual(
+      expected.map((reply) => reply.code ?? Object.keys(reply).sort().join(',')),
+    );
+    // "\r\r\n": only the last \r goes with the newline, so that line is "\r": an unknown command.
+    expectAnswers(got, script, rules);
   });
 
   it('copes with half-open, vanishing and slow connections', async () => {
@@ -230,7 +251,7 @@ describe(`a live node under fuzzing (seed ${FUZZ_SEED})`, () => {
       for (const client of slow) void client.write('s');
     }, 200);
     try {
-      await Promise.all(slow.map((client) => client.waitClosed(IDLE_MS * 3)));
+      await Promise.all(slow.map((client) => client.waitClosed(IDLE_MS * 10)));
     } finally {
       clearInterval(drip);
     }
