@@ -161,7 +161,8 @@ describe('gossip dashboard', () => {
   });
 
   it('notices the network stopped, and follows a new one started in the same home', async () => {
-    const network = await networks.start(['--seed', '8'], 4);
+    // Four nodes now, six in the network started later on the same ports: reserve six.
+    const network = await networks.start(['--seed', '8'], 4, { ports: 6 });
     const dashboard = await dashboards.start(network.home);
     const state = () => get<DashboardState>(new URL('/api/state', dashboard.url).toString());
     await waitFor(async () => (await state()).topology.nodes.every((node) => node.status === 'up'), {
