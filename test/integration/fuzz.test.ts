@@ -7,7 +7,6 @@
 // FUZZ_SEED=<n> npx vitest run test/integration/fuzz.test.ts replays another corpus.
 
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchMessages, fetchStats } from '../../src/client/node-client.js';
 import { DaemonPool, ringSpecs, type StartedNode } from '../helpers/daemons.js';
@@ -25,6 +24,10 @@ import {
 } from '../helpers/wire-rules.js';
 
 const KEY = 'fuzzing-cluster-key-0123456789abcdef0123456789';
+/**
+ * The idle limit of the keyed node, which the slow clients meet. The ring keeps the default (30 s): it journals,
+ * and on a loaded machine the fsyncs of a batch's /NEW lines can keep a client waiting longer than 2 s.
+ */
 const IDLE_MS = 2_000;
 const BATCH = 250;
 
@@ -45,7 +48,7 @@ beforeAll(async () => {
     ringSpecs(3, base).map((spec) =>
       pool.start({
         ...spec,
-        extraArgs: ['--data-dir', path.join(dir, `data-${spec.id}`), '--idle-timeout-ms', String(IDLE_MS)],
+        extraArgs: ['--data-dir', path.join(dir, `data-${spec.id}`)],
       }),
     ),
   );
@@ -53,7 +56,12 @@ beforeAll(async () => {
   target = nodes[0] as StartedNode;
   process.env.GOSSIP_CLUSTER_KEY = KEY;
   try {
-    keyed = await pool.start({ id: 9, port: base + 4, peers: [] });
+    keyed = await pool.start({
+      id: 9,
+      port: base + 4,
+      peers: [],
+      extraArgs: ['--idle-timeout-ms', String(IDLE_MS)],
+    });
   } finally {
     delete process.env.GOSSIP_CLUSTER_KEY;
   }
@@ -118,8 +126,12 @@ async function fuzzBatches(node: StartedNode, lines: readonly Buffer[], rules: W
       await client.write(batch);
       // Answers come in request order: once the marker's is in, every line before it has been answered.
       await waitFor(() => client.lines.some((line) => line.startsWith(`{"id":"${marker}_`)), {
-        timeoutMs: 15_000,
+        timeoutMs: 60_000,
         what: `the answer to the marker of batch ${at}`,
+      }).catch((error: unknown) => {
+        // Fewer answers than lines that deserve one: say which line went unanswered, if that is it.
+        expectAnswers(client.replies(), batch, rules);
+        throw error;
       });
       expectAnswers(client.replies(), batch, rules);
       checked += judgeStream(batch, rules).length - 1;
@@ -245,19 +257,23 @@ describe(`a live node under fuzzing (seed ${FUZZ_SEED})`, () => {
       }),
     );
 
+    await waitFor(async () => (await fetchStats(at(target))).counters.connectionsOpen === 3, {
+      what: 'every fuzz connection gone (left: the two peer links and this /STATS)',
+    });
+
     // Slow clients dribbling a line that never ends are closed after the idle timeout.
-    const slow = await Promise.all(Array.from({ length: 20 }, () => RawClient.connect(target.port)));
+    const slow = await Promise.all(Array.from({ length: 20 }, () => RawClient.connect(keyed.port)));
     const drip = setInterval(() => {
       for (const client of slow) void client.write('s');
     }, 200);
     try {
-      await Promise.all(slow.map((client) => client.waitClosed(IDLE_MS * 10)));
+      await Promise.all(slow.map((client) => client.waitClosed(30_000)));
     } finally {
       clearInterval(drip);
     }
     for (const client of slow) expect(errorCodes(client.replies())).toEqual(['IDLE_TIMEOUT']);
-    await waitFor(async () => (await fetchStats(at(target))).counters.connectionsOpen === 3, {
-      what: 'every fuzz connection gone (left: the two peer links and this /STATS)',
+    await waitFor(async () => (await fetchStats(at(keyed))).counters.connectionsOpen === 1, {
+      what: 'every slow connection gone (left: this /STATS)',
     });
   });
 
@@ -265,7 +281,6 @@ describe(`a live node under fuzzing (seed ${FUZZ_SEED})`, () => {
     expect(((await askLine(target.port, '/HEALTH:')) as { pid: number }).pid).toBe(pid);
     expect(((await askLine(keyed.port, '/HEALTH:')) as { pid: number }).pid).toBe(keyedPid);
     for (const node of nodes) expect(node.running()).toBe(true);
-    await sleep(100);
     const { counters } = await fetchStats(at(target));
     expect(counters.requestErrors).toBeGreaterThan(1_000);
     // An idle node holds some 60-70 MB; a 10 MB line and thousands of bad lines must not stick.
