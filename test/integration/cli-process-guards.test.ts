@@ -5,7 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { execa } from 'execa';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { gossip, gossipJson } from '../helpers/cli.js';
 import { DaemonPool } from '../helpers/daemons.js';
 import { NetworkPool } from '../helpers/network.js';
@@ -22,8 +22,8 @@ afterEach(async () => {
     await stranger.done;
   }
   await daemons.cleanup();
+  await networks.cleanup();
 });
-afterAll(() => networks.cleanup());
 
 /** Running, and not a zombie: a process that got SIGTERM or SIGKILL is at least a zombie by now. */
 async function running(pid: number): Promise<boolean> {

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type {
   DashboardState,
   MessageReplay,
@@ -18,7 +18,7 @@ import { waitFor } from '../helpers/wait-for.js';
 
 const networks = new NetworkPool();
 const dashboards = new DashboardPool();
-afterAll(async () => {
+afterEach(async () => {
   await dashboards.cleanup();
   await networks.cleanup();
 });

@@ -2,14 +2,14 @@
 // (SIGSTOPped) node, and a restart that keeps messages and read state.
 
 import { appendFile, readFile } from 'node:fs/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { gossip, gossipJson } from '../helpers/cli.js';
 import { type LiveNode, overlayOf, statsOf, submit } from '../helpers/cluster.js';
 import { NetworkPool, type TestNetwork } from '../helpers/network.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const pool = new NetworkPool();
-afterAll(() => pool.cleanup());
+afterEach(() => pool.cleanup());
 
 const liveNodes = (net: TestNetwork, except: ReadonlySet<number>): LiveNode[] =>
   net.nodes

@@ -1,7 +1,7 @@
 // `gossip trace` on a real CLI-started network: the tree follows the topology, every node is in it once,
 // redundant copies add up to the paths get-messages shows, and tracing marks nothing read.
 
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { gossip, gossipJson } from '../helpers/cli.js';
 import { NetworkPool, neighbours } from '../helpers/network.js';
 import { askLine } from '../helpers/raw.js';
@@ -34,7 +34,7 @@ interface MessagesJson {
 }
 
 const pool = new NetworkPool();
-afterAll(() => pool.cleanup());
+afterEach(() => pool.cleanup());
 
 describe('gossip trace', () => {
   it('prints the propagation tree of a message by text or id, with redundant copies marked', async () => {
