@@ -63,8 +63,8 @@ export async function askLine(port: number, line: string, host = '127.0.0.1'): P
     const socket = net.connect({ host, port }, () => socket.write(line.endsWith('\n') ? line : `${line}\n`));
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`no reply to ${line.slice(0, 40)} from port ${port}`));
-    }, 5_000);
+      reject(new Error(`no reply to ${line.slice(0, 40)} from port ${port} within 15 s`));
+    }, 15_000);
     socket.on('data', (chunk: Buffer) => {
       text += chunk.toString('utf8');
       const newline = text.indexOf('\n');

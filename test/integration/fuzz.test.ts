@@ -257,7 +257,10 @@ describe(`a live node under fuzzing (seed ${FUZZ_SEED})`, () => {
       }),
     );
 
+    // A hundred of them asked for every message: on a loaded machine the node takes a while to get through.
     await waitFor(async () => (await fetchStats(at(target))).counters.connectionsOpen === 3, {
+      timeoutMs: 60_000,
+      intervalMs: 200,
       what: 'every fuzz connection gone (left: the two peer links and this /STATS)',
     });
 
