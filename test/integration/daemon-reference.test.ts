@@ -127,7 +127,7 @@ describe('a square of four nodes speaking the reference wire protocol', () => {
     expect(JSON.parse(await talk(base + 2, '/GET:unread|all\n'))).toEqual({});
   });
 
-  it('lists peers with /PEERS and drops one with /REMOVE for good, even while that peer lives', async () => {
+  it('lists peers with /PEERS and drops one with /REMOVE; a live peer dropped by a client links again', async () => {
     const peers = JSON.parse(await talk(base + 1, '/PEERS:\n')) as Array<[number, string]>;
     expect(peers.sort()).toEqual([
       [2, `Gossip-Node-2 (127.0.0.1:${base + 2})`],
@@ -136,17 +136,11 @@ describe('a square of four nodes speaking the reference wire protocol', () => {
     await talk(base + 1, '/REMOVE:2\n', { mode: 'half' });
     const peerIds = async (): Promise<number[]> =>
       (JSON.parse(await talk(base + 1, '/PEERS:\n')) as Array<[number, string]>).map(([id]) => id);
+    // Dropped at once, as the reference does: its link, its queue, its connections.
     expect(await peerIds()).toEqual([4]);
-    // Node 2 is alive and tries to get its link back; node 1 keeps refusing it (it may repair its own
-    // degree with another node, never with node 2).
-    await waitFor(
-      async () => {
-        const stats = (await askLine(base + 2, '/STATS:')) as { counters: { linkConnects: number } };
-        return stats.counters.linkConnects >= 3;
-      },
-      { what: 'node 2 to try node 1 again' },
-    );
-    expect(await peerIds()).not.toContain(2);
+    // Only a node's own /REMOVE on its own link is for good (it leaves). This one came from a client, and
+    // node 2 is alive: the pair links again, so a forged /REMOVE cannot cut a link for good.
+    await waitFor(async () => (await peerIds()).includes(2), { what: 'nodes 1 and 2 to link again' });
     await talk(base + 1, '/NEW:1|after removal', { mode: 'half' });
     const listing = await waitFor(
       async () => {
@@ -155,7 +149,7 @@ describe('a square of four nodes speaking the reference wire protocol', () => {
       },
       { what: 'the message at node 2' },
     );
-    for (const path of Object.values(listing)[0] ?? []) expect(path.slice(0, 2)).not.toEqual([1, 2]);
+    expect(Object.values(listing)[0]?.length).toBeGreaterThan(0);
   });
 
   it('answers each malformed line with its own JSON error line, counts it, and keeps serving', async () => {
