@@ -1,0 +1,127 @@
+// The story of a `gossip chaos` run for people: the nemesis's faults and lifts, the nodes' detections
+// (a peer dropped), repairs (a new peer), catch-ups (a /SYNC that brought messages), deaths, the heal and
+// convergence, with times since the start. Entries of one kind close together are told in one line.
+
+import type { HistoryRecord } from './history.js';
+
+export type TimelineKind =
+  | 'fault'
+  | 'lift'
+  | 'detect'
+  | 'repair'
+  | 'catch-up'
+  | 'died'
+  | 'heal'
+  | 'converged';
+
+export interface TimelineEntry {
+  atMs: number;
+  kind: TimelineKind;
+  text: string;
+}
+
+/** Entries of one kind less than this apart share a line. */
+const JOIN_WITHIN_MS = 300;
+
+export function timelineEntries(history: readonly HistoryRecord[]): TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  for (const record of history) {
+    const entry = entryFor(record);
+    if (entry !== undefined) entries.push(entry);
+  }
+  return entries.sort((a, b) => a.atMs - b.atMs);
+}
+
+function entryFor(record: HistoryRecord): TimelineEntry | undefined {
+  switch (record.type) {
+    case 'nemesis': {
+      const failed = record.error === undefined ? '' : ` (${record.error})`;
+      const kind = record.step.action === 'inject' ? 'fault' : 'lift';
+      return { atMs: record.atMs, kind, text: `${record.description}${failed}` };
+    }
+    case 'peer':
+      // The stream tells it as it happens; the log says the same again.
+      if (record.source !== 'events' || record.reason === 'configured') return undefined;
+      if (record.change === 'added')
+        return {
+          atMs: record.atMs,
+          kind: 'repair',
+          text: `${record.node} took ${record.peer} (${record.reason})`,
+        };
+      return {
+        atMs: record.atMs,
+        kind: record.reason.startsWith('evicted') ? 'repair' : 'detect',
+        text: `${record.node} dropped ${record.peer} (${record.reason})`,
+      };
+    case 'sync':
+      return {
+        atMs: record.atMs,
+        kind: 'catch-up',
+        text: `${record.node} learned ${record.learned} from ${record.peer}`,
+      };
+    case 'process':
+      return record.event === 'exited'
+        ? { atMs: record.atMs, kind: 'died', text: `node ${record.node} (pid ${record.pid}) exited` }
+        : undefined;
+    case 'heal':
+      return {
+        atMs: record.atMs,
+        kind: 'heal',
+        text:
+          record.phase === 'begin'
+            ? 'nemesis over: continue stopped nodes, restart killed ones, clear every fault and partition'
+            : 'healed',
+      };
+    case 'converged':
+      return {
+        atMs: record.atMs,
+        kind: 'converged',
+        text: record.ok
+          ? `every live node holds every acknowledged message, overlay connected (after ${(record.waitedMs / 1000).toFixed(2)} s; bound ${(record.boundMs / 1000).toFixed(0)} s)`
+          : `not converged within the bound of ${(record.boundMs / 1000).toFixed(0)} s`,
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** Joins entries of one kind that follow each other closely (a fault's detections, a burst of catch-ups). */
+export function condenseTimeline(entries: readonly TimelineEntry[]): TimelineEntry[] {
+  const lines: TimelineEntry[] = [];
+  let lastOfLine = Number.NEGATIVE_INFINITY;
+  for (const entry of entries) {
+    const previous = lines.at(-1);
+    const joinable = entry.kind !== 'fault' && entry.kind !== 'lift' && entry.kind !== 'heal';
+    if (previous?.kind === entry.kind && joinable && entry.atMs - lastOfLine < JOIN_WITHIN_MS)
+      previous.text = `${previous.text}; ${entry.text}`;
+    else lines.push({ ...entry });
+    lastOfLine = entry.atMs;
+  }
+  return lines;
+}
+
+/** The detail that goes first when a timeline is too long to print whole. */
+const DETAIL_ORDER: readonly TimelineKind[] = ['catch-up', 'repair', 'detect'];
+
+/**
+ * `  +12.34 s  detect     3 dropped 5 (silent for 1502 ms)`. Past `limit` lines the catch-ups go first,
+ * then repairs, then detections (the faults, deaths, heal and convergence always show), and a last line
+ * says how many were left out.
+ */
+export function formatTimeline(entries: readonly TimelineEntry[], startMs: number, limit: number): string[] {
+  let lines = condenseTimeline(entries);
+  const total = lines.length;
+  for (const kind of DETAIL_ORDER) {
+    if (lines.length <= limit) break;
+    const excess = lines.length - limit;
+    let dropped = 0;
+    lines = lines.filter((line) => line.kind !== kind || ++dropped > excess);
+  }
+  const formatted = lines.map(
+    (entry) =>
+      `  ${`+${((entry.atMs - startMs) / 1000).toFixed(2)} s`.padStart(10)}  ${entry.kind.padEnd(9)}  ${entry.text}`,
+  );
+  if (lines.length < total)
+    formatted.push(`  (${total - lines.length} more lines of detail: --json or --history has them all)`);
+  return formatted;
+}
