@@ -2,6 +2,8 @@
 
 /** Every error code `gossip` can produce, with the exit code the CLI uses for it. */
 export const ERROR_CODES = {
+  /** gossip chaos: the history broke an invariant. */
+  GOSSIP_ERR_INVARIANT: 1,
   GOSSIP_ERR_USAGE: 2,
   GOSSIP_ERR_BAD_ARGUMENT: 2,
   GOSSIP_ERR_TOPOLOGY: 2,

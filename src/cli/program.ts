@@ -433,6 +433,38 @@ export function buildProgram(): Command {
     ['gossip faults', 'gossip faults --json'],
   );
 
+  examples(
+    common(
+      program
+        .command('chaos')
+        .description(
+          'break the running network on a seeded schedule while clients send, heal it, and check the history',
+        )
+        .option('--duration <s>', 'seconds of workload and faults', '30')
+        .option('--rate <msgs/s>', 'client messages per second, each to a random live node', '10')
+        .option(
+          '--faults <list>',
+          'fault kinds, comma separated',
+          'kill,stop,partition,loss,delay,remove,restart,add',
+        )
+        .option('--seed <s>', 'seed of the schedule (same seed, same schedule); default: random, printed')
+        .option('--history <file>', 'write the history (NDJSON: workload, faults, observations) here')
+        .option('--start', 'start a network first (in --home) and stop it at the end')
+        .option('-n, --nodes <n>', 'with --start: number of nodes', '16')
+        .option('--base-port <p>', 'with --start: node N listens on base port + N', '7000')
+        .option('--check <file>', 'check a history written earlier instead of running'),
+    ).action(async (options: Record<string, unknown>) => {
+      const { chaosCommand } = await import('./commands/chaos.js');
+      await chaosCommand(options);
+    }),
+    [
+      'gossip chaos --duration 20 --seed 7',
+      'gossip chaos --faults kill,partition --rate 50 --history chaos.ndjson',
+      'gossip chaos --start -n 8 --duration 15 --seed 7 --home /tmp/chaos --base-port 9000',
+      'gossip chaos --check chaos.ndjson',
+    ],
+  );
+
   return program;
 }
 
