@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   GOSSIP_ERR_START_FAILED: 9,
   GOSSIP_ERR_STATE: 10,
   GOSSIP_ERR_INTERNAL: 70,
+  /** Interrupted (Ctrl-C, SIGTERM) before it could finish; what it did was undone. */
+  GOSSIP_ERR_INTERRUPTED: 130,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -3,7 +3,8 @@
 // plans (who is down, removed, added; whether a partition or a link fault is in force) to stay conservative
 // enough that the cluster can converge: fewer than half the live nodes down at once, one partition and one
 // link fault at a time, no removal while anything else is in force (a node that leaves for good must have
-// passed on what it holds), no node started into a partition whose groups it is not in.
+// passed on what it holds), no node started into a partition whose groups it is not in, no node added
+// while one is stopped (the splice would wait for it).
 
 import { describeFault, parseFaultSpec } from '../protocol/fault-spec.js';
 import { createPrng, pick, type Rng, shuffle } from '../topology/prng.js';
@@ -162,7 +163,8 @@ function inject(plan: Plan, kind: ChaosFault, t: number): 'done' | 'wait' | 'ski
       return 'done';
     }
     case 'add': {
-      if (partitioned) return 'wait';
+      // A stopped node would hold up the splice (it is asked for its links, and never answers).
+      if (partitioned || [...plan.down.values()].includes('stop')) return 'wait';
       const node = plan.nextId;
       plan.nextId += 1;
       plan.live = [...plan.live, node];

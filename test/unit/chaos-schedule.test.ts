@@ -77,6 +77,7 @@ function replay(steps: readonly NemesisStep[], { nodes, nextId, durationMs }: Sc
         break;
       case 'add':
         if (node !== next) fail(step, `expected new node ${next}`);
+        if (inForce.includes('stop')) fail(step, 'added while a node is stopped');
         if (inForce.includes('partition')) fail(step, 'started into a partition');
         next += 1;
         live.add(node);

@@ -66,6 +66,11 @@ export async function chaosCommand(options: Record<string, unknown>): Promise<vo
     });
     report.interrupted ||= interrupted.signal.aborted;
     printReport(report, options, typeof options.history === 'string' ? options.history : undefined);
+    if (report.interrupted)
+      throw new GossipError(
+        'GOSSIP_ERR_INTERRUPTED',
+        'interrupted: the history so far is valid, but cut short',
+      );
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -145,10 +150,11 @@ function printReport(
     records: history.length,
     history: historyFile ?? null,
   });
+  const where = historyFile === undefined ? '' : ` (history: ${historyFile})`;
   if (!check.valid)
     throw new GossipError(
       'GOSSIP_ERR_INVARIANT',
-      `${check.violations.length} violation${check.violations.length === 1 ? '' : 's'} of the invariants${historyFile === undefined ? '' : ` (history: ${historyFile})`}`,
+      `${check.violations.length} violation${check.violations.length === 1 ? '' : 's'} of the invariants${where}`,
     );
 }
 
