@@ -14,8 +14,8 @@ const pool = new NetworkPool();
 // stop-network in every home: a safety net should the run itself fail to stop its network.
 afterAll(() => pool.cleanup());
 
-/** The schedule of seed 3 over 10 s on 8 nodes has every kind of fault (the schedule's unit test pins it). */
-const SEED = '3';
+/** The schedule of seed 5 over 10 s on 8 nodes has every kind of fault (the schedule's unit test pins it). */
+const SEED = '5';
 
 interface Report {
   valid: boolean;

@@ -110,13 +110,13 @@ describe('the chaos schedule', () => {
     }
   });
 
-  it('gives every fault kind within 15 s on 8 nodes for nearly every seed, and for the suite run (seed 3, 10 s)', () => {
+  it('gives every fault kind within 15 s on 8 nodes for nearly every seed, and for the suite run (seed 5, 10 s)', () => {
     const seeds = Array.from({ length: 100 }, (_, seed) => seed);
     const complete = seeds.filter(
       (seed) => injected(planSchedule(options(seed))).size === CHAOS_FAULTS.length,
     );
     expect(complete.length).toBeGreaterThanOrEqual(95);
-    expect([...injected(planSchedule(options(3, { durationMs: 10_000 })))].sort()).toEqual(
+    expect([...injected(planSchedule(options(5, { durationMs: 10_000 })))].sort()).toEqual(
       [...CHAOS_FAULTS].sort(),
     );
   });
