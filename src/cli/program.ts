@@ -193,7 +193,13 @@ export function buildProgram(): Command {
         .option('--messages <m>', 'messages to send, one after another', '3')
         .option('--seed <s>', 'seed of the overlay')
         .option('--base-port <p>', 'node N listens on base port + N (default: a free range in 20000-32000)')
-        .option('--svg <file>', 'write an SVG chart of coverage over rounds'),
+        .option('--svg <file>', 'write an SVG chart of coverage over rounds')
+        .option('--loss <percent>', 'lines lost on every link (seeded), 0-99')
+        .option('--delay <ms>', 'every line waits this long on every link')
+        .option(
+          '--fail <fraction>',
+          'this fraction of the nodes is stopped before the messages are sent, e.g. 0.25',
+        ),
     ).action(async (options: Record<string, unknown>) => {
       const { experimentCommand } = await import('./commands/experiment.js');
       await experimentCommand(options);
@@ -202,6 +208,8 @@ export function buildProgram(): Command {
       'gossip experiment --strategy push --fanout 2 -n 64',
       'gossip experiment --compare push,pull,push-pull,anti-entropy -n 64 --svg coverage.svg',
       'gossip experiment --strategy push --stop coin --stop-after 1 -n 128 --json',
+      'gossip experiment --compare push,pull,push-pull,anti-entropy,flood -n 32 --loss 10 --seed 11',
+      'gossip experiment --strategy pull -n 64 --fail 0.25 --delay 50',
     ],
   );
 
