@@ -1,6 +1,7 @@
 // The story of a `gossip chaos` run for people: the nemesis's faults and lifts, the nodes' detections
-// (a peer dropped), repairs (a new peer), catch-ups (a /SYNC that brought messages), deaths, the heal and
-// convergence, with times since the start. Entries of one kind close together are told in one line.
+// (a peer dropped), repairs (a new peer, a slot given up or refused), catch-ups (a /SYNC that brought
+// messages), deaths, the heal and convergence, with times since the start. Between two steps of the
+// nemesis, what the nodes did is told in one line per kind.
 
 import type { HistoryRecord } from './history.js';
 
@@ -20,8 +21,8 @@ export interface TimelineEntry {
   text: string;
 }
 
-/** Entries of one kind less than this apart share a line. */
-const JOIN_WITHIN_MS = 300;
+/** Items told in one line; the rest are counted. */
+const ITEMS_PER_LINE = 6;
 
 export function timelineEntries(history: readonly HistoryRecord[]): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
@@ -50,7 +51,8 @@ function entryFor(record: HistoryRecord): TimelineEntry | undefined {
         };
       return {
         atMs: record.atMs,
-        kind: record.reason.startsWith('evicted') ? 'repair' : 'detect',
+        // Giving up a slot for a home peer, or being turned away by a full node, is the overlay mending.
+        kind: /^(evicted|refused us)/.test(record.reason) ? 'repair' : 'detect',
         text: `${record.node} dropped ${record.peer} (${record.reason})`,
       };
     case 'sync':
@@ -85,18 +87,35 @@ function entryFor(record: HistoryRecord): TimelineEntry | undefined {
   }
 }
 
-/** Joins entries of one kind that follow each other closely (a fault's detections, a burst of catch-ups). */
+/** Kinds told one line per entry; the others are the nodes' doings, gathered per step of the nemesis. */
+const STEPS: ReadonlySet<TimelineKind> = new Set(['fault', 'lift', 'died', 'heal', 'converged']);
+
+/**
+ * Between two steps (faults, lifts, deaths, the heal), one line per kind of the nodes' doings, at the time
+ * of its first entry, with at most ITEMS_PER_LINE items and how many more.
+ */
 export function condenseTimeline(entries: readonly TimelineEntry[]): TimelineEntry[] {
   const lines: TimelineEntry[] = [];
-  let lastOfLine = Number.NEGATIVE_INFINITY;
+  let gathered = new Map<TimelineKind, { atMs: number; items: string[] }>();
+  const flush = (): void => {
+    for (const [kind, { atMs, items }] of gathered) {
+      const more = items.length - ITEMS_PER_LINE;
+      const shown = items.slice(0, ITEMS_PER_LINE).join('; ');
+      lines.push({ atMs, kind, text: more > 0 ? `${shown}; and ${more} more` : shown });
+    }
+    gathered = new Map();
+  };
   for (const entry of entries) {
-    const previous = lines.at(-1);
-    const joinable = entry.kind !== 'fault' && entry.kind !== 'lift' && entry.kind !== 'heal';
-    if (previous?.kind === entry.kind && joinable && entry.atMs - lastOfLine < JOIN_WITHIN_MS)
-      previous.text = `${previous.text}; ${entry.text}`;
-    else lines.push({ ...entry });
-    lastOfLine = entry.atMs;
+    if (STEPS.has(entry.kind)) {
+      flush();
+      lines.push({ ...entry });
+      continue;
+    }
+    const line = gathered.get(entry.kind);
+    if (line === undefined) gathered.set(entry.kind, { atMs: entry.atMs, items: [entry.text] });
+    else line.items.push(entry.text);
   }
+  flush();
   return lines;
 }
 

@@ -7,7 +7,7 @@ import { CHAOS_FAULTS, type HistoryRecord, recordsOf } from '../../chaos/history
 import { formatTimeline, timelineEntries } from '../../chaos/timeline.js';
 
 /** Timeline lines printed (the faults always show; detail beyond this is left to --json and --history). */
-const TIMELINE_LINES = 80;
+const TIMELINE_LINES = 100;
 const MAX_VIOLATIONS_SHOWN = 40;
 
 export interface ChaosReportView {
