@@ -23,6 +23,16 @@ function common(command: Command): Command {
     .option('--json', 'print machine-readable JSON instead of text');
 }
 
+/** Commands that name nodes by number: resolved through a node's member table instead of a state file. */
+function viaOption(command: Command): Command {
+  return command.addOption(
+    new Option(
+      '--via <host:port>',
+      'name nodes through the member table of this node, not a state file (compose, k8s, several hosts)',
+    ).env('GOSSIP_VIA'),
+  );
+}
+
 /** A node setting: `--max-paths <n>` is also read from GOSSIP_MAX_PATHS, and so on for every one. */
 function nodeOption(flags: string, description: string): Option {
   const name = /^--([a-z-]+)/.exec(flags)?.[1] ?? '';
@@ -79,6 +89,14 @@ function nodeOptions(): Option[] {
     ),
     nodeOption('--max-queue-bytes <n>', 'cap on bytes queued for one peer (default 33554432)'),
     nodeOption('--max-paths <n>', 'arrival paths stored per message (default 64)'),
+    nodeOption(
+      '--fsync <policy>',
+      "when a /NEW is acknowledged: always (written and fdatasync'd), interval (written; synced within --fsync-interval-ms; default), never",
+    ),
+    nodeOption(
+      '--fsync-interval-ms <ms>',
+      'policy interval: longest time from a write to its fdatasync (default 100)',
+    ),
     nodeOption('--strategy <name>', 'flood (default), push, pull, push-pull or anti-entropy'),
     nodeOption('--fanout <k>', 'peers contacted per round (default 2)'),
     nodeOption('--round-ms <ms>', 'round length (default 100)'),
@@ -225,12 +243,14 @@ export function buildProgram(): Command {
 
   examples(
     common(
-      program
-        .command('send-message')
-        .description('submit a new message to a node')
-        .argument('<node>', 'node number, or host:port')
-        .argument('<message...>', 'the message text (several words are joined with spaces)')
-        .option('-r, --relays <count>', 'relay limit: copies each node may send over each link'),
+      viaOption(
+        program
+          .command('send-message')
+          .description('submit a new message to a node')
+          .argument('<node>', 'node number, or host:port')
+          .argument('<message...>', 'the message text (several words are joined with spaces)')
+          .option('-r, --relays <count>', 'relay limit: copies each node may send over each link'),
+      ),
     ).action(async (node: string, words: string[], options: Record<string, unknown>) => {
       const { sendMessageCommand } = await import('./commands/send-message.js');
       await sendMessageCommand(node, words, options);
@@ -244,19 +264,25 @@ export function buildProgram(): Command {
 
   examples(
     common(
-      program
-        .command('get-messages')
-        .description("show a node's messages and the paths they took to reach it")
-        .argument('<node>', 'node number, or host:port')
-        .argument('[filter]', 'unread | read | all (fetching all or unread marks every message read)', 'all')
-        .option('-p, --paths', 'shortest paths; -pp longest; -ppp shortest and longest', count, 0)
-        .option('-A, --all-paths', 'every path (the default)')
-        .option(
-          '-t, --time',
-          'origin time, local, as the reference: -t [HH:MM:SS] after the text, -tt adds the date, -ttt "Mon DD, YYYY - HH:MM:SS (UTC+hhmm): " before it, -tttt adds microseconds',
-          count,
-          0,
-        ),
+      viaOption(
+        program
+          .command('get-messages')
+          .description("show a node's messages and the paths they took to reach it")
+          .argument('<node>', 'node number, or host:port')
+          .argument(
+            '[filter]',
+            'unread | read | all (fetching all or unread marks every message read)',
+            'all',
+          )
+          .option('-p, --paths', 'shortest paths; -pp longest; -ppp shortest and longest', count, 0)
+          .option('-A, --all-paths', 'every path (the default)')
+          .option(
+            '-t, --time',
+            'origin time, local, as the reference: -t [HH:MM:SS] after the text, -tt adds the date, -ttt "Mon DD, YYYY - HH:MM:SS (UTC+hhmm): " before it, -tttt adds microseconds',
+            count,
+            0,
+          ),
+      ),
     ).action(async (node: string, filter: string, options: Record<string, unknown>) => {
       const { getMessagesCommand } = await import('./commands/get-messages.js');
       await getMessagesCommand(node, filter, options);
@@ -266,15 +292,17 @@ export function buildProgram(): Command {
 
   examples(
     common(
-      program
-        .command('dashboard')
-        .description('serve a live web page of the network: topology, messages spreading, replays')
-        .option('--port <p>', 'HTTP port of the page (0: any free port)', '8080')
-        .option(
-          '--host <addr>',
-          'address to serve on (keep it local: the page can send messages)',
-          '127.0.0.1',
-        ),
+      viaOption(
+        program
+          .command('dashboard')
+          .description('serve a live web page of the network: topology, messages spreading, replays')
+          .option('--port <p>', 'HTTP port of the page (0: any free port)', '8080')
+          .option(
+            '--host <addr>',
+            'address to serve on (keep it local: the page can send messages)',
+            '127.0.0.1',
+          ),
+      ),
     ).action(async (options: Record<string, unknown>) => {
       const { dashboardCommand } = await import('./commands/dashboard.js');
       await dashboardCommand(options);
@@ -284,10 +312,12 @@ export function buildProgram(): Command {
 
   examples(
     common(
-      program
-        .command('trace')
-        .description('show how a message spread: who delivered it to whom, when, and the redundant copies')
-        .argument('<message...>', 'a message id (from send-message --json), or its text'),
+      viaOption(
+        program
+          .command('trace')
+          .description('show how a message spread: who delivered it to whom, when, and the redundant copies')
+          .argument('<message...>', 'a message id (from send-message --json), or its text'),
+      ),
     ).action(async (words: string[], options: Record<string, unknown>) => {
       const { traceCommand } = await import('./commands/trace.js');
       await traceCommand(words, options);
@@ -297,10 +327,12 @@ export function buildProgram(): Command {
 
   examples(
     common(
-      program
-        .command('list-peers')
-        .description("list a node's peers")
-        .argument('<node>', 'node number, or host:port'),
+      viaOption(
+        program
+          .command('list-peers')
+          .description("list a node's peers")
+          .argument('<node>', 'node number, or host:port'),
+      ),
     ).action(async (node: string, options: Record<string, unknown>) => {
       const { listPeersCommand } = await import('./commands/list-peers.js');
       await listPeersCommand(node, options);
@@ -310,10 +342,12 @@ export function buildProgram(): Command {
 
   examples(
     common(
-      program
-        .command('remove-node')
-        .description('stop a node; its former peers drop it')
-        .argument('<node>', 'node number'),
+      viaOption(
+        program
+          .command('remove-node')
+          .description('stop a node; its former peers drop it')
+          .argument('<node>', 'node number'),
+      ),
     ).action(async (node: string, options: Record<string, unknown>) => {
       const { removeNodeCommand } = await import('./commands/remove-node.js');
       await removeNodeCommand(node, options);
@@ -323,10 +357,12 @@ export function buildProgram(): Command {
 
   examples(
     common(
-      program
-        .command('health')
-        .description('check that a node answers (exit 0) — for container health checks')
-        .argument('<node>', 'node number, or host:port'),
+      viaOption(
+        program
+          .command('health')
+          .description('check that a node answers (exit 0) — for container health checks')
+          .argument('<node>', 'node number, or host:port'),
+      ),
     ).action(async (node: string, options: Record<string, unknown>) => {
       const { healthCommand } = await import('./commands/health.js');
       await healthCommand(node, options);
@@ -359,7 +395,9 @@ export function buildProgram(): Command {
 
   examples(
     common(
-      program.command('status').description('a table of the nodes: pid, address, state, peers, messages'),
+      viaOption(
+        program.command('status').description('a table of the nodes: pid, address, state, peers, messages'),
+      ),
     ).action(async (options: Record<string, unknown>) => {
       const { statusCommand } = await import('./commands/status.js');
       await statusCommand(options);
@@ -379,6 +417,20 @@ export function buildProgram(): Command {
       await logsCommand(node, options);
     }),
     ['gossip logs 3', 'gossip logs 3 -f'],
+  );
+
+  examples(
+    common(
+      viaOption(
+        program
+          .command('members')
+          .description('every member of the cluster, as one node knows it by gossip: state, address, peers'),
+      ),
+    ).action(async (options: Record<string, unknown>) => {
+      const { membersCommand } = await import('./commands/members.js');
+      await membersCommand(options);
+    }),
+    ['gossip members', 'gossip members --via node1:7000', 'gossip members --json'],
   );
 
   examples(

@@ -10,7 +10,9 @@ import {
   type HealthReply,
   healthReplySchema,
   leftReplySchema,
+  type MemberView,
   type MessagesReply,
+  membersReplySchema,
   messagesReplySchema,
   newReplySchema,
   peersReplySchema,
@@ -118,6 +120,15 @@ export async function fetchFaults(
 ): Promise<FaultViewReply & { node: number }> {
   const reply = await sendRequest(address, '/FAULTS:\n', 'line', timeoutMs);
   return parseReply(address, reply, faultsReplySchema).faults;
+}
+
+/** `/MEMBERS`: every member of the cluster the node knows of (by gossip), and the node that answered. */
+export async function fetchMembers(
+  address: NodeAddress,
+  timeoutMs?: number,
+): Promise<{ node: number; members: MemberView[] }> {
+  const reply = await sendRequest(address, '/MEMBERS:\n', 'line', timeoutMs);
+  return parseReply(address, reply, membersReplySchema).members;
 }
 
 /** Authenticates to a node (and has it prove the key back) without changing anything there. */

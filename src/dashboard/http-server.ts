@@ -10,14 +10,14 @@ import { z } from 'zod';
 import { lookupEverywhere } from '../client/lookup-everywhere.js';
 import { fetchStats, peekMessages, submitMessage } from '../client/node-client.js';
 import { isGossipError } from '../errors.js';
-import type { HomePaths } from '../network/home.js';
-import { readState } from '../network/state.js';
+
 import { arrivalsFrom, chooseMessage, originMs } from '../propagation/from-listings.js';
 import { MAX_RELAYS, MAX_TEXT_BYTES } from '../protocol/limits.js';
 import { originNsToMs, parseMessageId } from '../protocol/message-id.js';
 import { lookupQueryProblem } from '../protocol/requests.js';
 import type { DashboardHub } from './hub.js';
 import type { MessageReplay, NodeDetails } from './model/dashboard-state.js';
+import type { NetworkSource } from './network-watch.js';
 import { PAGE_HTML } from './page-html.js';
 import type { PageStreams } from './page-streams.js';
 
@@ -49,7 +49,7 @@ class HttpError extends Error {
 }
 
 export function createDashboardServer(
-  paths: HomePaths,
+  readNetwork: NetworkSource,
   hub: DashboardHub,
   pages: PageStreams,
   bindHost: string,
@@ -59,7 +59,7 @@ export function createDashboardServer(
       json(response, 403, { error: 'open the dashboard by its address (an IP, localhost, or --host)' });
       return;
     }
-    route(paths, hub, pages, request, response).catch((error: unknown) => {
+    route(readNetwork, hub, pages, request, response).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : isGossipError(error) ? 502 : 500;
       const message = error instanceof Error ? error.message : String(error);
       if (!response.headersSent) json(response, status, { error: message });
@@ -69,7 +69,7 @@ export function createDashboardServer(
 }
 
 async function route(
-  paths: HomePaths,
+  readNetwork: NetworkSource,
   hub: DashboardHub,
   pages: PageStreams,
   request: http.IncomingMessage,
@@ -98,26 +98,26 @@ async function route(
   if (url.pathname === '/api/state' && method === 'GET') return json(response, 200, hub.state());
   if (url.pathname === '/api/events' && method === 'GET') return pages.open(response, hub.state());
   if (url.pathname === '/api/messages' && method === 'POST') {
-    return json(response, 200, await sendMessage(paths, await readBody(request)));
+    return json(response, 200, await sendMessage(readNetwork, await readBody(request)));
   }
   const message = /^\/api\/messages\/(.+)$/.exec(url.pathname);
   if (message?.[1] !== undefined && method === 'GET') {
-    return json(response, 200, await replayOf(paths, hub, decodeURIComponent(message[1])));
+    return json(response, 200, await replayOf(readNetwork, hub, decodeURIComponent(message[1])));
   }
   const node = /^\/api\/nodes\/(\d{1,9})$/.exec(url.pathname);
   if (node?.[1] !== undefined && method === 'GET') {
-    return json(response, 200, await detailsOf(paths, Number(node[1])));
+    return json(response, 200, await detailsOf(readNetwork, Number(node[1])));
   }
   if (staticFile !== undefined) throw new HttpError(405, `${method} is not allowed here`);
   throw new HttpError(404, `nothing at ${url.pathname}`);
 }
 
 /** The page's send box: page -> here -> the node's /NEW. */
-async function sendMessage(paths: HomePaths, body: unknown): Promise<{ id: string; node: number }> {
+async function sendMessage(readNetwork: NetworkSource, body: unknown): Promise<{ id: string; node: number }> {
   const parsed = sendSchema.safeParse(body);
   if (!parsed.success) throw new HttpError(400, parsed.error.issues[0]?.message ?? 'bad request');
   const { node, text } = parsed.data;
-  const state = await readState(paths);
+  const state = await readNetwork();
   const entry = state?.nodes.find((candidate) => candidate.id === node);
   if (state === undefined || entry === undefined)
     throw new HttpError(404, `there is no node ${node} in this network`);
@@ -135,7 +135,11 @@ async function sendMessage(paths: HomePaths, body: unknown): Promise<{ id: strin
  * Replay data for a message id or text: the dashboard's memory, else its event log, else what the live
  * nodes recorded (which also finds messages sent before the dashboard started).
  */
-async function replayOf(paths: HomePaths, hub: DashboardHub, query: string): Promise<MessageReplay> {
+async function replayOf(
+  readNetwork: NetworkSource,
+  hub: DashboardHub,
+  query: string,
+): Promise<MessageReplay> {
   // The query goes to the nodes on a line of its own: no control characters (a newline would end it).
   if (lookupQueryProblem(query) !== undefined)
     throw new HttpError(400, 'give a message id or text, without control characters');
@@ -153,7 +157,7 @@ async function replayOf(paths: HomePaths, hub: DashboardHub, query: string): Pro
       source: known.source,
     };
   }
-  const state = await readState(paths);
+  const state = await readNetwork();
   const live = state?.nodes.filter((entry) => !entry.removed) ?? [];
   const { listings } = await lookupEverywhere(live, query);
   const chosen = chooseMessage(listings, query).chosen;
@@ -170,8 +174,8 @@ async function replayOf(paths: HomePaths, hub: DashboardHub, query: string): Pro
   };
 }
 
-async function detailsOf(paths: HomePaths, id: number): Promise<NodeDetails> {
-  const entry = (await readState(paths))?.nodes.find((candidate) => candidate.id === id);
+async function detailsOf(readNetwork: NetworkSource, id: number): Promise<NodeDetails> {
+  const entry = (await readNetwork())?.nodes.find((candidate) => candidate.id === id);
   if (entry === undefined) throw new HttpError(404, `there is no node ${id} in this network`);
   if (entry.removed) return { id, stats: null, messages: null, error: 'removed from the network' };
   try {

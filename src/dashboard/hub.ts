@@ -31,7 +31,8 @@ export class DashboardHub {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly paths: HomePaths,
+    /** The home it reports, and its event log file. */
+    private readonly where: { home: string; eventLog: string },
     private readonly pages: PageStreams,
   ) {
     this.timer = setInterval(
@@ -41,7 +42,7 @@ export class DashboardHub {
   }
 
   get eventLogFile(): string {
-    return eventLogFile(this.paths);
+    return this.where.eventLog;
   }
 
   /** Switches to the network in the state file (or to none): fresh models, that network's event log. */
@@ -59,7 +60,7 @@ export class DashboardHub {
     // Messages of this network from before the dashboard started: listed, and replayable from the log.
     for await (const event of this.log.read()) this.messages.observe(event);
     this.network = {
-      home: this.paths.home,
+      home: this.where.home,
       description: state.topology.description,
       seed: state.topology.seed,
       startedAt: state.startedAt,

@@ -1,15 +1,18 @@
-// Keeps the dashboard subscribed to every node of the network in the state file: follows added nodes,
-// stops following removed ones, and notices when the network is stopped or a new one starts in the home.
-// A node that restarts is picked up by its follower, which reconnects by itself.
+// Keeps the dashboard subscribed to every node of the network (in the state file, or in the membership
+// table of the node --via names): follows added nodes, stops following removed ones, and notices when the
+// network is stopped or a new one starts in the home. A node that restarts is picked up by its follower,
+// which reconnects by itself.
 
 import { type EventFollower, followEvents } from '../client/event-stream.js';
-import type { HomePaths } from '../network/home.js';
-import { type NetworkState, type NodeEntry, readState } from '../network/state.js';
+import type { NetworkState, NodeEntry } from '../network/state.js';
 import { formatHostPort } from '../protocol/address.js';
 import type { DashboardHub } from './hub.js';
 import type { NodeStatus } from './model/feed-events.js';
 
-/** How often the state file is read again. */
+/** Reads the network now: undefined when there is none. */
+export type NetworkSource = () => Promise<NetworkState | undefined>;
+
+/** How often the network is read again. */
 export const WATCH_INTERVAL_MS = 1_000;
 
 export class NetworkWatch {
@@ -19,7 +22,7 @@ export class NetworkWatch {
   private syncing = false;
 
   constructor(
-    private readonly paths: HomePaths,
+    private readonly readNetwork: NetworkSource,
     private readonly hub: DashboardHub,
   ) {}
 
@@ -42,8 +45,8 @@ export class NetworkWatch {
     if (this.syncing) return;
     this.syncing = true;
     try {
-      // A damaged or half-written state file is read again next time.
-      const state = await readState(this.paths).catch(() => 'unreadable' as const);
+      // A damaged or half-written state file (or a --via node that did not answer) is read again next time.
+      const state = await this.readNetwork().catch(() => 'unreadable' as const);
       if (state === 'unreadable') return;
       if (state?.startedAt !== this.startedAt) {
         this.unfollowAll();

@@ -1,15 +1,18 @@
-// Starts the dashboard: follows every node of the network in a home, keeps the event log, serves the
-// page. Resolves once it listens; close() stops it all (streams, timers, the HTTP server).
+// Starts the dashboard: follows every node of the network in a home (or of the cluster a node --via names),
+// keeps the event log, serves the page. Resolves once it listens; close() stops it all (streams, timers,
+// the HTTP server).
 
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { GossipError } from '../errors.js';
 import { homePaths } from '../network/home.js';
-import { requireState } from '../network/state.js';
+import { membersState } from '../network/members-state.js';
+import { readState, requireState } from '../network/state.js';
 import { formatHostPort } from '../protocol/address.js';
 import { createDashboardServer } from './http-server.js';
-import { DashboardHub } from './hub.js';
-import { NetworkWatch } from './network-watch.js';
+import { DashboardHub, eventLogFile } from './hub.js';
+import { type NetworkSource, NetworkWatch } from './network-watch.js';
 import { PageStreams } from './page-streams.js';
 
 export interface DashboardOptions {
@@ -17,6 +20,8 @@ export interface DashboardOptions {
   host: string;
   /** 0 picks a free port. */
   port: number;
+  /** Follow the members of the cluster this node belongs to, instead of a state file. */
+  via?: { host: string; port: number } | undefined;
 }
 
 export interface RunningDashboard {
@@ -28,11 +33,17 @@ export interface RunningDashboard {
 
 export async function startDashboard(options: DashboardOptions): Promise<RunningDashboard> {
   const paths = homePaths(options.home);
-  const state = await requireState(paths);
+  const { via } = options;
+  const readNetwork: NetworkSource = via === undefined ? () => readState(paths) : () => membersState(via);
+  const state = via === undefined ? await requireState(paths) : await membersState(via);
+  const eventLog =
+    via === undefined
+      ? eventLogFile(paths)
+      : path.join(paths.logsDir, `events-via-${via.host}-${via.port}.ndjson`);
   const pages = new PageStreams();
-  const hub = new DashboardHub(paths, pages);
-  const watch = new NetworkWatch(paths, hub);
-  const server = createDashboardServer(paths, hub, pages, options.host);
+  const hub = new DashboardHub({ home: paths.home, eventLog }, pages);
+  const watch = new NetworkWatch(readNetwork, hub);
+  const server = createDashboardServer(readNetwork, hub, pages, options.host);
   const close = async (): Promise<void> => {
     watch.close();
     pages.close();

@@ -1,5 +1,5 @@
 // The cluster key of a network, for the commands that must authenticate to its nodes (remove-node): the
-// key file recorded at start-network, else GOSSIP_CLUSTER_KEY, else none (a network without a key).
+// key file recorded at start-network, else GOSSIP_CLUSTER_KEY_FILE or GOSSIP_CLUSTER_KEY, else none.
 
 import type { RequestAuth } from '../client/request.js';
 import { loadClusterKey } from '../cluster-key.js';
@@ -10,7 +10,9 @@ const CLI_IDENTITY = 'cli';
 
 export function networkKey(state: Pick<NetworkState, 'clusterKeyFile'>): Buffer | undefined {
   if (state.clusterKeyFile !== undefined) return loadClusterKey({ file: state.clusterKeyFile });
-  return loadClusterKey({ value: process.env.GOSSIP_CLUSTER_KEY });
+  // No state file (--via, in a container): the key the environment gives nodes there.
+  const file = process.env.GOSSIP_CLUSTER_KEY_FILE;
+  return loadClusterKey({ file: file === '' ? undefined : file, value: process.env.GOSSIP_CLUSTER_KEY });
 }
 
 /** How the CLI authenticates to node `to`, if the network has a key. */

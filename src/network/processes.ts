@@ -9,6 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export const STOP_GRACE_MS = 3_000;
 
 export function isAlive(pid: number): boolean {
+  // 0 and negative pids name process groups (ours included): never a node.
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
   } catch (error) {
@@ -61,6 +63,7 @@ export async function terminate(
 }
 
 function signal(pid: number, name: NodeJS.Signals): void {
+  if (!Number.isInteger(pid) || pid <= 0) return;
   try {
     process.kill(pid, name);
   } catch {

@@ -18,10 +18,19 @@ export interface Removal {
   refusals: string[];
 }
 
-/** Removes `entry` (a node of `state`, not removed yet) and records it removed in the state file. */
-export async function removeNode(paths: HomePaths, state: NetworkState, entry: NodeEntry): Promise<Removal> {
+/**
+ * Removes `entry` (a node of `state`, not removed yet) and records it removed in the state file. With
+ * `throughMembers` the node was named through a member table (--via): it may run anywhere, so it is asked to
+ * leave in any case, and no process is stopped nor state file written.
+ */
+export async function removeNode(
+  paths: HomePaths,
+  state: NetworkState,
+  entry: NodeEntry,
+  { throughMembers = false } = {},
+): Promise<Removal> {
   const key = networkKey(state);
-  const running = await isOurNode(entry.pid, entry.id, entry.port);
+  const running = throughMembers || (await isOurNode(entry.pid, entry.id, entry.port));
   // A wrong key must fail before the node is stopped, not leave its peers linked to a dead node.
   const auth = running ? cliAuth(key, entry.id) : undefined;
   if (auth !== undefined) {
@@ -39,7 +48,7 @@ export async function removeNode(paths: HomePaths, state: NetworkState, entry: N
       if (isRefusal(error)) throw error;
       // Hung or unreachable: it is stopped below; its peers still drop it on our /REMOVE.
     });
-    await terminate([entry.pid]);
+    if (!throughMembers) await terminate([entry.pid]);
   }
   const told: number[] = [];
   const refusals: string[] = [];
@@ -55,9 +64,11 @@ export async function removeNode(paths: HomePaths, state: NetworkState, entry: N
         });
     }),
   );
-  entry.removed = true;
-  for (const other of state.nodes) other.peers = other.peers.filter((id) => id !== entry.id);
-  await writeState(paths, state);
+  if (!throughMembers) {
+    entry.removed = true;
+    for (const other of state.nodes) other.peers = other.peers.filter((id) => id !== entry.id);
+    await writeState(paths, state);
+  }
   return { told: told.sort((a, b) => a - b), refusals };
 }
 

@@ -1,9 +1,11 @@
-// Turns a `<node>` argument (a node number, or host:port) into an address, using the state file.
+// Turns a `<node>` argument (a node number, or host:port) into an address, using the state file, or the
+// membership table of the node --via names (then no state file is read).
 
 import { GossipError } from '../errors.js';
 import { parseHostPort } from '../protocol/address.js';
 import type { HomePaths } from './home.js';
-import { type NetworkState, type NodeEntry, readState } from './state.js';
+import { readCluster } from './members-state.js';
+import type { NetworkState, NodeEntry } from './state.js';
 
 export interface NodeTarget {
   host: string;
@@ -14,22 +16,26 @@ export interface NodeTarget {
   state?: NetworkState | undefined;
 }
 
-export async function resolveNode(paths: HomePaths, argument: string): Promise<NodeTarget> {
+export async function resolveNode(
+  paths: HomePaths,
+  argument: string,
+  via?: { host: string; port: number },
+): Promise<NodeTarget> {
   if (argument.includes(':')) {
     const hostPort = parseHostPort(argument);
     if (hostPort === undefined) throw badNode(argument);
     const { host, port } = hostPort;
-    const state = await readState(paths).catch(() => undefined);
+    const state = await readCluster(paths, via).catch(() => undefined);
     const entry = state?.nodes.find((node) => node.host === host && node.port === port);
     return { host, port, id: entry?.id, entry, state };
   }
   if (!/^\d+$/.test(argument)) throw badNode(argument);
   const id = Number(argument);
-  const state = await readState(paths);
+  const state = await readCluster(paths, via);
   if (state === undefined) {
     throw new GossipError(
       'GOSSIP_ERR_NO_NETWORK',
-      `no network is running (no state in ${paths.home}); start one with: gossip start-network, or name the node as host:port`,
+      `no network is running (no state in ${paths.home}); start one with: gossip start-network, name the node as host:port, or ask a node of the cluster with --via <host:port>`,
     );
   }
   const entry = state.nodes.find((node) => node.id === id);

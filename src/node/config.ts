@@ -6,6 +6,7 @@ import { type PeerAddress, parseHostPort } from '../protocol/address.js';
 import { type LinkFault, parseFaultSpec } from '../protocol/fault-spec.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../protocol/framing.js';
 import { MAX_NODE_ID, MAX_TEXT_BYTES, MAX_TEXT_BYTES_LIMIT } from '../protocol/limits.js';
+import { DEFAULT_FSYNC, DEFAULT_FSYNC_INTERVAL_MS, FSYNC_POLICIES, type FsyncPolicy } from './journal.js';
 import {
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
@@ -58,6 +59,9 @@ export interface NodeConfig {
   faults: { fault: LinkFault; seed?: number } | undefined;
   /** Dissemination strategy: --strategy, --fanout, --round-ms, --stop, --stop-after, --repair. */
   strategy: StrategyConfig;
+  /** When a /NEW counts as kept: written and synced (always), written (interval, never). */
+  fsync: FsyncPolicy;
+  fsyncIntervalMs: number;
 }
 
 export type ConfigResult = { ok: true; config: NodeConfig } | { ok: false; problems: string[] };
@@ -78,6 +82,7 @@ const NUMBERS = {
   maxRequestsPerSecond: ['--max-requests-per-second', 1, 10_000_000, DEFAULT_MAX_REQUESTS_PER_SECOND],
   maxReplyBufferBytes: ['--max-reply-buffer-bytes', 16 * 1024, 1024 ** 3, DEFAULT_MAX_REPLY_BUFFER_BYTES],
   maxPaths: ['--max-paths', 1, 1_000_000, DEFAULT_MAX_PATHS],
+  fsyncIntervalMs: ['--fsync-interval-ms', 1, 60_000, DEFAULT_FSYNC_INTERVAL_MS],
 } as const satisfies Record<string, readonly [string, number, number, number | undefined]>;
 
 /** Text settings where an empty value means "not set". */
@@ -135,6 +140,8 @@ export function parseNodeConfig(input: Record<string, unknown>): ConfigResult {
     maxRequestsPerSecond: number('maxRequestsPerSecond'),
     maxReplyBufferBytes: number('maxReplyBufferBytes'),
     maxPaths: number('maxPaths'),
+    fsync: fsyncPolicy(input.fsync, problems),
+    fsyncIntervalMs: number('fsyncIntervalMs'),
     clusterKeyFile: text('clusterKeyFile', '--cluster-key-file'),
     clusterKey: text('clusterKey', 'GOSSIP_CLUSTER_KEY'),
     insecure: input.insecure === true,
@@ -193,6 +200,13 @@ function advertised(value: unknown, problems: string[]): NodeConfig['advertise']
   const hostPort = typeof value === 'string' ? parseHostPort(value) : undefined;
   if (hostPort === undefined) problems.push(`--advertise "${String(value)}" is not <host>:<port>`);
   return hostPort;
+}
+
+function fsyncPolicy(value: unknown, problems: string[]): FsyncPolicy {
+  if (value === undefined) return DEFAULT_FSYNC;
+  const policy = FSYNC_POLICIES.find((known) => known === value);
+  if (policy === undefined) problems.push(`--fsync must be one of ${FSYNC_POLICIES.join(', ')}`);
+  return policy ?? DEFAULT_FSYNC;
 }
 
 function logLevel(value: unknown, problems: string[]): LogLevel {

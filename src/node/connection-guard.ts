@@ -24,6 +24,7 @@ export const OPEN_COMMANDS: ReadonlySet<Request['type']> = new Set([
   'stats',
   'health',
   'faults',
+  'members',
   'auth',
 ]);
 

@@ -31,6 +31,13 @@ export const COUNTER_NAMES = [
   'pathsDropped',
   'authAccepted',
   'peerAuthFailures',
+  // Cluster membership (members/): /GOSSIP lines and bytes sent, and received.
+  'gossipLinesOut',
+  'gossipBytesOut',
+  'gossipLinesIn',
+  // Members this node came to see as suspect or dead (its own observation or news): 0 while all are alive.
+  'membersSuspected',
+  'membersDead',
   // Handshakes: HELLOs refused (unchecked, a stranger posing as another node, this node itself, full).
   'hellosRefused',
   // Dissemination strategies (start-network --strategy): pushes sent and their feedback, rumors dropped,

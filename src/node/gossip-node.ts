@@ -8,9 +8,9 @@ import { formatHostPort, type PeerAddress } from '../protocol/address.js';
 import { peerLabel } from '../protocol/encode.js';
 import { type WireError, wireError } from '../protocol/errors.js';
 import type { LinkFault } from '../protocol/fault-spec.js';
-import { formatMessageId, parseMessageId } from '../protocol/message-id.js';
-import { encodeRelay, encodeSync } from '../protocol/relay-line.js';
-import type { MessageView, PeerView, StatsReply } from '../protocol/replies.js';
+import { formatMessageId } from '../protocol/message-id.js';
+import { encodeRelay, encodeRelayLine, encodeSync } from '../protocol/relay-line.js';
+import type { MemberView, MessageView, PeerView, StatsReply } from '../protocol/replies.js';
 import {
   DEFAULT_LIMITS,
   type PathSelection,
@@ -37,6 +37,8 @@ import { FaultTable, type FaultView } from './faults/fault-table.js';
 import { Handshakes, type HelloAnswer } from './handshake.js';
 import type { JournalRecord } from './journal-codec.js';
 import { DEFAULT_MAX_PATHS } from './limits.js';
+import { ClusterMembers } from './members/cluster-members.js';
+import type { Member } from './members/member-table.js';
 import { Membership, type MembershipHooks, type MembershipOptions } from './membership.js';
 import { type ArrivalVia, MessageStore, type StoredMessage } from './message-store.js';
 import { selectPaths } from './path-select.js';
@@ -103,6 +105,8 @@ export interface NodeEvents {
   'link.faults': [FaultView];
   /** The node was asked to leave and told its peers; whoever runs it stops it now. */
   'node.left': [{ told: readonly number[] }];
+  /** A member's record changed in this node's table (members/). */
+  'member.changed': [Member];
 }
 
 /** An inbound connection as the node sees it: whose link it is, once that is established. */
@@ -149,6 +153,8 @@ export class GossipNode {
   /** Link faults and the partition this node applies to what it sends (faults/). */
   readonly faults: FaultTable;
   readonly allowFaults: boolean;
+  /** Every member of the cluster, as gossip tells this node (members/). */
+  readonly members: ClusterMembers;
 
   constructor(options: GossipNodeOptions) {
     this.id = options.self.id;
@@ -183,6 +189,24 @@ export class GossipNode {
     if (options.faults !== undefined) this.faults.set('*', options.faults.fault, options.faults.seed);
     this.allowFaults = options.allowFaults === true;
     const seeds = options.seeds ?? [];
+    // The member table exists before the overlay's first hooks fire. Our incarnation is our start time.
+    this.members = new ClusterMembers(
+      { ...options.self, incarnation: this.epoch, peers: [] },
+      {
+        send: (peer, line) => this.membership.send(peer, line),
+        upPeers: () => this.membership.ids().filter((peer) => this.membership.isUp(peer)),
+        now: this.now,
+        changed: (member) => {
+          if (member.state === 'suspect') this.counters.add('membersSuspected');
+          else if (member.state === 'dead') this.counters.add('membersDead');
+          this.events.emit('member.changed', member);
+        },
+        sent: (lines, bytes) => {
+          this.counters.add('gossipLinesOut', lines);
+          this.counters.add('gossipBytesOut', bytes);
+        },
+      },
+    );
     // Repair back to the initial degree; a node that joins aims for a full set of peers.
     const initialDegree =
       options.peers.length > 0 ? options.peers.length : seeds.length > 0 ? membership.maxPeers : 1;
@@ -199,10 +223,12 @@ export class GossipNode {
       },
       this.membershipHooks(),
     );
+    this.ownPeersChanged();
     const { dial = () => {}, newNonce = () => randomBytes(16).toString('hex') } = options;
     this.handshakes = new Handshakes({
       selfId: this.id,
-      claimProblem: (claim, flags) => this.membership.claimProblem(claim, flags),
+      claimProblem: (claim, flags) =>
+        this.membership.claimProblem(claim, flags) ?? this.addressProblem(claim),
       admit: (claim, flags, connection) => this.admit(claim, flags, connection),
       prove: (asker, nonce) => this.membership.prove(asker, nonce),
       dial,
@@ -240,6 +266,7 @@ export class GossipNode {
   tick(): void {
     this.handshakes.expire();
     this.membership.tick();
+    this.members.tick();
     const now = this.now();
     if (!this.strategy.repair) return;
     for (const peer of this.membership.ids()) {
@@ -271,14 +298,25 @@ export class GossipNode {
   }
 
   /** A peer relayed a message: the path so far ends with the sender. */
-  relay(id: string, path: readonly number[], relays: number, clock = 0): WireError | undefined {
+  relay(
+    id: string,
+    path: readonly number[],
+    relays: number,
+    clock = 0,
+    spelled?: { idJson: string; pathText: string },
+  ): WireError | undefined {
     this.counters.add('relaysIn');
     const sender = path[path.length - 1];
     if (sender === undefined) return wireError('BAD_PATH', 'path is empty');
     if (sender === this.id)
       return wireError('BAD_PATH', `the last hop of the path is this node (${this.id})`);
+    // The line on reuses the id and path as they came: no JSON made again per relay.
+    const on =
+      spelled === undefined
+        ? undefined
+        : { idJson: spelled.idJson, pathText: `${spelled.pathText},${this.id}` };
     // concat, not spread: an exactly sized array, kept for as long as the message is (a third of the memory).
-    this.deliver(id, path.concat(this.id), relays, sender, 'relay', this.now(), clock);
+    this.deliver(id, path.concat(this.id), relays, sender, 'relay', this.now(), clock, on);
     return undefined;
   }
 
@@ -411,6 +449,7 @@ export class GossipNode {
    * caller emits `node.left` once its answer is out, and whoever runs the node stops it then.
    */
   leave(): number[] {
+    this.members.leave();
     return this.membership.leave();
   }
 
@@ -437,6 +476,20 @@ export class GossipNode {
       view.id,
       view.paths.map((record) => record.path),
     ]);
+  }
+
+  /** `/MEMBERS`: every member this node knows of; `lastHeardMs` is how long ago news of it came. */
+  memberViews(): Iterable<MemberView> {
+    const now = this.now();
+    return mapped(this.members.table.list(), (member) => ({
+      id: member.id,
+      address: formatHostPort(member.host, member.port),
+      state: member.state,
+      incarnation: member.incarnation,
+      heartbeat: member.heartbeat,
+      lastHeardMs: Math.max(0, Math.round(now - member.heardMs)),
+      peers: [...member.peers],
+    }));
   }
 
   peers(): PeerView[] {
@@ -479,6 +532,8 @@ export class GossipNode {
     via: ArrivalVia,
     atMs: number,
     clockAsked: number,
+    /** The id's JSON and the path's text (this node included), when the arrival's line had them. */
+    spelled?: { idJson: string; pathText: string },
   ): boolean {
     const known = this.store.get(id);
     const counts = known?.counts ?? new RelayCounts();
@@ -501,7 +556,11 @@ export class GossipNode {
     applyRelayDecision(counts, sender, decision);
     // Relay first: the next hop starts while this node records.
     if (decision.forwardTo.length > 0) {
-      const line = encodeRelay(relays, id, path, clock > 0 ? clock : undefined);
+      const tail = clock > 0 ? clock : undefined;
+      const line =
+        spelled === undefined
+          ? encodeRelay(relays, id, path, tail)
+          : encodeRelayLine(relays, spelled.idJson, spelled.pathText, tail);
       for (const peer of decision.forwardTo) this.membership.send(peer, line);
       this.counters.add('relaysOut', decision.forwardTo.length);
       this.counters.add('relayBytesOut', Buffer.byteLength(line) * decision.forwardTo.length);
@@ -531,6 +590,14 @@ export class GossipNode {
     return first;
   }
 
+  /** A HELLO that puts a member the cluster knows to be alive at another address is not that member. */
+  private addressProblem(claim: PeerAddress): string | undefined {
+    const member = this.members.table.get(claim.id);
+    if (member === undefined || (member.state !== 'alive' && member.state !== 'suspect')) return undefined;
+    if (member.host === claim.host && member.port === claim.port) return undefined;
+    return `node ${claim.id} is at ${formatHostPort(member.host, member.port)}`;
+  }
+
   /** A checked HELLO: the connection is that node's, and membership decides whether it is a peer. */
   private admit(
     claim: PeerAddress,
@@ -552,16 +619,8 @@ export class GossipNode {
     clock: number,
     counts = new RelayCounts(),
   ): StoredMessage {
-    const parsed = parseMessageId(id);
     const stored = this.store.add(
-      {
-        id,
-        text: parsed?.text ?? id,
-        originNs: parsed?.originNs ?? 0n,
-        origin: path[0] ?? this.id,
-        relays,
-        clock,
-      },
+      { id, origin: path[0] ?? this.id, relays, clock },
       { path, atMs, via },
       counts,
     );
@@ -603,13 +662,19 @@ export class GossipNode {
   private membershipHooks(): MembershipHooks {
     const where = (peer: PeerAddress): string => formatHostPort(peer.host, peer.port);
     return {
-      added: (peer, reason) =>
-        this.events.emit('peer.added', { peer: peer.id, address: where(peer), reason }),
+      added: (peer, reason) => {
+        this.ownPeersChanged();
+        this.events.emit('peer.added', { peer: peer.id, address: where(peer), reason });
+      },
       dropped: (peer, reason) => {
         this.cursors.delete(peer.id);
+        this.members.lostPeer(peer.id, reason);
+        this.ownPeersChanged();
         this.events.emit('peer.dropped', { peer: peer.id, address: where(peer), reason });
       },
+      aliveMembers: () => this.members.alive(),
       linkUp: (peer) => {
+        this.members.linkUp(peer.id);
         this.counters.add('linkConnects');
         this.events.emit('link.up', { peer: peer.id, address: where(peer) });
         // A link that comes up is the moment to catch up on what we missed from this peer.
@@ -619,6 +684,8 @@ export class GossipNode {
         cursor.intervalMs = ANTI_ENTROPY_INTERVAL_MS;
       },
       linkDown: (peer, reason, wasUp) => {
+        // Nothing listens at its address: a dead process (a stopped one still accepts connections).
+        if (reason.includes('ECONNREFUSED')) this.members.unreachable(peer.id);
         this.counters.add('linkFailures');
         this.events.emit('link.down', { peer: peer.id, address: where(peer), reason, wasUp });
       },
@@ -636,6 +703,12 @@ export class GossipNode {
         this.inbound.delete(peerId);
       },
     };
+  }
+
+  /** Our member record lists our peers (the overlay's initial peers are added while it is being built). */
+  private ownPeersChanged(): void {
+    const membership = this.membership as Membership | undefined;
+    this.members.peersChanged(membership?.ids() ?? []);
   }
 
   private onPeerReply(peer: number, line: string): void {

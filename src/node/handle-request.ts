@@ -48,7 +48,7 @@ export function handleRequest(
     case 'relay': {
       const error =
         notAPeer(node, connection, request.path.at(-1)) ??
-        node.relay(request.id, request.path, request.relays, request.clock);
+        node.relay(request.id, request.path, request.relays, request.clock, request);
       return error === undefined ? undefined : refused(node, error);
     }
     case 'push': {
@@ -113,11 +113,33 @@ export function handleRequest(
         close: false,
       };
     }
-    case 'remove':
+    case 'remove': {
       // The reference sends no reply; forgetting a node we do not know is not an error. Only the node itself,
       // on its own link, makes its removal final (it leaves); anyone else's /REMOVE lets it link again.
-      node.membership.remove(request.nodeId, connection.peerId === request.nodeId);
+      const byItself = connection.peerId === request.nodeId;
+      node.membership.remove(request.nodeId, byItself);
+      if (byItself) node.members.left(request.nodeId);
       return undefined;
+    }
+    case 'gossip': {
+      const denied = notAPeer(node, connection);
+      if (denied !== undefined) return refused(node, denied);
+      node.counters.add('gossipLinesIn');
+      node.counters.add('peerErrors', request.refused);
+      // notAPeer saw to it that the connection is a peer's link.
+      node.members.receive(connection.peerId as number, request.entries);
+      return undefined;
+    }
+    case 'members':
+      return streamed(
+        jsonChunks(
+          `{"members":{"node":${node.id},"members":[`,
+          node.memberViews(),
+          encodeJson,
+          () => ']}}\n',
+        ),
+        false,
+      );
     case 'splice': {
       const denied = notAdmin(connection);
       if (denied !== undefined) return refused(node, denied);

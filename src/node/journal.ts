@@ -1,5 +1,9 @@
 // The append-only journal a node replays after a restart. Group commit: at most one batch in flight, every
-// record appended meanwhile goes out in the next single write, and one fdatasync covers a whole batch.
+// record appended meanwhile goes out in the next single write, and one fdatasync covers a whole batch. When
+// a durable record (/NEW) counts as kept is the node's fsync policy (Redis' appendfsync, Cassandra's
+// commitlog_sync): `always` once it is written and fdatasync'd, `interval` once it is written (it survives
+// a crash of the process; an fdatasync follows within the interval), `never` once it is written (the OS
+// syncs when it likes).
 // Plain records (relayed arrivals, which are never fsynced) wait up to a short window, so that the write
 // happens after a message has spread rather than on every hop of its way; a durable record (/NEW) or a
 // flush takes the batch out at the next loop turn. The write itself is synchronous: it only copies a batch
@@ -30,9 +34,21 @@ export const JOURNAL_COALESCE_MS = 5;
 /** A batch of this many records is written at once, whatever the window. */
 const MAX_BATCH_RECORDS = 4_096;
 
+export const FSYNC_POLICIES = ['always', 'interval', 'never'] as const;
+export type FsyncPolicy = (typeof FSYNC_POLICIES)[number];
+
+/** Default policy: a /NEW is acknowledged once written; an fdatasync follows within the interval. */
+export const DEFAULT_FSYNC: FsyncPolicy = 'interval';
+/** Default longest time between a write and the fdatasync that follows it (policy `interval`). */
+export const DEFAULT_FSYNC_INTERVAL_MS = 100;
+
 export interface JournalOptions {
   /** Window for plain records (default JOURNAL_COALESCE_MS); 0 writes them at the next loop turn. */
   coalesceMs?: number;
+  /** When a durable record counts as kept (default DEFAULT_FSYNC). */
+  fsync?: FsyncPolicy;
+  /** Policy `interval`: an fdatasync follows a write within this long (default DEFAULT_FSYNC_INTERVAL_MS). */
+  fsyncIntervalMs?: number;
 }
 
 interface Batch {
@@ -56,6 +72,8 @@ export class Journal {
   /** A failed write may have left part of a line that could not be cut off: start the next on a fresh line. */
   private ragged = false;
   private readonly counts: JournalStats = { records: 0, bytes: 0, writes: 0, syncs: 0 };
+  /** Policy `interval`: the timer of the fdatasync that follows the writes since the last one. */
+  private syncTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly file: string,
@@ -63,6 +81,8 @@ export class Journal {
     /** File size after the last good write: where a failed write is cut back to. */
     private size: number,
     private readonly coalesceMs: number,
+    private readonly fsync: FsyncPolicy,
+    private readonly fsyncIntervalMs: number,
   ) {}
 
   /** Reads what the file holds (missing = empty), cuts off a torn tail, and opens it for appending. */
@@ -79,7 +99,15 @@ export class Journal {
         await handle.sync();
       }
       const coalesceMs = options.coalesceMs ?? JOURNAL_COALESCE_MS;
-      return { journal: new Journal(file, handle, replay.validBytes, coalesceMs), replay };
+      const journal = new Journal(
+        file,
+        handle,
+        replay.validBytes,
+        coalesceMs,
+        options.fsync ?? DEFAULT_FSYNC,
+        options.fsyncIntervalMs ?? DEFAULT_FSYNC_INTERVAL_MS,
+      );
+      return { journal, replay };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new GossipError('GOSSIP_ERR_START_FAILED', `cannot open the journal ${file}: ${reason}`, {
@@ -104,7 +132,10 @@ export class Journal {
     else this.timer ??= setTimeout(() => this.drainSoon(), this.coalesceMs);
   }
 
-  /** Resolves once a batch holding the record was written and fdatasync'd; rejects if either failed. */
+  /**
+   * Resolves once a batch holding the record was written, and (policy `always`) fdatasync'd; rejects if
+   * either failed.
+   */
   appendDurable(record: JournalRecord): Promise<void> {
     const batch = this.enqueue(record);
     batch.durable = true;
@@ -121,9 +152,11 @@ export class Journal {
     return this.inFlight === undefined ? Promise.resolve() : waitFor(this.inFlight);
   }
 
-  /** Flushes, then closes the file even if the flush failed (and then rejects with that failure). */
+  /** Flushes and syncs, then closes the file even if that failed (and then rejects with that failure). */
   close(): Promise<void> {
-    this.closing ??= this.flush().finally(() => this.handle.close());
+    this.closing ??= this.flush()
+      .then(() => this.syncNow())
+      .finally(() => this.handle.close());
     return this.closing;
   }
 
@@ -189,9 +222,24 @@ export class Journal {
     this.size += data.length;
     this.counts.records += batch.records.length;
     this.counts.bytes += data.length;
-    if (!batch.durable) return;
+    if (batch.durable && this.fsync === 'always') await this.syncNow();
+    else if (this.fsync === 'interval')
+      this.syncTimer ??= setTimeout(() => void this.syncLater(), this.fsyncIntervalMs);
+  }
+
+  private async syncNow(): Promise<void> {
+    clearTimeout(this.syncTimer);
+    this.syncTimer = undefined;
     await this.handle.datasync();
     this.counts.syncs += 1;
+  }
+
+  /** The interval's fdatasync: nobody waits for it, so a failure is only remembered. */
+  private async syncLater(): Promise<void> {
+    this.syncTimer = undefined;
+    await this.syncNow().catch((error: unknown) => {
+      this.failure = error instanceof Error ? error : new Error(String(error));
+    });
   }
 }
 

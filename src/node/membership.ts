@@ -48,6 +48,8 @@ export interface MembershipHooks {
   closeInbound(peerId: number): void;
   /** A line on our link that came before (or instead of) a valid proof of the cluster key; it was ignored. */
   authRefused?(peer: PeerAddress, line: string): void;
+  /** Members of the cluster known to be alive (members/): whom a node left with no peer at all knocks on. */
+  aliveMembers?(): PeerAddress[];
 }
 
 /** Makes the `/AUTH` line for a new connection to node `to`, and tells that node's proof from anything else. */
@@ -360,12 +362,32 @@ export class Membership {
       this.walkAttempts = 0;
       return;
     }
-    if (now < this.walkDueMs || this.peerIds.length === 0) return;
+    if (now < this.walkDueMs) return;
+    if (this.peerIds.length === 0) {
+      this.knockOnAMember(now);
+      return;
+    }
     this.walkAttempts += 1;
     this.walkDueMs = now + retryDelayMs(this.walkAttempts, WALK_RETRY_MIN_MS, WALK_RETRY_MAX_MS);
     // One walk through each peer: independent chances to meet a node with a free slot.
     const line = encodeWalk(this.options.walkTtl, this.options.self);
     for (const to of this.peerIds) this.send(to, line);
+  }
+
+  /**
+   * No peer at all, and no lost peer or seed answering: ask any member the cluster knows to be alive to
+   * let us in (one at a time, with the walks' backoff), so a node never stays stranded.
+   */
+  private knockOnAMember(now: number): void {
+    if (this.probes.size > 0) return;
+    const members = (this.hooks.aliveMembers?.() ?? []).filter(
+      (member) => !this.candidates.has(member.id) && this.options.faults?.isCut(member.id) !== true,
+    );
+    const member = members[Math.floor(this.options.random() * members.length)];
+    if (member === undefined) return;
+    this.walkAttempts += 1;
+    this.walkDueMs = now + retryDelayMs(this.walkAttempts, WALK_RETRY_MIN_MS, WALK_RETRY_MAX_MS);
+    this.probe(member, 'member', { home: false, join: true });
   }
 
   private probe(address: PeerAddress, reason: string, flags: HelloFlags): void {

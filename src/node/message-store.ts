@@ -3,6 +3,7 @@
 // use, kept sorted as messages arrive so a listing is a cursor, never a sorted copy. Pure bookkeeping with
 // no I/O: the journal replays into it after a restart.
 
+import { messageIdTextEnd } from '../protocol/message-id.js';
 import type { ReadFilter } from '../protocol/requests.js';
 import { RelayCounts } from './relay-policy.js';
 
@@ -19,20 +20,37 @@ export interface StoredPath {
   readonly via: ArrivalVia;
 }
 
-export interface StoredMessage {
-  readonly id: string;
-  readonly text: string;
-  readonly origin: number;
-  readonly originNs: bigint;
-  readonly relays: number;
-  /** Lamport clock stamped by the origin (0 when it came from a reference peer without one). */
-  readonly clock: number;
-  /** Its place in first-arrival order (the sequence number peers sync from). */
-  readonly seq: number;
+/** A message held. Its text and origin time are read from its id when asked for, never on the hot path. */
+export class StoredMessage {
   /** Replaced, never grown in place: an exactly sized array (a pushed one keeps room for 16 more). */
   paths: readonly StoredPath[];
-  /** The relay rule's counts for this message (kept with it: one lookup per arrival). */
-  readonly counts: RelayCounts;
+
+  constructor(
+    readonly id: string,
+    readonly origin: number,
+    readonly relays: number,
+    /** Lamport clock stamped by the origin (0 when it came from a reference peer without one). */
+    readonly clock: number,
+    /** Its place in first-arrival order (the sequence number peers sync from). */
+    readonly seq: number,
+    first: StoredPath,
+    /** The relay rule's counts for this message (kept with it: one lookup per arrival). */
+    readonly counts: RelayCounts,
+  ) {
+    this.paths = [first];
+  }
+
+  /** Everything before the id's last underscore (the whole id if it has no origin time). */
+  get text(): string {
+    const end = messageIdTextEnd(this.id);
+    return end === -1 ? this.id : this.id.slice(0, end);
+  }
+
+  /** Origin time in ns since the epoch, from the id (0 if it has none). */
+  get originNs(): bigint {
+    const end = messageIdTextEnd(this.id);
+    return end === -1 ? 0n : BigInt(this.id.slice(end + 1));
+  }
 }
 
 /** A listing as it was when it was asked for: the messages, lazily, and which of them were read then. */
@@ -67,13 +85,12 @@ export class MessageStore {
   }
 
   add(
-    message: Omit<StoredMessage, 'paths' | 'counts' | 'clock' | 'seq'> & { clock?: number },
+    message: { id: string; origin: number; relays: number; clock?: number },
     first: StoredPath,
     counts = new RelayCounts(),
   ): StoredMessage {
-    const { id, text, origin, originNs, relays, clock = 0 } = message;
-    const seq = this.order.length;
-    const stored: StoredMessage = { id, text, origin, originNs, relays, clock, seq, paths: [first], counts };
+    const { id, origin, relays, clock = 0 } = message;
+    const stored = new StoredMessage(id, origin, relays, clock, this.order.length, first, counts);
     this.messages.set(message.id, stored);
     this.order.push(stored);
     this.insertByClock(stored);
@@ -176,6 +193,24 @@ export class MessageStore {
  */
 export function compareByClock(a: StoredMessage, b: StoredMessage): number {
   if (a.clock !== b.clock) return a.clock - b.clock;
-  if (a.originNs !== b.originNs) return a.originNs < b.originNs ? -1 : 1;
+  const byOrigin = compareOrigins(a.id, b.id);
+  if (byOrigin !== 0) return byOrigin;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Orders two ids by the origin time after their last underscore, as numbers, without making a BigInt. */
+function compareOrigins(a: string, b: string): number {
+  const aEnd = messageIdTextEnd(a);
+  const bEnd = messageIdTextEnd(b);
+  if (aEnd === -1 || bEnd === -1) return aEnd === bEnd ? 0 : aEnd === -1 ? -1 : 1;
+  // Digits without leading zeros but a lone 0 compare as numbers by length first; leading zeros are rare
+  // enough (and harmless) to compare numerically the slow way.
+  const aDigits = a.slice(aEnd + 1);
+  const bDigits = b.slice(bEnd + 1);
+  if ((aDigits.length > 1 && aDigits[0] === '0') || (bDigits.length > 1 && bDigits[0] === '0')) {
+    const [x, y] = [BigInt(aDigits), BigInt(bDigits)];
+    return x === y ? 0 : x < y ? -1 : 1;
+  }
+  if (aDigits.length !== bDigits.length) return aDigits.length - bDigits.length;
+  return aDigits < bDigits ? -1 : aDigits > bDigits ? 1 : 0;
 }

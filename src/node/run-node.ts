@@ -44,7 +44,10 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
   const opened =
     config.dataDir === undefined
       ? undefined
-      : await Journal.open(path.join(config.dataDir, 'messages.journal'));
+      : await Journal.open(path.join(config.dataDir, 'messages.journal'), {
+          fsync: config.fsync,
+          fsyncIntervalMs: config.fsyncIntervalMs,
+        });
   const limits = { maxTextBytes: config.maxTextBytes };
   const localAddress = localAddressFor(config.host);
   const node = new GossipNode({

@@ -11,6 +11,9 @@ export const MAX_PATH_LENGTH = 4096;
 /** Highest node id: ids are small positive integers (node N listens on base port + N). */
 export const MAX_NODE_ID = 65_535;
 
+export const isNodeId = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_NODE_ID;
+
 /** Control characters (C0, DEL, C1) are refused in message texts: they break terminals and line framing. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;

@@ -8,8 +8,13 @@ import { formatHostPort, type PeerAddress } from './address.js';
  * building the array (this runs per arrival). Without a clock it is the reference line.
  */
 export function encodeRelay(relays: number, id: string, path: readonly number[], clock?: number): string {
+  return encodeRelayLine(relays, JSON.stringify(id), path.join(','), clock);
+}
+
+/** The same line from the id's JSON and the path's text as they came on the line being relayed on. */
+export function encodeRelayLine(relays: number, idJson: string, pathText: string, clock?: number): string {
   const tail = clock === undefined ? '' : `,${clock}`;
-  return `/RELAY:${relays}|[${JSON.stringify(id)},[${path.join(',')}]${tail}]\n`;
+  return `/RELAY:${relays}|[${idJson},[${pathText}]${tail}]\n`;
 }
 
 export function encodeNew(relays: number, text: string): string {

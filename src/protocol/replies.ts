@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { WIRE_ERROR_CODES } from './errors.js';
+import { MEMBER_STATES } from './member-lines.js';
 
 export const pathViewSchema = z.object({
   path: z.array(z.number().int()),
@@ -102,6 +103,23 @@ export const splicedReplySchema = z.object({
 /** `/FAULT`, `/PARTITION` and `/FAULTS` reply: the node's link faults and partition now. */
 export const faultsReplySchema = z.object({ faults: faultViewSchema.extend({ node: z.number().int() }) });
 
+/** One member in a node's `/MEMBERS` table. */
+export const memberViewSchema = z.object({
+  id: z.number().int(),
+  address: z.string(),
+  state: z.enum(MEMBER_STATES),
+  incarnation: z.number().int(),
+  heartbeat: z.number().int(),
+  /** How long ago news of it reached this node, ms. */
+  lastHeardMs: z.number(),
+  peers: z.array(z.number().int()),
+});
+
+/** `/MEMBERS` reply: every member the node knows of (the whole cluster, by gossip). */
+export const membersReplySchema = z.object({
+  members: z.object({ node: z.number().int(), members: z.array(memberViewSchema) }),
+});
+
 /** Reference /PEERS reply: [[9, "Gossip-Node-9 (127.0.0.1:7009)"], ...]. */
 export const peersReplySchema = z.array(z.tuple([z.number().int(), z.string()]));
 
@@ -110,6 +128,7 @@ export type MessageView = z.infer<typeof messageViewSchema>;
 export type MessagesReply = z.infer<typeof messagesReplySchema>;
 export type PeerView = z.infer<typeof peerViewSchema>;
 export type StatsReply = z.infer<typeof statsReplySchema>;
+export type MemberView = z.infer<typeof memberViewSchema>;
 export type FaultViewReply = z.infer<typeof faultViewSchema>;
 export type HealthReply = z.infer<typeof healthReplySchema>;
 

@@ -8,8 +8,17 @@ import { type PeerAddress, parseHostPort } from './address.js';
 import { AUTH_NONCE, AUTH_WHO, type AuthLine } from './auth.js';
 import { type WireError, wireError } from './errors.js';
 import { type LinkFault, parseFaultSpec } from './fault-spec.js';
-import { CONTROL_CHARACTERS, MAX_NODE_ID, MAX_PATH_LENGTH, MAX_RELAYS, MAX_TEXT_BYTES } from './limits.js';
+import {
+  CONTROL_CHARACTERS,
+  isNodeId,
+  MAX_NODE_ID,
+  MAX_PATH_LENGTH,
+  MAX_RELAYS,
+  MAX_TEXT_BYTES,
+} from './limits.js';
+import { type GossipEntry, MAX_GOSSIP_ENTRIES, parseGossip } from './member-lines.js';
 import { messageIdTextEnd } from './message-id.js';
+import { scanRelay } from './relay-scan.js';
 
 export const READ_FILTERS = ['unread', 'read', 'all'] as const;
 export type ReadFilter = (typeof READ_FILTERS)[number];
@@ -20,7 +29,16 @@ export type PathSelection = (typeof PATH_SELECTIONS)[number];
 
 export type Request =
   | { type: 'new'; relays: number; text: string }
-  | { type: 'relay'; relays: number; id: string; path: number[]; clock?: number }
+  | {
+      type: 'relay';
+      relays: number;
+      id: string;
+      path: number[];
+      clock?: number;
+      /** The id as JSON and the path as comma-separated ids: a relay on reuses them (`..,[<pathText>,<self>]`). */
+      idJson: string;
+      pathText: string;
+    }
   | { type: 'push'; relays: number; id: string; path: number[]; clock: number }
   | { type: 'pull'; exchange: boolean; digest: string[] }
   | { type: 'get'; filter: ReadFilter; paths: PathSelection }
@@ -36,6 +54,8 @@ export type Request =
   | { type: 'fault'; target: number | '*'; fault: LinkFault; seed?: number }
   | { type: 'partition'; cut: number[] }
   | { type: 'faults' }
+  | { type: 'gossip'; entries: GossipEntry[]; refused: number }
+  | { type: 'members' }
   | { type: 'walk'; ttl: number; origin: PeerAddress }
   | { type: 'ping' }
   | { type: 'sync'; from: number; epoch: number }
@@ -64,8 +84,7 @@ export function wholeNumber(text: string, maxDigits: number): number | undefined
   return Number(text);
 }
 
-export const isNodeId = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_NODE_ID;
+export { isNodeId };
 
 /** The reason a relay count is refused, or undefined when it is fine. */
 function relayCountProblem(relays: number | undefined): string | undefined {
@@ -151,7 +170,7 @@ function parseWith(line: string, limits: RequestLimits): ParseResult {
     case '/NEW':
       return parseNew(args, limits);
     case '/RELAY':
-      return parseCarried(args, limits, 'relay');
+      return scannedRelay(args, limits) ?? parseCarried(args, limits, 'relay');
     case '/PUSH':
       return parseCarried(args, limits, 'push');
     case '/PULL':
@@ -184,6 +203,10 @@ function parseWith(line: string, limits: RequestLimits): ParseResult {
       return parsePartition(args);
     case '/FAULTS':
       return { ok: true, request: { type: 'faults' } };
+    case '/GOSSIP':
+      return parseGossipLine(args);
+    case '/MEMBERS':
+      return { ok: true, request: { type: 'members' } };
     case '/WALK':
       return parseWalk(args);
     case '/PING':
@@ -244,7 +267,25 @@ function parseCarried(args: string, limits: RequestLimits, type: 'relay' | 'push
   const problem = carriedProblem({ id, relays, path, clock }, limits, clockRequired);
   if (problem !== undefined) return { ok: false, error: problem };
   if (type === 'push') return { ok: true, request: { type, relays, id, path, clock: clock ?? 0 } };
-  const request: Request = { type, relays, id, path };
+  const request: Request = { type, relays, id, path, idJson: JSON.stringify(id), pathText: path.join(',') };
+  if (clock !== undefined) request.clock = clock;
+  return { ok: true, request };
+}
+
+/**
+ * The fast path of /RELAY (relay-scan.ts): the compact line our nodes write, checked as parseCarried checks
+ * it; undefined for any line it cannot take (the general way then parses it, and finds the error if any).
+ */
+function scannedRelay(args: string, limits: RequestLimits): ParseResult | undefined {
+  const scan = scanRelay(args);
+  if (scan === undefined || scan.relays < 1 || scan.relays > MAX_RELAYS) return undefined;
+  if (scan.clock !== undefined && scan.clock > MAX_CLOCK) return undefined;
+  const textEnd = messageIdTextEnd(scan.id);
+  if (textEnd === -1) return undefined;
+  const text = scan.id.slice(0, textEnd);
+  if (!fitsText(text, limits) || textProblem(text) !== undefined) return undefined;
+  const { relays, id, path, clock, idJson, pathText } = scan;
+  const request: Request = { type: 'relay', relays, id, path, idJson, pathText };
   if (clock !== undefined) request.clock = clock;
   return { ok: true, request };
 }
@@ -389,6 +430,14 @@ function parseFault(args: string): ParseResult {
   const request: Request = { type: 'fault', target, fault: parsed.fault };
   if (parsed.seed !== undefined) request.seed = parsed.seed;
   return { ok: true, request };
+}
+
+/** `/GOSSIP:[<entry>, ...]`: membership news and heartbeats from a peer (see member-lines.ts). */
+function parseGossipLine(body: string): ParseResult {
+  const parsed = parseGossip(body);
+  if (parsed === undefined)
+    return fail('BAD_ARGUMENT', `expected /GOSSIP:[<member entry>, ...] (at most ${MAX_GOSSIP_ENTRIES})`);
+  return { ok: true, request: { type: 'gossip', ...parsed } };
 }
 
 /** Most nodes one /PARTITION may cut a node off from. */

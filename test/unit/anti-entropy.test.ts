@@ -19,7 +19,7 @@ function fill(count: number, text = (i: number) => `m${i}`): MessageStore {
     const originNs = BASE_NS + BigInt(i);
     const origin = 1 + (i % 3);
     store.add(
-      { id: `${text(i)}_${originNs}`, text: text(i), origin, originNs, relays: 1 + (i % 2) },
+      { id: `${text(i)}_${originNs}`, origin, relays: 1 + (i % 2) },
       { path: [origin, 7, SELF.id], atMs: 1_000 + i, via: 'relay' },
     );
   }

@@ -9,8 +9,9 @@ import {
   MAX_SUBSCRIBER_BACKLOG_BYTES,
   MAX_SUBSCRIBERS,
 } from '../../src/node/event-feed.js';
-import { GossipNode } from '../../src/node/gossip-node.js';
+import type { GossipNode } from '../../src/node/gossip-node.js';
 import { parseNodeEvent } from '../../src/protocol/events.js';
+import { unstartedNode } from '../helpers/lone-node.js';
 
 class Sink implements EventSink {
   lines: string[] = [];
@@ -30,24 +31,7 @@ let feed: EventFeed;
 
 beforeEach(() => {
   clock = 1_000_000;
-  node = new GossipNode({
-    self: { id: 1, host: '127.0.0.1', port: 1 },
-    peers: [],
-    now: () => clock,
-    membership: {
-      maxPeers: 3,
-      failureTimeoutMs: 1_500,
-      heartbeatMs: 300,
-      walkTtl: 5,
-      link: {
-        maxQueue: 10,
-        backoffMinMs: 10,
-        backoffMaxMs: 40,
-        connectTimeoutMs: 1_000,
-        random: Math.random,
-      },
-    },
-  });
+  node = unstartedNode({ now: () => clock });
   feed = new EventFeed(node);
 });
 

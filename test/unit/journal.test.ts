@@ -22,8 +22,9 @@ afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
+/** The group commit is tested under fsync `always`, where /NEW waits for the sync (journal-fsync.test.ts has the others). */
 async function open(at = file, options?: JournalOptions): Promise<Awaited<ReturnType<typeof Journal.open>>> {
-  const result = await Journal.open(at, options);
+  const result = await Journal.open(at, { fsync: 'always', ...options });
   opened.push(result.journal);
   return result;
 }

@@ -25,6 +25,16 @@ function code(line: string): string {
 
 const relay = (body: unknown, relays = '1'): string => `/RELAY:${relays}|${JSON.stringify(body)}`;
 
+/** A parsed relay as both the fast scan and the general parser return it. */
+const relayRequest = (relays: number, id: string, path: number[]) => ({
+  type: 'relay',
+  relays,
+  id,
+  path,
+  idJson: JSON.stringify(id),
+  pathText: path.join(','),
+});
+
 describe('parseRequest: reference commands', () => {
   it('parses /NEW:1|Hello', () => {
     expect(ok('/NEW:1|Hello')).toEqual({ type: 'new', relays: 1, text: 'Hello' });
@@ -40,29 +50,25 @@ describe('parseRequest: reference commands', () => {
   });
 
   it('parses the reference /RELAY line', () => {
-    expect(ok('/RELAY:1|["Hello_1795426696500612060",[1,14]]')).toEqual({
-      type: 'relay',
-      relays: 1,
-      id: 'Hello_1795426696500612060',
-      path: [1, 14],
-    });
+    expect(ok('/RELAY:1|["Hello_1795426696500612060",[1,14]]')).toEqual(
+      relayRequest(1, 'Hello_1795426696500612060', [1, 14]),
+    );
+    // The reference's own spelling (Python's json.dumps: a space after each comma) goes the general way.
+    expect(ok('/RELAY:1|["Hello_1795426696500612060", [1, 14]]')).toEqual(
+      relayRequest(1, 'Hello_1795426696500612060', [1, 14]),
+    );
   });
 
   it('encodes relay lines as JSON.stringify([id, path]) does, and parses them back', () => {
     for (const id of ['Hello_1', 'a "quoted" \\ text_2', 'lone \ud800 surrogate_3', 'émoji 😀_4']) {
       const line = encodeRelay(2, id, [1, 14, 3]);
       expect(line).toBe(`/RELAY:2|${JSON.stringify([id, [1, 14, 3]])}\n`);
-      expect(ok(line.slice(0, -1))).toEqual({ type: 'relay', relays: 2, id, path: [1, 14, 3] });
+      expect(ok(line.slice(0, -1))).toEqual(relayRequest(2, id, [1, 14, 3]));
     }
   });
 
   it('accepts a relay whose message text holds underscores, | and :', () => {
-    expect(ok(relay(['a_b|c:d_42', [3, 4, 5]], '3'))).toEqual({
-      type: 'relay',
-      relays: 3,
-      id: 'a_b|c:d_42',
-      path: [3, 4, 5],
-    });
+    expect(ok(relay(['a_b|c:d_42', [3, 4, 5]], '3'))).toEqual(relayRequest(3, 'a_b|c:d_42', [3, 4, 5]));
   });
 
   it('parses /GET with every filter and selection, including "shortest & longest"', () => {
@@ -389,13 +395,7 @@ describe("createRequestParser: a node's own text cap", () => {
 
 describe('parseRequest: strategy lines and clocks', () => {
   it('accepts a relay that carries a Lamport clock third, and encodes one', () => {
-    expect(ok('/RELAY:1|["Hello_1",[1,14],7]')).toEqual({
-      type: 'relay',
-      relays: 1,
-      id: 'Hello_1',
-      path: [1, 14],
-      clock: 7,
-    });
+    expect(ok('/RELAY:1|["Hello_1",[1,14],7]')).toEqual({ ...relayRequest(1, 'Hello_1', [1, 14]), clock: 7 });
     expect(encodeRelay(1, 'Hello_1', [1, 14], 7)).toBe('/RELAY:1|["Hello_1",[1,14],7]\n');
   });
 

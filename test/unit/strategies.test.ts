@@ -102,20 +102,20 @@ describe('digests and clocks', () => {
 
   it('orders messages by clock, then origin time, then id', () => {
     const store = new MessageStore();
-    const add = (id: string, originNs: bigint, clock: number): StoredMessage =>
-      store.add(
-        { id, text: id, origin: 1, originNs, relays: 1, clock },
-        { path: [1], atMs: 0, via: 'origin' },
-      );
-    add('late-wall-early-clock_9', 9n, 1);
-    add('b_5', 5n, 3);
-    add('a_5', 5n, 3);
-    add('first-of-clock-3_2', 2n, 3);
+    // The origin time is the number after the id's last underscore.
+    const add = (id: string, clock: number): StoredMessage =>
+      store.add({ id, origin: 1, relays: 1, clock }, { path: [1], atMs: 0, via: 'origin' });
+    add('late-wall-early-clock_9', 1);
+    add('b_5', 3);
+    add('a_5', 3);
+    add('first-of-clock-3_2', 3);
+    add('ten-is-after-two_10', 3);
     expect(store.select('all').map((message) => message.id)).toEqual([
       'late-wall-early-clock_9',
       'first-of-clock-3_2',
       'a_5',
       'b_5',
+      'ten-is-after-two_10',
     ]);
     const [x, y] = store.select('all');
     if (x !== undefined && y !== undefined) expect(compareByClock(x, y)).toBeLessThan(0);
@@ -191,7 +191,7 @@ describe('StrategyEngine', () => {
     const store = new MessageStore();
     const learn = (id: string): StoredMessage => {
       const message = store.add(
-        { id, text: id, origin: 1, originNs: 1n, relays: 1, clock: 3 },
+        { id, origin: 1, relays: 1, clock: 3 },
         { path: [1], atMs: now, via: 'origin' },
       );
       engine.track(message);

@@ -207,7 +207,14 @@ describe('parseRequest', () => {
           const messageId = formatMessageId(text, ns);
           expect(parse(encodeRelay(relays, messageId, path))).toEqual({
             ok: true,
-            request: { type: 'relay', relays, id: messageId, path },
+            request: {
+              type: 'relay',
+              relays,
+              id: messageId,
+              path,
+              idJson: JSON.stringify(messageId),
+              pathText: path.join(','),
+            },
           });
           expect(parse(encodeNew(relays, text))).toEqual({
             ok: true,

@@ -3,6 +3,8 @@
 
 import { startDashboard } from '../../dashboard/start-dashboard.js';
 import { resolveHome } from '../../network/home.js';
+import { parseVia } from '../../network/members-state.js';
+import { formatHostPort } from '../../protocol/address.js';
 import { parseInteger } from '../args.js';
 import { printResult } from '../output.js';
 
@@ -10,11 +12,14 @@ export async function dashboardCommand(options: Record<string, unknown>): Promis
   const port = parseInteger('--port', options.port, 0, 65_535);
   const host = typeof options.host === 'string' && options.host !== '' ? options.host : '127.0.0.1';
   const home = resolveHome(options.home);
-  const dashboard = await startDashboard({ home, host, port });
+  const via = parseVia(options.via);
+  const dashboard = await startDashboard({ home, host, port, via });
+  const what =
+    via === undefined ? `the network in ${home}` : `the cluster of ${formatHostPort(via.host, via.port)}`;
   printResult(
     options as { json?: boolean },
     [
-      `Dashboard of the network in ${home} (${dashboard.nodes} nodes): ${dashboard.url}`,
+      `Dashboard of ${what} (${dashboard.nodes} nodes): ${dashboard.url}`,
       `  event log: ${dashboard.eventLog}`,
       'Press Ctrl-C to stop.',
     ].join('\n'),

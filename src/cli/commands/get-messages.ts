@@ -3,6 +3,7 @@
 import { fetchMessages } from '../../client/node-client.js';
 import { GossipError } from '../../errors.js';
 import { homePaths, resolveHome } from '../../network/home.js';
+import { parseVia } from '../../network/members-state.js';
 import { resolveNode } from '../../network/resolve-node.js';
 import { nodeName } from '../../protocol/replies.js';
 import { type PathSelection, READ_FILTERS } from '../../protocol/requests.js';
@@ -26,7 +27,7 @@ export async function getMessagesCommand(
 ): Promise<void> {
   const filter = parseChoice('the filter', filterArg, READ_FILTERS);
   const selection = pathSelection(Number(options.paths ?? 0), options.allPaths === true);
-  const target = await resolveNode(homePaths(resolveHome(options.home)), node);
+  const target = await resolveNode(homePaths(resolveHome(options.home)), node, parseVia(options.via));
   const reply = await ensureReachable(target, () => fetchMessages(target, filter, selection));
   const name = target.id === undefined ? nodeName(reply.node) : describeTarget(target);
   printResult(

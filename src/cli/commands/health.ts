@@ -2,6 +2,7 @@
 
 import { fetchHealth } from '../../client/node-client.js';
 import { homePaths, resolveHome } from '../../network/home.js';
+import { parseVia } from '../../network/members-state.js';
 import { resolveNode } from '../../network/resolve-node.js';
 import { nodeName } from '../../protocol/replies.js';
 import { formatDuration } from '../format/table.js';
@@ -12,7 +13,7 @@ import { ensureReachable } from './targets.js';
 const HEALTH_TIMEOUT_MS = 2_000;
 
 export async function healthCommand(node: string, options: Record<string, unknown>): Promise<void> {
-  const target = await resolveNode(homePaths(resolveHome(options.home)), node);
+  const target = await resolveNode(homePaths(resolveHome(options.home)), node, parseVia(options.via));
   const health = await ensureReachable(target, () => fetchHealth(target, HEALTH_TIMEOUT_MS));
   const human = `${nodeName(health.node)} is healthy: ${health.links.up}/${health.links.total} links up, up ${formatDuration(health.uptimeMs)}`;
   printResult(options as { json?: boolean }, human, health);

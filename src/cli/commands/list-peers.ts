@@ -2,6 +2,7 @@
 
 import { fetchStats } from '../../client/node-client.js';
 import { homePaths, resolveHome } from '../../network/home.js';
+import { parseVia } from '../../network/members-state.js';
 import { resolveNode } from '../../network/resolve-node.js';
 import { describeFault, isNoFault } from '../../protocol/fault-spec.js';
 import { type FaultViewReply, nodeName, peerLabel } from '../../protocol/replies.js';
@@ -16,7 +17,7 @@ function faultNote(faults: FaultViewReply, peer: number): string[] {
 }
 
 export async function listPeersCommand(node: string, options: Record<string, unknown>): Promise<void> {
-  const target = await resolveNode(homePaths(resolveHome(options.home)), node);
+  const target = await resolveNode(homePaths(resolveHome(options.home)), node, parseVia(options.via));
   const stats = await ensureReachable(target, () => fetchStats(target));
   const human = (): string => {
     if (stats.peers.length === 0) return `${nodeName(stats.node)} has no peers`;

@@ -3,6 +3,7 @@
 import { submitMessage } from '../../client/node-client.js';
 import { GossipError } from '../../errors.js';
 import { homePaths, resolveHome } from '../../network/home.js';
+import { parseVia } from '../../network/members-state.js';
 import { resolveNode } from '../../network/resolve-node.js';
 import { CONTROL_CHARACTERS } from '../../protocol/limits.js';
 import { nodeName } from '../../protocol/replies.js';
@@ -23,7 +24,7 @@ export async function sendMessageCommand(
       'the message holds control characters (newlines, tabs, ...)',
     );
   }
-  const target = await resolveNode(homePaths(resolveHome(options.home)), node);
+  const target = await resolveNode(homePaths(resolveHome(options.home)), node, parseVia(options.via));
   const relays = parseRelays(options.relays ?? target.state?.relays ?? 1);
   const reply = await ensureReachable(target, () => submitMessage(target, text, relays));
   const id = reply.node ?? target.id;

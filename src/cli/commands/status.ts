@@ -1,9 +1,11 @@
-// `gossip status`: one row per node, from the state file and each node's /STATS.
+// `gossip status`: one row per node, from the state file (or the membership table of the node --via names)
+// and each node's /STATS.
 
-import { fetchStats } from '../../client/node-client.js';
+import { fetchMembers, fetchStats } from '../../client/node-client.js';
 import { homePaths, resolveHome } from '../../network/home.js';
+import { parseVia, requireCluster } from '../../network/members-state.js';
 import { isOurNode } from '../../network/processes.js';
-import { requireState } from '../../network/state.js';
+import { formatHostPort } from '../../protocol/address.js';
 import { isNoFault } from '../../protocol/fault-spec.js';
 import type { StatsReply } from '../../protocol/replies.js';
 import { formatIds } from '../format/ids.js';
@@ -13,20 +15,24 @@ import { printResult } from '../output.js';
 
 export async function statusCommand(options: Record<string, unknown>): Promise<void> {
   const paths = homePaths(resolveHome(options.home));
-  const state = await requireState(paths);
+  const via = parseVia(options.via);
+  const state = await requireCluster(paths, via);
+  // Seen through a member table, a node that does not answer is as its table says (suspect, dead).
+  const told = via === undefined ? undefined : await fetchMembers(via).catch(() => undefined);
   const rows = await Promise.all(
     state.nodes.map(async (node) => {
       const stats: StatsReply | undefined = node.removed
         ? undefined
         : await fetchStats(node, 1_000).catch(() => undefined);
       const running = !node.removed && (await isOurNode(node.pid, node.id, node.port));
+      const member = told?.members.find((candidate) => candidate.id === node.id);
       const condition = node.removed
         ? 'removed'
         : stats !== undefined
           ? 'up'
           : running
             ? 'unresponsive'
-            : 'down';
+            : (member?.state ?? 'down');
       return { node, stats, condition };
     }),
   );
@@ -38,14 +44,16 @@ export async function statusCommand(options: Record<string, unknown>): Promise<v
       : `; strategy ${describeStrategy(state.strategy)}`;
   const human = (): string =>
     [
-      `Network in ${paths.home}: ${up}/${state.nodes.length} nodes up (${state.topology.description}, seed ${state.topology.seed}${strategyNote})`,
+      via === undefined
+        ? `Network in ${paths.home}: ${up}/${state.nodes.length} nodes up (${state.topology.description}, seed ${state.topology.seed}${strategyNote})`
+        : `Cluster as ${formatHostPort(via.host, via.port)} knows it: ${up}/${state.nodes.length} members up`,
       '',
       ...faultsSummary(rows.map((row) => row.stats)),
       renderTable(
         ['NODE', 'PID', 'ADDRESS', 'STATE', 'PEERS', 'MESSAGES', 'UPTIME'],
         rows.map(({ node, stats, condition }) => [
           String(node.id),
-          String(node.pid),
+          node.pid > 0 ? String(node.pid) : '-',
           `${node.host}:${node.port}`,
           condition,
           stats === undefined ? '-' : stats.peers.map((peer) => peer.id).join(',') || '(none)',

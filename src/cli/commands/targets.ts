@@ -17,10 +17,14 @@ export async function ensureReachable<T>(target: NodeTarget, request: () => Prom
     return await request();
   } catch (error) {
     if (isGossipError(error) && error.code === 'GOSSIP_ERR_NODE_UNREACHABLE' && target.entry !== undefined) {
+      // A node known from a membership table (--via) has no log file here.
+      const logs = target.entry.logFile === '' ? '' : `; see: gossip logs ${target.entry.id}`;
       throw new GossipError(
         'GOSSIP_ERR_NODE_DOWN',
-        `${describeTarget(target)} is down (${error.message}); see: gossip logs ${target.entry.id}`,
-        { cause: error },
+        `${describeTarget(target)} is down (${error.message})${logs}`,
+        {
+          cause: error,
+        },
       );
     }
     throw error;

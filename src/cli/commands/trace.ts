@@ -4,7 +4,7 @@
 import { lookupEverywhere } from '../../client/lookup-everywhere.js';
 import { GossipError } from '../../errors.js';
 import { homePaths, resolveHome } from '../../network/home.js';
-import { requireState } from '../../network/state.js';
+import { parseVia, requireCluster } from '../../network/members-state.js';
 import { arrivalsFrom, chooseMessage, originMs } from '../../propagation/from-listings.js';
 import { buildPropagationTree } from '../../propagation/tree.js';
 import { CONTROL_CHARACTERS } from '../../protocol/limits.js';
@@ -19,7 +19,7 @@ export async function traceCommand(words: string[], options: Record<string, unkn
     throw new GossipError('GOSSIP_ERR_BAD_ARGUMENT', 'a message id or text holds no control characters');
   }
   const paths = homePaths(resolveHome(options.home));
-  const state = await requireState(paths);
+  const state = await requireCluster(paths, parseVia(options.via));
   const live = state.nodes.filter((node) => !node.removed);
   const { listings, failed } = await lookupEverywhere(live, query);
   if (listings.length === 0) {

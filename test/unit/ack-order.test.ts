@@ -1,0 +1,65 @@
+// The acknowledgement of /NEW waits for the journal: whatever the fsync policy makes appendDurable wait
+// for, the reply line is not made before it resolves, and says so when it fails. A real GossipNode and the
+// real request handler; the journal is a stand-in whose promise the test settles.
+
+import { describe, expect, it } from 'vitest';
+import type { GossipNode, InboundConnection, Persistence } from '../../src/node/gossip-node.js';
+import { handleRequest, type Reply } from '../../src/node/handle-request.js';
+import type { JournalRecord } from '../../src/node/journal-codec.js';
+import { unstartedNode } from '../helpers/lone-node.js';
+
+const nodeWith = (persistence: Persistence): GossipNode => unstartedNode({ persistence });
+
+const client: InboundConnection = {
+  peerId: undefined,
+  authenticated: false,
+  keyedAs: undefined,
+  fromLoopback: true,
+  becamePeer: () => {},
+  destroy: () => {},
+};
+
+describe('the /NEW acknowledgement', () => {
+  it('is made only once the journal kept the record', async () => {
+    const durable: JournalRecord[] = [];
+    let keep: (() => void) | undefined;
+    const node = nodeWith({
+      append: () => {},
+      appendDurable: (record) => {
+        durable.push(record);
+        return new Promise((resolve) => {
+          keep = resolve;
+        });
+      },
+    });
+    let replied: Reply | undefined;
+    const reply = handleRequest(node, { type: 'new', relays: 1, text: 'kept first' }, client);
+    expect(reply).toBeInstanceOf(Promise);
+    void (reply as Promise<Reply>).then((ready) => {
+      replied = ready;
+    });
+    // The record went to the journal at once, the message is held, and still no acknowledgement.
+    expect(durable.map((record) => record.kind)).toEqual(['message']);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(replied).toBeUndefined();
+    keep?.();
+    await reply;
+    expect(JSON.parse(replied?.text ?? '{}')).toMatchObject({
+      id: expect.stringMatching(/^kept first_\d+$/),
+      node: 1,
+    });
+  });
+
+  it('says the message was relayed but not kept when the journal fails', async () => {
+    const node = nodeWith({ append: () => {}, appendDurable: () => Promise.reject(new Error('disk full')) });
+    const reply = await (handleRequest(
+      node,
+      { type: 'new', relays: 1, text: 'lost' },
+      client,
+    ) as Promise<Reply>);
+    expect(JSON.parse(reply.text)).toMatchObject({
+      code: 'UNAVAILABLE',
+      error: expect.stringMatching(/disk full/),
+    });
+  });
+});
