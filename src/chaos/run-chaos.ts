@@ -36,11 +36,9 @@ export interface ChaosOptions {
 
 export interface ChaosReport {
   history: HistoryRecord[];
-  schedule: NemesisStep[];
   check: CheckResult;
   figures: ChaosFigures;
   interrupted: boolean;
-  startMs: number;
 }
 
 /** How long the cluster may take to converge after the heal: generous, for a loaded machine. */
@@ -118,14 +116,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       progress(
         `${since(Date.now())}  healing: continue stopped nodes, restart killed ones, clear every fault`,
       );
-      record({ type: 'heal', atMs: Date.now(), phase: 'begin' });
-      const problem = await nemesis.healAll().catch((error: Error) => error.message);
-      record({
-        type: 'heal',
-        atMs: Date.now(),
-        phase: 'done',
-        ...(problem === undefined ? {} : { error: problem }),
-      });
+      await heal(nemesis, record);
     }
     const acked = new Set(
       history.flatMap((entry) => (entry.type === 'submit' && entry.id !== undefined ? [entry.id] : [])),
@@ -140,14 +131,35 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   } finally {
     observer.close();
   }
-  for (const entry of (await requireState(paths)).nodes) {
-    const text = await readFile(entry.logFile, 'utf8').catch(() => '');
-    for (const observed of peerRecordsFromLog(entry.id, text.split('\n'), startMs)) record(observed);
-  }
+  await recordLogs(paths, startMs, record);
   record({ type: 'end', atMs: Date.now(), interrupted: interrupted || signal.aborted });
   const check = checkHistory(history);
   const figures = chaosFigures(history, check.links);
-  return { history, schedule, check, figures, interrupted: interrupted || signal.aborted, startMs };
+  return { history, check, figures, interrupted: interrupted || signal.aborted };
+}
+
+/** Everything the nemesis broke, mended; what could not be (a node that did not restart) is recorded. */
+async function heal(nemesis: Nemesis, record: (entry: HistoryRecord) => void): Promise<void> {
+  record({ type: 'heal', atMs: Date.now(), phase: 'begin' });
+  const problem = await nemesis.healAll().catch((error: Error) => error.message);
+  record({
+    type: 'heal',
+    atMs: Date.now(),
+    phase: 'done',
+    ...(problem === undefined ? {} : { error: problem }),
+  });
+}
+
+/** Every node's own log since the start, as peer observations (removed and added nodes too). */
+async function recordLogs(
+  paths: HomePaths,
+  fromMs: number,
+  record: (entry: HistoryRecord) => void,
+): Promise<void> {
+  for (const entry of (await requireState(paths)).nodes) {
+    const text = await readFile(entry.logFile, 'utf8').catch(() => '');
+    for (const observed of peerRecordsFromLog(entry.id, text.split('\n'), fromMs)) record(observed);
+  }
 }
 
 /** Runs each step at its time after `startMs`, one after another (a slow step delays the next). */

@@ -11,8 +11,11 @@ import type { ChaosCluster } from './cluster.js';
 import type { HistoryRecord } from './history.js';
 import { overlayComponents } from './link-history.js';
 
+/** How often the live nodes are asked whether they converged. */
 const POLL_MS = 500;
+/** A node that does not answer /STATS this soon counts as not converged yet. */
 const STATS_TIMEOUT_MS = 2_000;
+/** A listing of every message with every path can be long on a busy node. */
 const LISTING_TIMEOUT_MS = 15_000;
 
 export interface EndState {

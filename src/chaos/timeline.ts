@@ -72,7 +72,7 @@ function entryFor(record: HistoryRecord): TimelineEntry | undefined {
         text:
           record.phase === 'begin'
             ? 'nemesis over: continue stopped nodes, restart killed ones, clear every fault and partition'
-            : 'healed',
+            : `healed${record.error === undefined ? '' : `, but not all: ${record.error}`}`,
       };
     case 'converged':
       return {

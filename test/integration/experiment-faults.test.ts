@@ -38,17 +38,7 @@ describe('gossip experiment on a bad network', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'gossip-exp-faults-'));
     try {
       const basePort = await allocatePortRange(N);
-      const args = [
-        'experiment',
-        '--strategy',
-        'pull',
-        '-n',
-        String(N),
-        '--messages',
-        '2',
-        '--round-ms',
-        '50',
-      ];
+      const args = `experiment --strategy pull -n ${N} --messages 2 --round-ms 50`.split(' ');
       const { results } = await gossipJson<{ results: Result[] }>(
         [...args, '--base-port', String(basePort), '--seed', '4', '--loss', '20', '--fail', '0.25'],
         dir,

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { checkHistory } from '../../chaos/checker.js';
 import { chaosFigures } from '../../chaos/figures.js';
 import { CHAOS_FAULTS, type ChaosFault, parseHistory, recordsOf } from '../../chaos/history.js';
-import { runChaos } from '../../chaos/run-chaos.js';
+import { type ChaosReport, runChaos } from '../../chaos/run-chaos.js';
 import { timelineEntries } from '../../chaos/timeline.js';
 import { GossipError } from '../../errors.js';
 import { type HomePaths, homePaths, resolveHome } from '../../network/home.js';
@@ -16,7 +16,7 @@ import { startNetwork } from '../../network/start-network.js';
 import { stopNetwork } from '../../network/stop-network.js';
 import { describeTopology } from '../../topology/generators.js';
 import { parseChoice, parseInteger } from '../args.js';
-import { type ChaosReportView, formatChaosReport } from '../format/chaos-report.js';
+import { formatChaosReport } from '../format/chaos-report.js';
 import { printResult } from '../output.js';
 import { buildGraph, topologySpec } from './start-network.js';
 
@@ -134,7 +134,7 @@ async function checkFile(file: string, options: Record<string, unknown>): Promis
 }
 
 function printReport(
-  report: ChaosReportView,
+  report: ChaosReport,
   options: Record<string, unknown>,
   historyFile: string | undefined,
 ): void {

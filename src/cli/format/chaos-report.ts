@@ -3,21 +3,15 @@
 
 import type { CheckResult } from '../../chaos/checker.js';
 import type { ChaosFigures } from '../../chaos/figures.js';
-import { CHAOS_FAULTS, type HistoryRecord, recordsOf } from '../../chaos/history.js';
+import { CHAOS_FAULTS, recordsOf } from '../../chaos/history.js';
+import type { ChaosReport } from '../../chaos/run-chaos.js';
 import { formatTimeline, timelineEntries } from '../../chaos/timeline.js';
 
 /** Timeline lines printed (the faults always show; detail beyond this is left to --json and --history). */
 const TIMELINE_LINES = 100;
 const MAX_VIOLATIONS_SHOWN = 40;
 
-export interface ChaosReportView {
-  history: readonly HistoryRecord[];
-  check: CheckResult;
-  figures: ChaosFigures;
-  interrupted: boolean;
-}
-
-export function formatChaosReport(report: ChaosReportView): string {
+export function formatChaosReport(report: ChaosReport): string {
   const { history, check, figures } = report;
   const run = recordsOf(history, 'run')[0];
   const startMs = run?.atMs ?? 0;
