@@ -4,7 +4,7 @@
 // history written earlier, without any network.
 
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { checkHistory } from '../../chaos/checker.js';
 import { chaosFigures } from '../../chaos/figures.js';
 import { CHAOS_FAULTS, type ChaosFault, parseHistory, recordsOf } from '../../chaos/history.js';
@@ -40,6 +40,7 @@ export async function chaosCommand(options: Record<string, unknown>): Promise<vo
   const json = options.json === true;
   const paths = homePaths(resolveHome(options.home));
   const progress = json ? undefined : (line: string) => process.stderr.write(`chaos: ${line}\n`);
+  const history = typeof options.history === 'string' ? await openHistory(options.history) : undefined;
   const interrupted = new AbortController();
   const onSignal = (): void => {
     progress?.('interrupted: stopping the nemesis, healing, then checking what was seen');
@@ -47,7 +48,6 @@ export async function chaosCommand(options: Record<string, unknown>): Promise<vo
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const history = typeof options.history === 'string' ? createWriteStream(options.history) : undefined;
   let started = false;
   try {
     if (options.start === true) {
@@ -156,6 +156,18 @@ function printReport(
       'GOSSIP_ERR_INVARIANT',
       `${check.violations.length} violation${check.violations.length === 1 ? '' : 's'} of the invariants${where}`,
     );
+}
+
+/** The history file, written as the run goes (so an interrupted run keeps what it saw); checked up front. */
+async function openHistory(file: string): Promise<WriteStream> {
+  await writeFile(file, '').catch((error: Error) => {
+    throw new GossipError('GOSSIP_ERR_BAD_ARGUMENT', `cannot write the history to ${file}: ${error.message}`);
+  });
+  const stream = createWriteStream(file, { flags: 'a' });
+  stream.on('error', (error) =>
+    process.stderr.write(`warning: the history ${file} is incomplete: ${error.message}\n`),
+  );
+  return stream;
 }
 
 function closeStream(stream: WriteStream): Promise<void> {
