@@ -4,9 +4,14 @@
 #   docker run --rm -v "$PWD/cluster.key:/run/secrets/gossip-cluster-key:ro" \
 #     -e GOSSIP_CLUSTER_KEY_FILE=/run/secrets/gossip-cluster-key \
 #     -e GOSSIP_ID=1 -e GOSSIP_ADVERTISE=node1:7000 -e GOSSIP_PEERS=2@node2:7000 gossip:latest
+# Without an image registry, build on a local base image made from Debian packages (scripts/base-image.sh):
+#   podman build --format docker --build-arg NODE_IMAGE="$(scripts/base-image.sh)" -t gossip:latest .
+
+# The Node.js 20 image both stages start from: the official one unless a build passes another.
+ARG NODE_IMAGE=node:20-slim
 
 # --- builder: dev dependencies, tsc, then drop the dev dependencies again ---
-FROM node:20-slim AS builder
+FROM ${NODE_IMAGE} AS builder
 WORKDIR /app
 # Dependencies first, so that a change in src/ does not reinstall them. --ignore-scripts: `prepare` would
 # run tsc before the sources are here; no production dependency has an install script.
@@ -19,7 +24,7 @@ COPY scripts/bundle.js ./scripts/bundle.js
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime: only what runs, owned by root and read-only to the node user ---
-FROM node:20-slim
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     GOSSIP_HOST=0.0.0.0 \
     GOSSIP_PORT=7000 \

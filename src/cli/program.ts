@@ -103,6 +103,10 @@ function nodeOptions(): Option[] {
     nodeOption('--stop <rule>', 'push: counter (default) or coin'),
     nodeOption('--stop-after <n>', 'push: useless pushes before stopping, or 1/n coin (default 2)'),
     nodeOption('--repair <on|off>', 'background anti-entropy between neighbours (default on)'),
+    nodeOption(
+      '--metrics-port <p>',
+      'serve Prometheus metrics on this port of --host, GET /metrics (default off)',
+    ),
   ];
 }
 
@@ -146,6 +150,7 @@ export function buildProgram(): Command {
     [
       'gossip node --id 1 --port 7101 --peers 2@127.0.0.1:7102,4@127.0.0.1:7104 --log-file /tmp/node-1.log',
       'gossip node --id 1 --host 0.0.0.0 --port 7000 --cluster-key-file /run/secrets/gossip-cluster-key',
+      'gossip node --id 1 --port 7101 --metrics-port 9101   # then: curl http://127.0.0.1:9101/metrics',
     ],
   );
 
@@ -175,7 +180,11 @@ export function buildProgram(): Command {
               '--cluster-key-file <file>',
               'shared cluster key for every node; recorded, so later commands authenticate with it',
             )
-            .option('--insecure', 'let nodes listen beyond loopback without a cluster key'),
+            .option('--insecure', 'let nodes listen beyond loopback without a cluster key')
+            .option(
+              '--metrics-base-port <p>',
+              'node N serves Prometheus metrics on port p + N (default off)',
+            ),
           DEFAULT_STRATEGY,
         ),
         { all: false },
@@ -194,6 +203,7 @@ export function buildProgram(): Command {
       'openssl rand -hex 32 > cluster.key && gossip start-network --cluster-key-file cluster.key',
       'gossip start-network random 6 --max-peers 6 --strategy push --fanout 2 --stop counter --stop-after 2',
       'gossip start-network --delay 20 --jitter 5 --loss 2',
+      'gossip start-network --metrics-base-port 9100',
     ],
   );
 

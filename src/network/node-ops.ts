@@ -64,6 +64,7 @@ export async function addNode(paths: HomePaths, state: NetworkState): Promise<No
     dataDir: nodeDataDir(paths, id),
     startedAt: new Date().toISOString(),
     removed: false,
+    ...(state.metricsBasePort === undefined ? {} : { metricsPort: state.metricsBasePort + id }),
   };
   const ends = await spliceLiveLink(state, seeds, { id, host, port });
   if (ends === undefined) return spawnAndRecord(paths, state, launchFor(state, entry, [], seeds));
@@ -113,6 +114,7 @@ function launchFor(state: NetworkState, entry: NodeEntry, peers: NodeEntry[], jo
     insecure: state.insecure,
     strategy: state.strategy,
     faults: state.faults,
+    metricsPort: entry.metricsPort,
   };
 }
 

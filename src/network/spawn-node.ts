@@ -34,6 +34,8 @@ export interface NodeLaunch {
   strategy?: StrategyConfig | undefined;
   /** The fault every link starts with (wire spelling); absent: none. */
   faults?: string | undefined;
+  /** Where it serves Prometheus metrics (on its host); absent: no metrics. */
+  metricsPort?: number | undefined;
 }
 
 export interface SpawnedNode {
@@ -71,6 +73,7 @@ export function nodeArguments(launch: NodeLaunch): string[] {
     '--allow-faults',
     ...(launch.faults === undefined ? [] : ['--faults', launch.faults]),
     ...(launch.strategy === undefined ? [] : strategyArguments(launch.strategy)),
+    ...(launch.metricsPort === undefined ? [] : ['--metrics-port', String(launch.metricsPort)]),
   ];
 }
 
@@ -106,5 +109,6 @@ export function toNodeEntry(launch: NodeLaunch, pid: number, startedAt: string):
     dataDir: launch.dataDir,
     startedAt,
     removed: false,
+    ...(launch.metricsPort === undefined ? {} : { metricsPort: launch.metricsPort }),
   };
 }

@@ -32,6 +32,8 @@ export interface StartOptions {
   strategy?: StrategyConfig | undefined;
   /** The fault every link starts with, as the wire spells it (start-network --delay ...). */
   faults?: string | undefined;
+  /** Node N serves Prometheus metrics on its host, port metricsBasePort + N; absent: no metrics. */
+  metricsBasePort?: number | undefined;
   /** How long to wait for every node to answer with its links up (default: 10 s + 250 ms per node). */
   readyTimeoutMs?: number | undefined;
   /** Called whenever another node answers its health check. */
@@ -43,8 +45,13 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
   const { graph, basePort } = options;
   const ids = Array.from({ length: graph.n }, (_, index) => index + 1);
   const addressOf = addressing(options);
+  const metricsPortOf = metricsPorts(options, addressOf);
   const addresses = ids.map((id) => ({ id, ...addressOf(id) }));
-  const busy = await findBusyAddresses(addresses);
+  const metricsAddresses = ids.flatMap((id) => {
+    const port = metricsPortOf(id);
+    return port === undefined ? [] : [{ id, host: addressOf(id).host, port }];
+  });
+  const busy = await findBusyAddresses([...addresses, ...metricsAddresses]);
   if (busy.length > 0) {
     const list = busy
       .map((address) => `${address.host}:${address.port} (Gossip-Node-${address.id})`)
@@ -76,6 +83,7 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
     insecure: options.insecure === true,
     strategy: options.strategy,
     faults: options.faults,
+    metricsPort: metricsPortOf(id),
   }));
   const spawned = new Map<number, SpawnedNode>();
   try {
@@ -104,6 +112,7 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
     insecure: options.insecure === true,
     ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
     ...(options.faults === undefined ? {} : { faults: options.faults }),
+    ...(options.metricsBasePort === undefined ? {} : { metricsBasePort: options.metricsBasePort }),
     nodes: launches.map((launch) => toNodeEntry(launch, spawned.get(launch.id)?.pid ?? 0, startedAt)),
   };
   await writeState(paths, state);
@@ -128,6 +137,31 @@ function addressing(options: StartOptions): (id: number) => { host: string; port
     );
   }
   return (id) => ({ host, port: basePort + id });
+}
+
+/** Each node's metrics port, checked to fit in the port range and to stay clear of the nodes' own ports. */
+function metricsPorts(
+  options: StartOptions,
+  addressOf: (id: number) => { host: string; port: number },
+): (id: number) => number | undefined {
+  const { metricsBasePort: base, graph } = options;
+  if (base === undefined) return () => undefined;
+  if (base < 1 || base + graph.n > 65_535) {
+    throw new GossipError(
+      'GOSSIP_ERR_BAD_ARGUMENT',
+      `--metrics-base-port ${base} with ${graph.n} nodes needs ports ${base + 1}-${base + graph.n}; choose a base port between 1 and ${65_535 - graph.n}`,
+    );
+  }
+  const nodePorts = new Set(Array.from({ length: graph.n }, (_, index) => addressOf(index + 1).port));
+  for (let id = 1; id <= graph.n; id += 1) {
+    if (nodePorts.has(base + id)) {
+      throw new GossipError(
+        'GOSSIP_ERR_BAD_ARGUMENT',
+        `--metrics-base-port ${base} gives node ${id} port ${base + id}, which a node listens on; choose a base port whose range ${base + 1}-${base + graph.n} is clear of the nodes' ports`,
+      );
+    }
+  }
+  return (id) => base + id;
 }
 
 async function refuseIfRunning(paths: HomePaths): Promise<void> {

@@ -18,6 +18,8 @@ export const nodeEntrySchema = z.object({
   dataDir: z.string(),
   startedAt: z.string(),
   removed: z.boolean().default(false),
+  /** The port of --host where it serves Prometheus metrics (start-network --metrics-base-port). */
+  metricsPort: z.number().int().positive().optional(),
 });
 
 export const networkStateSchema = z.object({
@@ -37,6 +39,8 @@ export const networkStateSchema = z.object({
   logLevel: z.string().default('info'),
   /** The cluster key file every node was started with (absolute); absent for a network without a key. */
   clusterKeyFile: z.string().optional(),
+  /** Node N serves Prometheus metrics on this + N (start-network --metrics-base-port); absent: off. */
+  metricsBasePort: z.number().int().positive().optional(),
   /** Nodes may listen beyond loopback without a key (start-network --insecure). */
   insecure: z.boolean().default(false),
   /** The dissemination strategy every node runs (start-network --strategy); absent: flood. */

@@ -62,6 +62,8 @@ export interface NodeConfig {
   /** When a /NEW counts as kept: written and synced (always), written (interval, never). */
   fsync: FsyncPolicy;
   fsyncIntervalMs: number;
+  /** Serve Prometheus metrics over HTTP on this port of --host (GET /metrics); undefined: off. */
+  metricsPort: number | undefined;
 }
 
 export type ConfigResult = { ok: true; config: NodeConfig } | { ok: false; problems: string[] };
@@ -83,6 +85,7 @@ const NUMBERS = {
   maxReplyBufferBytes: ['--max-reply-buffer-bytes', 16 * 1024, 1024 ** 3, DEFAULT_MAX_REPLY_BUFFER_BYTES],
   maxPaths: ['--max-paths', 1, 1_000_000, DEFAULT_MAX_PATHS],
   fsyncIntervalMs: ['--fsync-interval-ms', 1, 60_000, DEFAULT_FSYNC_INTERVAL_MS],
+  metricsPort: ['--metrics-port', 1, 65_535, undefined],
 } as const satisfies Record<string, readonly [string, number, number, number | undefined]>;
 
 /** Text settings where an empty value means "not set". */
@@ -148,6 +151,9 @@ export function parseNodeConfig(input: Record<string, unknown>): ConfigResult {
     allowFaults: input.allowFaults === true || input.allowFaults === 'true' || input.allowFaults === '1',
     faults: faultsOption(input.faults, problems),
     strategy: parseStrategyOptions(input, problems),
+    // Off unless given; an empty GOSSIP_METRICS_PORT turns an image's setting off.
+    metricsPort:
+      input.metricsPort === undefined || input.metricsPort === '' ? undefined : number('metricsPort'),
   };
   if (maxTextBytes * 4 > maxLineBytes) {
     // A relay line carries the text JSON-escaped (up to twice as long) plus its path.
@@ -220,6 +226,8 @@ function crossChecks(config: NodeConfig): string[] {
   const problems: string[] = [];
   if (config.peers.length > config.maxPeers)
     problems.push(`${config.peers.length} peers given, above --max-peers ${config.maxPeers}`);
+  if (config.metricsPort === config.port)
+    problems.push(`--metrics-port ${config.metricsPort} is the node's own --port; choose another`);
   if (config.heartbeatMs * 2 > config.failureTimeoutMs)
     problems.push('--heartbeat-ms must be at most half of --failure-timeout-ms');
   const seen = new Set<number>();

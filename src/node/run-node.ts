@@ -5,7 +5,6 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadClusterKey } from '../cluster-key.js';
-import { GossipError } from '../errors.js';
 import { createLogger, type LoggerHandle } from '../log.js';
 import { createRequestParser } from '../protocol/requests.js';
 import { checkBind } from './bind-policy.js';
@@ -14,6 +13,7 @@ import type { NodeConfig } from './config.js';
 import { dialOnce } from './dial-once.js';
 import { GossipNode } from './gossip-node.js';
 import { Journal } from './journal.js';
+import { listen } from './listen.js';
 import { attachNodeLogging } from './node-logging.js';
 import { CONNECT_TIMEOUT_MS, RECONNECT_MAX_MS, RECONNECT_MIN_MS } from './peer-link.js';
 import { createNodeServer } from './server.js';
@@ -87,6 +87,15 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
       'journal.replayed',
     );
   }
+  // Metrics first: once the node answers, Prometheus can scrape it. prom-client is loaded only for this.
+  const metrics =
+    config.metricsPort === undefined
+      ? undefined
+      : await (await import('./metrics/metrics-server.js')).startMetrics(node, {
+          host: config.host,
+          port: config.metricsPort,
+          logger: log.logger,
+        });
   const { server, destroyConnections } = createNodeServer(node, {
     maxLineBytes: config.maxLineBytes,
     parse: createRequestParser(limits),
@@ -130,6 +139,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
       clearInterval(ticker);
       rounds?.stop();
       node.stop();
+      await metrics?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         destroyConnections();
@@ -138,7 +148,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
         .close()
         .catch((error: unknown) => log.logger.error({ err: error }, 'journal.close-failed'));
       log.logger.info({ messages: node.stats(process.pid).messages }, 'node.stopped');
-      log.flush();
+      await log.close();
     },
   };
 }
@@ -174,33 +184,4 @@ function advertisedAddress(config: NodeConfig): { host: string; port: number } {
 function localAddressFor(host: string): string | undefined {
   if (host === '0.0.0.0' || host === '::' || net.isIP(host) === 0) return undefined;
   return host;
-}
-
-function listen(server: net.Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      const where = `${host}:${port}`;
-      if (error.code === 'EADDRINUSE') {
-        reject(
-          new GossipError('GOSSIP_ERR_PORT_IN_USE', `port ${port} is already in use (${where})`, {
-            cause: error,
-          }),
-        );
-      } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
-        reject(
-          new GossipError('GOSSIP_ERR_BAD_ARGUMENT', `cannot listen on ${where}: no such local address`, {
-            cause: error,
-          }),
-        );
-      } else {
-        reject(
-          new GossipError('GOSSIP_ERR_START_FAILED', `cannot listen on ${where}: ${error.message}`, {
-            cause: error,
-          }),
-        );
-      }
-    });
-    // A deep accept queue: a burst of clients (the reference opens a connection per request) is not dropped.
-    server.listen({ port, host, backlog: 4096 }, () => resolve());
-  });
 }

@@ -11,10 +11,12 @@ import { DashboardPool } from '../helpers/dashboard.js';
 import { NetworkPool } from '../helpers/network.js';
 
 const CHROMIUM = findChromium();
-const TITLE =
-  CHROMIUM === undefined
-    ? 'the dashboard in headless Chromium: SKIPPED, chromium is not installed (.ci/run installs it: apt-get install --no-install-recommends chromium)'
-    : 'the dashboard in headless Chromium';
+// Missing chromium fails this test: .ci/run installs it, and a developer is told how to. Skipping it takes an
+// explicit GOSSIP_SKIP_BROWSER=1, and CI's summary (scripts/test-summary.js) still reports that skip as a failure.
+const OPTED_OUT = process.env.GOSSIP_SKIP_BROWSER === '1';
+const TITLE = OPTED_OUT
+  ? 'the dashboard in headless Chromium: SKIPPED (GOSSIP_SKIP_BROWSER=1)'
+  : 'the dashboard in headless Chromium';
 const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
 
 function findChromium(): string | undefined {
@@ -75,9 +77,12 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 20
   }
 }
 
-describe.skipIf(CHROMIUM === undefined)(TITLE, () => {
+describe.skipIf(OPTED_OUT)(TITLE, () => {
   it('shows 16 nodes, spreads a message sent from the page to all of them, replays it, shows removal, faults and a partition', async () => {
-    if (CHROMIUM === undefined) throw new Error('unreachable: skipped without chromium');
+    if (CHROMIUM === undefined)
+      throw new Error(
+        'chromium is not installed: apt-get install --no-install-recommends chromium (.ci/run does), or set GOSSIP_SKIP_BROWSER=1 to skip this test (CI counts a skip as a failure)',
+      );
     await mkdir(SHOTS, { recursive: true });
     const network = await networks.start(['--seed', '42']);
     const dashboard = await dashboards.start(network.home);

@@ -23,10 +23,14 @@ const K8S_DIR = path.join(ROOT, 'deploy/k8s');
 const NODES = 16;
 const PORT = 7000;
 const IMAGE = 'gossip:latest';
+/** Where every node serves Prometheus metrics in compose and k8s. */
+const METRICS_PORT = 9464;
 const HEALTH = ['node', '/app/bin/gossip.js', 'health', `127.0.0.1:${PORT}`];
 
 interface ComposeService {
   build?: unknown;
+  profiles?: string[];
+  ports?: string[];
   image?: string;
   restart?: string;
   environment?: Record<string, string>;
@@ -60,8 +64,17 @@ async function declaredVariables(): Promise<Set<string>> {
 
 const readCompose = async (): Promise<string> => readFile(path.join(ROOT, 'docker-compose.yml'), 'utf8');
 
+/** Runs a tool the deployment checks need, failing with how to install it when it is missing. */
+async function runTool(command: string, args: string[], install: string) {
+  const result = await execa(command, args, { cwd: ROOT, reject: false, timeout: 30_000 });
+  if (result.code === 'ENOENT') {
+    throw new Error(`${command} is not installed; install it with \`${install}\` (.ci/run does)`);
+  }
+  return result;
+}
+
 describe('docker-compose.yml', () => {
-  it('is exactly what scripts/generate-compose.js produces', async () => {
+  it('is exactly what scripts/generate-compose.js produces, and so is the Prometheus config', async () => {
     const generated = await execa(process.execPath, ['scripts/generate-compose.js'], { cwd: ROOT });
     // execa strips the final newline; the file keeps it.
     expect(`${generated.stdout}\n`).toBe(await readCompose());
@@ -78,7 +91,7 @@ describe('docker-compose.yml', () => {
     // docker-compose v1 rejects a top-level name; `docker compose` v2 warns about a version.
     expect(Object.keys(compose).sort()).toEqual(['secrets', 'services', 'volumes']);
     const names = Array.from({ length: NODES }, (_, index) => `node${index + 1}`);
-    expect(Object.keys(compose.services)).toEqual(names);
+    expect(Object.keys(compose.services)).toEqual([...names, 'prometheus', 'dashboard']);
     expect(Object.values(compose.services).filter((service) => service.build !== undefined)).toHaveLength(1);
 
     const variables = await declaredVariables();
@@ -95,6 +108,8 @@ describe('docker-compose.yml', () => {
       // Nodes listen on 0.0.0.0 in their containers: they need the cluster key, from a compose secret.
       expect(service.secrets).toEqual(['gossip-cluster-key']);
       expect(env.GOSSIP_CLUSTER_KEY_FILE).toBe('/run/secrets/gossip-cluster-key');
+      expect(env.GOSSIP_METRICS_PORT).toBe(String(METRICS_PORT));
+      expect(service.ports, 'nothing published on the host').toBeUndefined();
       for (const variable of Object.keys(env))
         expect(variables, `${variable} is a setting of gossip node`).toContain(variable);
       expect(service.volumes).toEqual([`${name}-data:/data`]);
@@ -129,19 +144,33 @@ describe('docker-compose.yml', () => {
     expect(edges).toEqual(expected.edges.map((edge) => [...edge]));
   });
 
-  it('is accepted by docker-compose v1 (`docker-compose config -q`)', async () => {
-    const result = await execa('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], {
-      cwd: ROOT,
-      reject: false,
-      timeout: 30_000,
-    });
-    if (result.code === 'ENOENT') {
-      throw new Error(
-        'docker-compose is not installed; install it with `apt-get install docker-compose` (.ci/run does)',
+  it('runs Prometheus only under the metrics profile, scraping every node', async () => {
+    const compose = parse(await readCompose()) as ComposeFile;
+    const prometheus = compose.services.prometheus as ComposeService;
+    expect(prometheus.profiles).toEqual(['metrics']);
+    // The page has no login: published on the host's loopback only.
+    expect(prometheus.ports).toEqual(['127.0.0.1:9090:9090']);
+    const [source, target] = (prometheus.volumes?.[0] ?? '').split(':');
+    expect(target).toBe('/etc/prometheus/prometheus.yml');
+    const config = parse(await readFile(path.join(ROOT, source ?? ''), 'utf8')) as {
+      scrape_configs: Array<{ static_configs: Array<{ targets: string[] }> }>;
+    };
+    const targets = config.scrape_configs.flatMap((job) => job.static_configs.flatMap((set) => set.targets));
+    expect(targets).toEqual(Array.from({ length: NODES }, (_, index) => `node${index + 1}:${METRICS_PORT}`));
+    const check = await runTool('promtool', ['check', 'config', source ?? ''], 'apt-get install prometheus');
+    expect(check.exitCode, check.stdout + check.stderr).toBe(0);
+  });
+
+  it('is accepted by docker-compose v1 (`docker-compose config -q`), with and without the metrics profile', async () => {
+    for (const profile of [[], ['--profile', 'metrics']]) {
+      const result = await runTool(
+        'docker-compose',
+        ['-f', 'docker-compose.yml', ...profile, 'config', '-q'],
+        'apt-get install docker-compose',
       );
+      expect(result.stderr).toBe('');
+      expect(result.exitCode).toBe(0);
     }
-    expect(result.stderr).toBe('');
-    expect(result.exitCode).toBe(0);
   });
 });
 
@@ -264,6 +293,18 @@ describe('deploy/k8s', () => {
     expect(servicePort?.port).toBe(PORT);
     expect(containerPort?.containerPort).toBe(PORT);
 
+    // Prometheus finds the metrics by the pod's annotations (and a ServiceMonitor by the Service's port).
+    const metricsPort = container?.ports?.find((port) => port.name === 'metrics');
+    expect(metricsPort?.containerPort).toBe(METRICS_PORT);
+    expect(spec?.template.metadata?.annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(METRICS_PORT),
+      'prometheus.io/path': '/metrics',
+    });
+    expect(service.spec?.ports).toContainEqual(
+      expect.objectContaining({ name: 'metrics', port: METRICS_PORT, targetPort: 'metrics' }),
+    );
+
     expect(container?.image).toBe(IMAGE);
     expect(container?.readinessProbe?.exec?.command).toEqual(HEALTH);
     expect(container?.livenessProbe?.exec?.command).toEqual(HEALTH);
@@ -277,6 +318,7 @@ describe('deploy/k8s', () => {
     const env = new Map((container?.env ?? []).map((variable) => [variable.name, variable.value]));
     expect(env.get('GOSSIP_DATA_DIR')).toBe('/data');
     expect(env.get('GOSSIP_HOST')).toBe('0.0.0.0');
+    expect(env.get('GOSSIP_METRICS_PORT')).toBe(String(METRICS_PORT));
 
     // Listening on 0.0.0.0 needs the cluster key: a file from the Secret that kustomize generates.
     const keyFile = env.get('GOSSIP_CLUSTER_KEY_FILE') ?? '';
@@ -335,5 +377,35 @@ describe('deploy/k8s', () => {
     expect(result.stdout).toBe(
       `16 ${podName}.${statefulSet.spec?.serviceName}:${PORT} /app/bin/gossip.js node`,
     );
+  });
+});
+
+describe('deploy/grafana', () => {
+  it('is a dashboard of Prometheus queries on the panels an operator looks at first', async () => {
+    const dashboard = JSON.parse(
+      await readFile(path.join(ROOT, 'deploy/grafana/gossip-dashboard.json'), 'utf8'),
+    ) as {
+      templating: { list: Array<{ name: string; type: string; query: string }> };
+      panels: Array<{ title: string; datasource: { uid: string }; targets: Array<{ expr: string }> }>;
+    };
+    // The Prometheus to read is picked when the dashboard is opened (or imported), not baked in.
+    expect(dashboard.templating.list).toContainEqual(
+      expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }),
+    );
+    expect(dashboard.panels.map((panel) => panel.title)).toEqual(
+      expect.arrayContaining([
+        'Messages per second',
+        'Delivery latency',
+        'Peers up',
+        'Queued lines',
+        'Errors per second',
+      ]),
+    );
+    for (const panel of dashboard.panels) {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's syntax for the variable, not JavaScript's.
+      expect(panel.datasource.uid).toBe('${datasource}');
+      expect(panel.targets.length, panel.title).toBeGreaterThan(0);
+      for (const target of panel.targets) expect(target.expr).toMatch(/\bgossip_[a-z_]+/);
+    }
   });
 });

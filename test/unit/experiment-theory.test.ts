@@ -16,6 +16,7 @@ import {
   theoryFor,
 } from '../../src/experiment/theory.js';
 import type { MessageView, StatsReply } from '../../src/protocol/replies.js';
+import { parseXml } from '../helpers/xml.js';
 
 describe('theory', () => {
   it('log_k N and Pittel: log2 N + ln N for push with one target', () => {
@@ -210,13 +211,16 @@ describe('experiment metrics', () => {
     expect(total.counters.pushesOut).toBe(4);
   });
 
-  it('draws a chart with one line per strategy', () => {
-    const svg = renderCoverageChart('t <1>', [
-      { label: 'push', measured: [0.1, 0.5, 1], predicted: [0.1, 0.4, 0.9, 1] },
-      { label: 'pull', measured: [0.1, 0.3, 1] },
+  it('draws a chart with one line per strategy, its texts escaped as XML', () => {
+    const svg = renderCoverageChart('t <1> & "2"', [
+      { label: 'push <fast>', measured: [0.1, 0.5, 1], predicted: [0.1, 0.4, 0.9, 1] },
+      { label: "pull 'n' push", measured: [0.1, 0.3, 1] },
     ]);
-    expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg).toContain('t &#60;1&#62;');
-    expect(svg.match(/<polyline/g)).toHaveLength(3);
+    // Parsed as XML: well-formed, and the texts a viewer shows are the ones given, whichever escapes are used.
+    const elements = parseXml(svg);
+    expect(elements[0]?.name).toBe('svg');
+    const texts = elements.filter((element) => element.name === 'text').map((element) => element.text);
+    expect(texts).toEqual(expect.arrayContaining(['t <1> & "2"', 'push <fast>', "pull 'n' push"]));
+    expect(elements.filter((element) => element.name === 'polyline')).toHaveLength(3);
   });
 });

@@ -79,6 +79,10 @@ export async function startNetworkCommand(
   const key = loadClusterKey({ file: clusterKeyFile, value: process.env.GOSSIP_CLUSTER_KEY });
   const strategy = parseStrategy(options);
   const startFault = faultFromOptions(options);
+  const metricsBasePort =
+    options.metricsBasePort === undefined
+      ? undefined
+      : parseInteger('--metrics-base-port', options.metricsBasePort, 1, 65_534);
   const graph = buildGraph(spec, n, seed, maxPeers);
   const description = describeTopology(spec);
   const paths = homePaths(resolveHome(options.home));
@@ -99,6 +103,7 @@ export async function startNetworkCommand(
     insecure: options.insecure === true,
     strategy,
     faults: startFault === undefined ? undefined : formatFaultSpec(startFault),
+    metricsBasePort,
     onProgress: json ? undefined : progressPrinter(n),
   });
   const seconds = (performance.now() - began) / 1000;
@@ -123,6 +128,13 @@ export async function startNetworkCommand(
     ...(startFault === undefined
       ? []
       : [`  faults:    every link: ${describeFault(startFault)} (gossip faults, gossip heal)`]),
+    ...(metricsBasePort === undefined
+      ? []
+      : [
+          hosts === undefined
+            ? `  metrics:   ${host}:${first?.metricsPort}-${last?.metricsPort}, GET /metrics (Prometheus)`
+            : `  metrics:   ${first?.host}:${first?.metricsPort} ... ${last?.host}:${last?.metricsPort}, GET /metrics (Prometheus)`,
+        ]),
     `  logs:      ${paths.logsDir}/node-<N>.log (or: gossip logs <N>)`,
     `  state:     ${paths.stateFile}`,
     ...(plot === undefined ? [] : [`  plot:      ${plot}`]),

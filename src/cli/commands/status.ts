@@ -5,6 +5,7 @@ import { fetchMembers, fetchStats } from '../../client/node-client.js';
 import { homePaths, resolveHome } from '../../network/home.js';
 import { parseVia, requireCluster } from '../../network/members-state.js';
 import { isOurNode } from '../../network/processes.js';
+import type { NodeEntry } from '../../network/state.js';
 import { formatHostPort } from '../../protocol/address.js';
 import { isNoFault } from '../../protocol/fault-spec.js';
 import type { StatsReply } from '../../protocol/replies.js';
@@ -42,6 +43,12 @@ export async function statusCommand(options: Record<string, unknown>): Promise<v
     state.strategy === undefined || state.strategy.name === 'flood'
       ? ''
       : `; strategy ${describeStrategy(state.strategy)}`;
+  // A METRICS column only for a network that serves metrics (start-network --metrics-base-port).
+  const metricsOf = (node: NodeEntry): string | undefined =>
+    node.metricsPort === undefined
+      ? undefined
+      : `http://${formatHostPort(node.host, node.metricsPort)}/metrics`;
+  const withMetrics = state.nodes.some((node) => node.metricsPort !== undefined);
   const human = (): string =>
     [
       via === undefined
@@ -50,7 +57,16 @@ export async function statusCommand(options: Record<string, unknown>): Promise<v
       '',
       ...faultsSummary(rows.map((row) => row.stats)),
       renderTable(
-        ['NODE', 'PID', 'ADDRESS', 'STATE', 'PEERS', 'MESSAGES', 'UPTIME'],
+        [
+          'NODE',
+          'PID',
+          'ADDRESS',
+          'STATE',
+          'PEERS',
+          'MESSAGES',
+          'UPTIME',
+          ...(withMetrics ? ['METRICS'] : []),
+        ],
         rows.map(({ node, stats, condition }) => [
           String(node.id),
           node.pid > 0 ? String(node.pid) : '-',
@@ -59,6 +75,7 @@ export async function statusCommand(options: Record<string, unknown>): Promise<v
           stats === undefined ? '-' : stats.peers.map((peer) => peer.id).join(',') || '(none)',
           stats === undefined ? '-' : String(stats.messages),
           stats === undefined ? '-' : formatDuration(stats.uptimeMs),
+          ...(withMetrics ? [metricsOf(node) ?? '-'] : []),
         ]),
       ),
     ].join('\n');
@@ -75,6 +92,7 @@ export async function statusCommand(options: Record<string, unknown>): Promise<v
       faults: stats?.faults ?? null,
       messages: stats?.messages ?? null,
       uptimeMs: stats?.uptimeMs ?? null,
+      metrics: metricsOf(node) ?? null,
     })),
   });
 }
