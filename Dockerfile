@@ -41,5 +41,5 @@ USER node
 EXPOSE 7000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "/app/bin/gossip.js", "health", "127.0.0.1:7000"]
-# A 2 MiB young generation: a busy node stays about 20 MiB smaller (BENCHMARKS.md).
+# A 2 MiB young generation: a busy node stays about 20 MiB smaller (docs/BENCHMARKS.md).
 ENTRYPOINT ["node", "--max-semi-space-size=2", "/app/bin/gossip.js", "node"]

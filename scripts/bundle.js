@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the compiled CLI (dist/cli/main.js) into dist/bundle: one file per lazily imported command, so
 // `gossip node` loads a single small file instead of a tree of modules. Measured on a 16-node network: a node
-// starts faster and holds several MiB less resident memory (BENCHMARKS.md). bin/gossip.js runs the bundle.
+// starts faster and holds several MiB less resident memory (docs/BENCHMARKS.md). bin/gossip.js runs the bundle.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 

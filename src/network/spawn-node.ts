@@ -11,7 +11,7 @@ export const GOSSIP_BIN = fileURLToPath(new URL('../../bin/gossip.js', import.me
 
 /**
  * V8 flags for every node the launcher starts. A 2 MiB young generation (V8 grows it to 16 MiB) keeps a busy
- * node about 20 MiB smaller at the same throughput (BENCHMARKS.md). The Dockerfile passes the same flag.
+ * node about 20 MiB smaller at the same throughput (docs/BENCHMARKS.md). The Dockerfile passes the same flag.
  */
 const NODE_V8_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
 

@@ -1,7 +1,7 @@
 // Parses one request line (`<COMMAND>:<args>`) into a typed request, checking every field: the one place
 // where a node validates what arrives on its port. Written by hand rather than with zod: this runs for every
 // relay line a node receives, and zod cost 15% of a busy node's CPU and 13 MiB of its resident memory (see
-// BENCHMARKS.md); test/unit/requests.test.ts pins every rule and error code.
+// docs/BENCHMARKS.md); test/unit/requests.test.ts pins every rule and error code.
 // Only the first `:` and the first `|` are separators; a message text may contain both.
 
 import { type PeerAddress, parseHostPort } from './address.js';
