@@ -23,7 +23,7 @@ export const COUNTER_NAMES = [
   'eventsDropped',
   // /EVENTS subscribers closed because they had not read for MAX_STALL_MS (or gave their slot to a new one).
   'subscribersClosed',
-  // Limits and authentication (see README, "Security and limits").
+  // Limits and authentication (see docs/operations.md, "Security and limits").
   'connectionsOpen',
   'connectionsRefused',
   'connectionsTimedOut',

@@ -74,7 +74,7 @@ export class ComposeProject {
     return stdout.trim();
   }
 
-  /** Runs the gossip CLI inside a service's container, as the README's compose session does. */
+  /** Runs the gossip CLI inside a service's container, as the compose session of docs/operations.md does. */
   gossip(service: string, args: readonly string[]): Promise<Output> {
     return run('podman', ['exec', this.container(service), 'node', '/app/bin/gossip.js', ...args]);
   }

@@ -1,7 +1,7 @@
-// What a node must answer to each request line, stated from the README ("Wire protocol", "Security and
+// What a node must answer to each request line, stated from the docs (docs/protocol.md, docs/operations.md "Security and
 // limits") on its own, without the node's framing or parser (src/protocol is not imported): the fuzz test holds
-// a live node to it line by line, so a parser bug cannot agree with itself. Where the README names no rule,
-// the node's choice that test/unit/requests.test.ts pins is written here too, marked "(not in the README)".
+// a live node to it line by line, so a parser bug cannot agree with itself. Where the docs name no rule,
+// the node's choice that test/unit/requests.test.ts pins is written here too, marked "(not in the docs)".
 
 /** What a node answers to one line: an error line, one reply line (with this field), nothing, or a close. */
 export type Verdict =
@@ -19,7 +19,7 @@ export interface WireRules {
 }
 
 /**
- * Taken only on a verified peer link (README, "Relay rule" and "Handshake"): on a client connection a line that
+ * Taken only on a verified peer link (docs/protocol.md, "Relay rule" and "The handshake"): on a client connection a line that
  * is otherwise well-formed and admitted is answered NOT_A_PEER, and nothing is stored or relayed.
  */
 export const PEER_ONLY_COMMANDS: ReadonlySet<string> = new Set([
@@ -38,7 +38,7 @@ export const PEER_ONLY_COMMANDS: ReadonlySet<string> = new Set([
  */
 const NOT_STATED = new Set(['/LEAVE', '/SPLICE', '/FAULT', '/PARTITION', '/GOSSIP']);
 
-/** Open to anyone on a keyed node (README, "Cluster authentication"); every other command needs /AUTH. */
+/** Open to anyone on a keyed node (docs/operations.md, "Cluster authentication"); every other command needs /AUTH. */
 const OPEN = new Set([
   '/NEW',
   '/GET',
@@ -66,7 +66,7 @@ export interface Judged {
 
 /**
  * The verdicts for the bytes a client sends on one connection, line by line. Lines end at `\n`; a `\r` before
- * it is dropped and an empty line is ignored (not in the README); a line over the cap (64 KiB) is refused
+ * it is dropped and an empty line is ignored (not in the docs); a line over the cap (64 KiB) is refused
  * before it is decoded; the rest is decoded as UTF-8 (bad bytes become U+FFFD).
  */
 export function judgeStream(bytes: Buffer, rules: WireRules): Judged[] {
@@ -116,12 +116,12 @@ const CONTROL = /\p{Cc}/u;
 const bytesOf = (text: string): number => new TextEncoder().encode(text).length;
 /** A whole decimal number, digits only (no sign, space, exponent or fraction). */
 const whole = (text: string): number | undefined => (/^[0-9]+$/.test(text) ? Number(text) : undefined);
-/** Relays 1-16 per message (README). */
+/** Relays 1-16 per message (docs/protocol.md). */
 const badRelays = (text: string): boolean => {
   const relays = whole(text);
   return relays === undefined || relays < 1 || relays > 16;
 };
-/** Node ids are whole numbers 1-65535; spaces around one are tolerated, as the reference's int() does (not in the README). */
+/** Node ids are whole numbers 1-65535; spaces around one are tolerated, as the reference's int() does (not in the docs). */
 const nodeId = (text: string): number | undefined => {
   const id = whole(text.trim());
   return id !== undefined && id >= 1 && id <= 65_535 ? id : undefined;
@@ -155,7 +155,7 @@ const checkNew: Check = (args, rules) => {
  * `/RELAY:<relays>|["<id>", [<path>]]` (a Lamport clock may come third) and `/PUSH:<relays>|["<id>", [<path>],
  * <clock>]`. The id is `<text>_<origin ns>`, the text before the LAST underscore, passing what /NEW checks
  * (else BAD_MESSAGE_ID); the path is node ids, at most 4096 hops, ending with the sender, never this node.
- * Not in the README: a body of the wrong shape is BAD_PATH, a bad clock (0 to 2^52) BAD_ARGUMENT.
+ * Not in the docs: a body of the wrong shape is BAD_PATH, a bad clock (0 to 2^52) BAD_ARGUMENT.
  */
 const carried =
   (clockRequired: boolean): Check =>
@@ -183,7 +183,7 @@ const carried =
     return undefined;
   };
 
-/** Read filter and path selection of /GET and /MESSAGES; an empty filter or no selection means all (not in the README). */
+/** Read filter and path selection of /GET and /MESSAGES; an empty filter or no selection means all (not in the docs). */
 function listingProblem(filter: string, selection: string | undefined): string | undefined {
   if (!['', 'unread', 'read', 'all'].includes(filter)) return 'BAD_ARGUMENT';
   if (!['all', 'shortest', 'longest', 'shortest & longest'].includes(selection ?? 'all'))
@@ -230,20 +230,20 @@ const CHECKS = new Map<string, Check>(
     '/PROVE': (nonce) => (/^[0-9a-f]{32}$/.test(nonce) ? undefined : 'BAD_ARGUMENT'),
     '/REMOVE': (args) => (nodeId(args) === undefined ? 'BAD_ARGUMENT' : undefined),
     // `/HELLO:<node-id>|<host>:<port>[|<flags>]`, flags h and/or j: the address is where the claim is checked
-    // back, so it is required; (not in the README) fields after the flags are ignored.
+    // back, so it is required; (not in the docs) fields after the flags are ignored.
     '/HELLO': (args) => {
       const [id = '', address = '', flags = ''] = args.split('|');
       if (nodeId(id) === undefined || !isAddress(address)) return 'BAD_ARGUMENT';
       return /^(h|j|hj|jh|hh|jj)?$/.test(flags) ? undefined : 'BAD_ARGUMENT';
     },
-    // `/WALK:<ttl>|<origin-id>|<host>:<port>`, at most 64 hops (not in the README).
+    // `/WALK:<ttl>|<origin-id>|<host>:<port>`, at most 64 hops (not in the docs).
     '/WALK': (args) => {
       const [ttlText = '', id = '', address = ''] = args.split('|');
       const ttl = whole(ttlText);
       const fine = ttl !== undefined && ttlText.length <= 2 && ttl >= 1 && ttl <= 64;
       return fine && nodeId(id) !== undefined && isAddress(address) ? undefined : 'BAD_ARGUMENT';
     },
-    // `/SYNC:<from>|<epoch>`: a sequence number and an epoch (a number; 0 when left out: not in the README).
+    // `/SYNC:<from>|<epoch>`: a sequence number and an epoch (a number; 0 when left out: not in the docs).
     '/SYNC': (args) => {
       const [from = '', epoch = '0'] = args.split('|');
       const fine = whole(from) !== undefined && from.length <= 12 && /^[0-9]{1,16}(\.[0-9]+)?$/.test(epoch);

@@ -1,6 +1,6 @@
 // The CLI's promises about processes and health, on real networks: stop-network signals only the nodes it
 // started (a recorded pid that now belongs to someone else is left alone), and `gossip health` exits 0 only
-// for a node that answers its health check, with the README's exit code for each way it does not.
+// for a node that answers its health check, with the exit code docs/cli.md gives for each way it does not.
 
 import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -79,7 +79,7 @@ describe('gossip health', () => {
     expect(healthy.stdout).toMatch(/^Gossip-Node-1 is healthy: 2\/2 links up, up \d+s$/);
     expect(await gossipJson(['health', '1'], network.home)).toMatchObject({ ok: true, node: 1 });
 
-    // Exit codes from the README's table: 5 down, removed or unreachable; 6 timed out; 8 not the protocol.
+    // Exit codes from docs/cli.md's table: 5 down, removed or unreachable; 6 timed out; 8 not the protocol.
     await killAndWait(network.nodes[1]?.pid ?? 0);
     const dead = await gossip(['health', '2'], network.home);
     expect(dead.exitCode).toBe(5);

@@ -145,7 +145,7 @@ describe.skipIf(SKIP)('the image and docker-compose.yml, run with podman', () =>
     const metrics = await (await fetch(`http://${addresses.get(16)}:${METRICS_PORT}/metrics`)).text();
     expect(metrics).toMatch(/^gossip_messages_held\{node="16"\} 1$/m);
     expect(metrics).toMatch(/^gossip_delivery_latency_seconds_count\{.*via="relay".*\} 1$/m);
-    // The README's session: the CLI inside a container reaches another one by its compose host name.
+    // The compose session of docs/operations.md: the CLI inside a container reaches another one by its compose host name.
     const listing = await compose.gossip('node1', ['get-messages', `node16:${PORT}`]);
     expect(listing.stdout).toMatch(/• hello containers\n\s+↳ 1 ➜ /);
     // No state file in there: node numbers go through node1's member table (--via).

@@ -1,7 +1,7 @@
 // Fuzzing a live node: thousands of random and adversarial request lines (invalid JSON, wrong types, bad
 // relay counts, unknown commands, looping paths, forged senders, binary and invalid UTF-8), huge lines and
 // ids, lines split at every byte, half-open, vanishing and slow connections. Every line gets, in order, the
-// answer the rules of the README predict (test/helpers/wire-rules.ts, written apart from the node's parser),
+// answer the rules of the docs predict (test/helpers/wire-rules.ts, written apart from the node's parser),
 // the node never crashes (same pid, still healthy), its memory
 // stays bounded, and afterwards the cluster still delivers a message to every node.
 // FUZZ_SEED=<n> npx vitest run test/integration/fuzz.test.ts replays another corpus.
