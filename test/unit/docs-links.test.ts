@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../../src/errors.js';
 import { githubSlug, headingAnchors, relativeLinks } from '../helpers/markdown.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -116,5 +117,15 @@ describe('the README and docs/', () => {
     const ci = readFileSync(path.join(ROOT, '.ci/run'), 'utf8').split('\n');
     expect(ci.some((line) => /^npm ci\b/.test(line.trim()))).toBe(true);
     expect(ci.map((line) => line.trim())).toContain('npm test');
+  });
+});
+
+describe('docs/cli.md', () => {
+  it('lists exactly the exit codes the CLI uses (src/errors.ts), and 0', () => {
+    const cli = readFileSync(path.join(ROOT, 'docs/cli.md'), 'utf8');
+    const table = cli.split(/^### Exit codes$/m)[1]?.split(/^#/m)[0] ?? '';
+    const documented = [...table.matchAll(/^\| (\d+) \|/gm)].map((match) => Number(match[1]));
+    const used = [0, ...new Set(Object.values(ERROR_CODES))].sort((a, b) => a - b);
+    expect(documented).toEqual(used);
   });
 });
