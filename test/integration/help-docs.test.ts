@@ -1,6 +1,7 @@
-// The CLI reference against the CLI itself: every command that `gossip --help` lists has a row in
-// docs/cli.md, and every option its own `--help` lists is named in that row (or, for the options many
-// commands share, on the page). A command or flag added without its documentation fails here.
+// The CLI reference against the CLI itself: every command that `gossip --help` lists has a section in
+// docs/cli.md (a heading naming `gossip <command>`), and every option its own `--help` lists is named in
+// that section (or, for the options many commands share, on the page). A command or flag added without its
+// documentation fails here.
 
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -36,12 +37,19 @@ function optionsOf(help: string): string[] {
   return [...section.matchAll(/^ {2}(?:-\w, )?(--[a-z][a-z-]*)/gm)].map((match) => match[1] ?? '');
 }
 
-/** docs/cli.md's table rows about `gossip <name>` (a row may document several commands). */
-function rowsAbout(name: string): string {
-  return doc
-    .split('\n')
-    .filter((line) => line.startsWith('|') && new RegExp(`\`gossip ${name}(?![\\w-])`).test(line))
-    .join('\n');
+/** docs/cli.md's sections whose heading names `gossip <name>` (one section may document several commands). */
+function sectionsAbout(name: string): string {
+  const names = new RegExp(`\`gossip ${name}(?![\\w-])`);
+  const sections: string[] = [];
+  let current: string[] | undefined;
+  for (const line of doc.split('\n')) {
+    if (/^#{1,3} /.test(line)) {
+      current = names.test(line) ? [] : undefined;
+      if (current !== undefined) sections.push('');
+    }
+    if (current !== undefined) sections[sections.length - 1] += `${line}\n`;
+  }
+  return sections.join('\n');
 }
 
 describe('docs/cli.md documents the CLI', () => {
@@ -56,9 +64,9 @@ describe('docs/cli.md documents the CLI', () => {
 
     const missing: string[] = [];
     for (const name of commands) {
-      const rows = rowsAbout(name);
-      if (rows === '') {
-        missing.push(`gossip ${name}: no row in the table of commands`);
+      const section = sectionsAbout(name);
+      if (section === '') {
+        missing.push(`gossip ${name}: no section in docs/cli.md`);
         continue;
       }
       const help = await gossip([name, '--help'], home);
@@ -68,8 +76,8 @@ describe('docs/cli.md documents the CLI', () => {
       for (const option of options) {
         const documented = SHARED.has(option)
           ? new RegExp(`${option}(?![\\w-])`).test(doc)
-          : new RegExp(`${option}(?![\\w-])`).test(rows);
-        if (!documented) missing.push(`gossip ${name} ${option}: not in its row of docs/cli.md`);
+          : new RegExp(`${option}(?![\\w-])`).test(section);
+        if (!documented) missing.push(`gossip ${name} ${option}: not in its section of docs/cli.md`);
       }
     }
     expect(missing).toEqual([]);

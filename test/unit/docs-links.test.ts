@@ -123,7 +123,7 @@ describe('the README and docs/', () => {
 describe('docs/cli.md', () => {
   it('lists exactly the exit codes the CLI uses (src/errors.ts), and 0', () => {
     const cli = readFileSync(path.join(ROOT, 'docs/cli.md'), 'utf8');
-    const table = cli.split(/^### Exit codes$/m)[1]?.split(/^#/m)[0] ?? '';
+    const table = cli.split(/^## Exit codes$/m)[1]?.split(/^#/m)[0] ?? '';
     const documented = [...table.matchAll(/^\| (\d+) \|/gm)].map((match) => Number(match[1]));
     const used = [0, ...new Set(Object.values(ERROR_CODES))].sort((a, b) => a - b);
     expect(documented).toEqual(used);
