@@ -139,7 +139,10 @@ export class Journal {
   appendDurable(record: JournalRecord): Promise<void> {
     const batch = this.enqueue(record);
     batch.durable = true;
-    this.drainSoon();
+    // Without an fdatasync to wait for, the write goes out before this turn of the loop ends (after the
+    // relays the same lines queued, see PeerLink): the submitter's acknowledgement does not wait behind the
+    // wake-ups of every peer the message reached meanwhile. The lines of one read still share the write.
+    this.drainSoon(this.fsync !== 'always');
     return waitFor(batch);
   }
 
@@ -168,14 +171,18 @@ export class Journal {
     return this.next;
   }
 
-  /** Takes the pending batch out at the next loop turn (unless a write in flight will pick it up). */
-  private drainSoon(): void {
+  /**
+   * Takes the pending batch out at the next loop turn, or with `withinTurn` once the current callback is done
+   * (unless a write in flight will pick it up).
+   */
+  private drainSoon(withinTurn = false): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.immediate || this.inFlight !== undefined) return;
     // setImmediate rather than a microtask: records from every callback of this loop turn share the write.
     this.immediate = true;
-    setImmediate(() => void this.drain());
+    if (withinTurn) process.nextTick(() => void this.drain());
+    else setImmediate(() => void this.drain());
   }
 
   private async drain(): Promise<void> {
