@@ -37,6 +37,7 @@ import { FaultTable, type FaultView } from './faults/fault-table.js';
 import { Handshakes, type HelloAnswer } from './handshake.js';
 import type { JournalRecord } from './journal-codec.js';
 import { DEFAULT_MAX_PATHS } from './limits.js';
+import { LocalHealth } from './local-health.js';
 import { ClusterMembers } from './members/cluster-members.js';
 import type { Member } from './members/member-table.js';
 import { Membership, type MembershipHooks, type MembershipOptions } from './membership.js';
@@ -128,6 +129,9 @@ export interface InboundConnection {
   destroy(): void;
 }
 
+/** How often the edge calls tick(): heartbeats, failure detection, membership, anti-entropy. */
+export const TICK_MS = 100;
+
 export class GossipNode {
   readonly id: number;
   readonly address: string;
@@ -155,6 +159,8 @@ export class GossipNode {
   readonly allowFaults: boolean;
   /** Every member of the cluster, as gossip tells this node (members/). */
   readonly members: ClusterMembers;
+  /** Stretches failure timeouts while this node's own ticks run late (see local-health.ts). */
+  private readonly health = new LocalHealth(TICK_MS);
 
   constructor(options: GossipNodeOptions) {
     this.id = options.self.id;
@@ -196,6 +202,7 @@ export class GossipNode {
         send: (peer, line) => this.membership.send(peer, line),
         upPeers: () => this.membership.ids().filter((peer) => this.membership.isUp(peer)),
         now: this.now,
+        timeoutScale: () => this.health.multiplier,
         changed: (member) => {
           if (member.state === 'suspect') this.counters.add('membersSuspected');
           else if (member.state === 'dead') this.counters.add('membersDead');
@@ -219,6 +226,7 @@ export class GossipNode {
         faults: this.faults,
         self: options.self,
         now: this.now,
+        timeoutScale: () => this.health.multiplier,
         random,
       },
       this.membershipHooks(),
@@ -264,6 +272,7 @@ export class GossipNode {
 
   /** Periodic upkeep, called by a timer at the edge: handshakes, membership, then anti-entropy. */
   tick(): void {
+    this.health.observe(this.now());
     this.handshakes.expire();
     this.membership.tick();
     this.members.tick();

@@ -25,6 +25,8 @@ export interface MembershipOptions {
   targetPeers: number;
   /** A peer heard from before and silent this long is declared failed. */
   failureTimeoutMs: number;
+  /** What failureTimeoutMs is multiplied by now (local health: see local-health.ts); 1 when absent. */
+  timeoutScale?: () => number;
   heartbeatMs: number;
   walkTtl: number;
   link: Omit<PeerLinkOptions, 'greeting'>;
@@ -317,6 +319,7 @@ export class Membership {
     // If this process itself stalled (SIGSTOP, a long pause), silence is ours, not the peers'.
     const stalled = now - this.lastTickMs > this.options.failureTimeoutMs / 2;
     this.lastTickMs = now;
+    const failureTimeoutMs = this.options.failureTimeoutMs * (this.options.timeoutScale?.() ?? 1);
     for (const peer of [...this.peers.values()]) {
       if (stalled) {
         peer.lastHeardMs = now;
@@ -326,7 +329,7 @@ export class Membership {
       if (peer.link.state === 'up' && now - peer.lastSentMs >= this.options.heartbeatMs) {
         this.send(peer.address.id, '/PING:\n');
       }
-      if (peer.heard && now - peer.lastHeardMs > this.options.failureTimeoutMs) {
+      if (peer.heard && now - peer.lastHeardMs > failureTimeoutMs) {
         this.drop(peer.address.id, `silent for ${Math.round(now - peer.lastHeardMs)} ms`, true);
       } else if (!peer.heard && now - peer.addedAtMs > NEVER_HEARD_MS) {
         this.drop(peer.address.id, 'never answered', true);

@@ -11,7 +11,7 @@ import { checkBind } from './bind-policy.js';
 import { ClusterAuth } from './cluster-auth.js';
 import type { NodeConfig } from './config.js';
 import { dialOnce } from './dial-once.js';
-import { GossipNode } from './gossip-node.js';
+import { GossipNode, TICK_MS } from './gossip-node.js';
 import { Journal } from './journal.js';
 import { listen } from './listen.js';
 import { attachNodeLogging } from './node-logging.js';
@@ -19,7 +19,6 @@ import { CONNECT_TIMEOUT_MS, RECONNECT_MAX_MS, RECONNECT_MIN_MS } from './peer-l
 import { createNodeServer } from './server.js';
 
 /** How often membership and anti-entropy upkeep runs. */
-const TICK_MS = 100;
 /** Random walks for repair travel at most this many hops. */
 const WALK_TTL = 8;
 

@@ -144,9 +144,11 @@ describe('ClusterMembers', () => {
   let up: number[];
   let changed: Member[];
   let members: ClusterMembers;
+  let scale: number;
 
   beforeEach(() => {
     clock = 1_000;
+    scale = 1;
     lines = [];
     up = [2, 3];
     changed = [];
@@ -157,6 +159,7 @@ describe('ClusterMembers', () => {
           lines.push({ peer, entries: parseGossip(line.slice('/GOSSIP:'.length, -1))?.entries ?? [] }),
         upPeers: () => up,
         now: () => clock,
+        timeoutScale: () => scale,
         changed: (member) => changed.push({ ...member }),
         sent: () => {},
       },
@@ -211,6 +214,20 @@ describe('ClusterMembers', () => {
     ]);
     // Suspicion grows with the size of the cluster.
     expect(expiryRules(16).suspicionMs).toBeLessThan(expiryRules(64).suspicionMs);
+  });
+
+  it('waits longer before it turns a suspect dead while it is short of CPU itself (local health)', () => {
+    members.receive(2, [{ full: record(4) }]);
+    members.lostPeer(4, 'silent for 1600 ms');
+    const { suspicionMs } = expiryRules(members.table.size);
+    scale = 3;
+    clock += suspicionMs + 1;
+    members.tick();
+    expect(members.table.get(4)?.state).toBe('suspect');
+    clock += 2 * suspicionMs;
+    members.tick();
+    expect(members.table.get(4)?.state).toBe('dead');
+    expect(expiryRules(16, 3).staleMs).toBe(3 * expiryRules(16).staleMs);
   });
 
   it('leaves at once on every link: its record says left before the links close', () => {

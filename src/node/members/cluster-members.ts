@@ -22,9 +22,12 @@ export const TOMBSTONE_MS = 60 * 60_000;
 /** Most entries in one /GOSSIP line we send. */
 const ENTRIES_PER_LINE = 64;
 
-/** Suspicion and staleness grow with log N, as in SWIM: news takes longer to cross a larger cluster. */
-export function expiryRules(members: number): ExpiryRules {
-  const rounds = Math.max(3, Math.ceil(Math.log2(members + 1)));
+/**
+ * Suspicion and staleness grow with log N, as in SWIM: news takes longer to cross a larger cluster; and with
+ * `scale` while this node is short of CPU (local health, as in Lifeguard).
+ */
+export function expiryRules(members: number, scale = 1): ExpiryRules {
+  const rounds = Math.max(3, Math.ceil(Math.log2(members + 1))) * scale;
   return { suspicionMs: 1_000 * rounds, staleMs: 4_000 * rounds, tombstoneMs: TOMBSTONE_MS };
 }
 
@@ -35,6 +38,8 @@ export interface ClusterMembersHost {
   upPeers(): readonly number[];
   /** ms on this node's clock. */
   now(): number;
+  /** What suspicion and staleness timeouts are multiplied by now (local health); 1 while healthy. */
+  timeoutScale(): number;
   /** A member's record changed here (for logs and event streams). */
   changed(member: Member): void;
   /** Lines and bytes of gossip sent, for /STATS. */
@@ -86,7 +91,8 @@ export class ClusterMembers {
       this.table.tickHeartbeat(now);
     }
     const up = this.host.upPeers();
-    for (const id of this.table.expire(now, expiryRules(this.table.size), new Set(up))) this.spread(id);
+    const rules = expiryRules(this.table.size, this.host.timeoutScale());
+    for (const id of this.table.expire(now, rules, new Set(up))) this.spread(id);
     for (const peer of up) this.flush(peer, now);
   }
 
