@@ -1,4 +1,4 @@
-// The relaysOverLimit counter (README, /STATS): an arrival of a message from a peer beyond the relay count it
+// The relaysOverLimit counter (docs/protocol.md, /STATS): an arrival of a message from a peer beyond the relay count it
 // first came with is refused and counted; nothing of it is kept.
 
 import { describe, expect, it } from 'vitest';
