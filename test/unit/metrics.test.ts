@@ -6,7 +6,7 @@ import promClient from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseNodeConfig } from '../../src/node/config.js';
 import { COUNTER_NAMES } from '../../src/node/counters.js';
-import { GossipNode } from '../../src/node/gossip-node.js';
+import type { GossipNode } from '../../src/node/gossip-node.js';
 import {
   COUNTER_METRICS,
   counterMetric,
@@ -15,27 +15,12 @@ import {
 import { createMetricsServer } from '../../src/node/metrics/metrics-server.js';
 import { createNodeMetrics, type NodeMetrics } from '../../src/node/metrics/node-metrics.js';
 import { formatMessageId } from '../../src/protocol/message-id.js';
+import { unstartedNode } from '../helpers/lone-node.js';
 
 const PROMETHEUS_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 function lonelyNode(): GossipNode {
-  return new GossipNode({
-    self: { id: 7, host: '127.0.0.1', port: 1 },
-    peers: [],
-    membership: {
-      maxPeers: 3,
-      failureTimeoutMs: 1_500,
-      heartbeatMs: 300,
-      walkTtl: 5,
-      link: {
-        maxQueue: 10,
-        backoffMinMs: 10,
-        backoffMaxMs: 40,
-        connectTimeoutMs: 1_000,
-        random: Math.random,
-      },
-    },
-  });
+  return unstartedNode({ self: { id: 7, host: '127.0.0.1', port: 1 } });
 }
 
 /** The value of the sample of `name` with exactly these labels (in any order), e.g. sample(text, 'up', {}). */
