@@ -15,7 +15,7 @@ import {
   type PathSelection,
   type ReadFilter,
   type RequestLimits,
-} from '../protocol/requests.js';
+} from '../protocol/request-types.js';
 import {
   type CarriedMessage,
   type PullReply,

@@ -4,7 +4,7 @@
 import { formatHostPort } from '../protocol/address.js';
 import { peerLabel } from '../protocol/encode.js';
 import type { MemberView, MessageView, PeerView, StatsReply } from '../protocol/replies.js';
-import type { PathSelection, ReadFilter } from '../protocol/requests.js';
+import type { PathSelection, ReadFilter } from '../protocol/request-types.js';
 import type { Counters } from './counters.js';
 import type { Delivery, Persistence } from './delivery.js';
 import type { FaultTable } from './faults/fault-table.js';

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { encodeError } from '../protocol/encode.js';
 import { type WireError, wireError } from '../protocol/errors.js';
 import { LineSplitter } from '../protocol/framing.js';
-import type { ParseResult } from '../protocol/requests.js';
+import type { ParseResult } from '../protocol/request-types.js';
 import type { ClusterAuth } from './cluster-auth.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { EventFeed, MAX_SUBSCRIBERS } from './event-feed.js';
