@@ -1,8 +1,8 @@
 // One gossip node, the façade that server.ts, handle-request.ts and run-node.ts use: it builds the node's
 // parts and wires them together: delivery and the relay path (delivery.ts), catch-up with its peers
-// (catch-up.ts), what it shows of itself (node-views.ts), membership and the handshake. Sockets live in
-// server.ts and peer-link.ts, timers in run-node.ts; the node decides and records, and emits events
-// (node-events.ts) that logs (and dashboards) subscribe to.
+// (catch-up.ts), what it shows of itself (node-views.ts), inbound connections and the handshake
+// (inbound-links.ts), and membership. Sockets live in server.ts and peer-link.ts, timers in run-node.ts; the
+// node decides and records, and emits events (node-events.ts) that logs (and dashboards) subscribe to.
 
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -28,7 +28,8 @@ import { CatchUp } from './catch-up.js';
 import { Counters } from './counters.js';
 import { Delivery, type Persistence } from './delivery.js';
 import { FaultTable, type FaultView } from './faults/fault-table.js';
-import { Handshakes, type HelloAnswer } from './handshake.js';
+import type { HelloAnswer } from './handshake.js';
+import { type InboundConnection, InboundLinks } from './inbound-links.js';
 import type { JournalRecord } from './journal-codec.js';
 import { DEFAULT_MAX_PATHS } from './limits.js';
 import { LocalHealth } from './local-health.js';
@@ -69,25 +70,6 @@ export interface GossipNodeOptions {
   newNonce?: () => string;
 }
 
-/** An inbound connection as the node sees it: whose link it is, once that is established. */
-export interface InboundConnection {
-  /**
-   * The node this connection is the link of: set once its HELLO was checked back (or it authenticated as
-   * that node with the cluster key). Only then do its relays count, and only while that node is a peer.
-   */
-  peerId: number | undefined;
-  /** The connection proved the cluster key (/AUTH); `keyedAs` is the node id it spoke as, if it is a node. */
-  authenticated: boolean;
-  keyedAs: number | undefined;
-  /** The other end is on this machine (administrative commands of a node without a key come only from here). */
-  fromLoopback: boolean;
-  /** Our sequence number when the peer said HELLO on this connection. */
-  helloSeq?: number;
-  /** The node accepted this connection as a current peer's link: no client limits apply to it any more. */
-  becamePeer(): void;
-  destroy(): void;
-}
-
 /** How often the edge calls tick(): heartbeats, failure detection, membership, anti-entropy. */
 export const TICK_MS = 100;
 
@@ -101,7 +83,6 @@ export class GossipNode {
   readonly membership: Membership;
   private readonly store: MessageStore;
   private readonly limits: RequestLimits;
-  private readonly inbound = new Map<number, Set<InboundConnection>>();
   /** ms since the epoch on this node's clock: every time it records and reports. */
   readonly now: () => number;
   readonly strategy: StrategyConfig;
@@ -112,7 +93,8 @@ export class GossipNode {
   /** Sync cursors and anti-entropy with each peer. */
   private readonly catchUp: CatchUp;
   private readonly views: NodeViews;
-  private readonly handshakes: Handshakes<InboundConnection>;
+  /** Inbound connections: the handshake, and which peer each is the link of. */
+  private readonly inbound: InboundLinks;
   /** Link faults and the partition this node applies to what it sends (faults/). */
   readonly faults: FaultTable;
   readonly allowFaults: boolean;
@@ -227,15 +209,16 @@ export class GossipNode {
       now,
     });
     const { dial = () => {}, newNonce = () => randomBytes(16).toString('hex') } = options;
-    this.handshakes = new Handshakes({
-      selfId: this.id,
-      claimProblem: (claim, flags) =>
-        this.membership.claimProblem(claim, flags) ?? this.addressProblem(claim),
-      admit: (claim, flags, connection) => this.admit(claim, flags, connection),
-      prove: (asker, nonce) => this.membership.prove(asker, nonce),
+    this.inbound = new InboundLinks({
+      id: this.id,
+      store,
+      membership: this.membership,
+      members: this.members,
+      counters,
+      events,
+      now,
       dial,
       newNonce,
-      now: this.now,
     });
   }
 
@@ -255,7 +238,7 @@ export class GossipNode {
   /** Periodic upkeep, called by a timer at the edge: handshakes, membership, then anti-entropy. */
   tick(): void {
     this.health.observe(this.now());
-    this.handshakes.expire();
+    this.inbound.expire();
     this.membership.tick();
     this.members.tick();
     const now = this.now();
@@ -319,41 +302,26 @@ export class GossipNode {
     flags: { home: boolean; join: boolean },
     connection: InboundConnection,
   ): HelloAnswer | Promise<HelloAnswer> {
-    const answer = this.handshakes.hello(claim, flags, connection, connection.keyedAs);
-    const counted = (result: HelloAnswer): HelloAnswer => {
-      if (!result.accepted) {
-        this.counters.add('hellosRefused');
-        const address = formatHostPort(claim.host, claim.port);
-        this.events.emit('hello.refused', { claim: claim.id, address, reason: result.reason ?? '' });
-      }
-      return result;
-    };
-    return answer instanceof Promise ? answer.then(counted) : counted(answer);
+    return this.inbound.hello(claim, flags, connection);
   }
 
   /** `/VERIFY` from node `asker`: its nonce goes back on our link to it, if we are dialling it. */
   verify(asker: number, nonce: string): boolean {
-    return this.handshakes.verify(asker, nonce);
+    return this.inbound.verify(asker, nonce);
   }
 
   /** `/PROVE` on `connection`: completes the check of that connection's HELLO, if the nonce is its own. */
   proved(nonce: string, connection: InboundConnection): boolean {
-    return this.handshakes.proved(nonce, connection);
+    return this.inbound.proved(nonce, connection);
   }
 
   /** The connection is node `peerId`'s (checked, or authenticated with the key). */
   registerInbound(connection: InboundConnection, peerId: number): void {
-    if (connection.peerId !== undefined && connection.peerId !== peerId) this.unregisterInbound(connection);
-    connection.peerId = peerId;
-    connection.helloSeq = this.store.length;
-    const set = this.inbound.get(peerId) ?? new Set();
-    set.add(connection);
-    this.inbound.set(peerId, set);
+    this.inbound.register(connection, peerId);
   }
 
   unregisterInbound(connection: InboundConnection): void {
-    this.handshakes.expire(connection);
-    if (connection.peerId !== undefined) this.inbound.get(connection.peerId)?.delete(connection);
+    this.inbound.unregister(connection);
   }
 
   /** `/FAULT`: the fault of what this node sends to `target` (a peer, or every link), from now on. */
@@ -426,26 +394,6 @@ export class GossipNode {
     return this.now() - this.startedAtMs;
   }
 
-  /** A HELLO that puts a member the cluster knows to be alive at another address is not that member. */
-  private addressProblem(claim: PeerAddress): string | undefined {
-    const member = this.members.table.get(claim.id);
-    if (member === undefined || (member.state !== 'alive' && member.state !== 'suspect')) return undefined;
-    if (member.host === claim.host && member.port === claim.port) return undefined;
-    return `node ${claim.id} is at ${formatHostPort(member.host, member.port)}`;
-  }
-
-  /** A checked HELLO: the connection is that node's, and membership decides whether it is a peer. */
-  private admit(
-    claim: PeerAddress,
-    flags: { home: boolean; join: boolean },
-    connection: InboundConnection,
-  ): HelloAnswer {
-    this.registerInbound(connection, claim.id);
-    const result = this.membership.hello(claim, flags);
-    if (result.accepted) connection.becamePeer();
-    return result;
-  }
-
   private membershipHooks(): MembershipHooks {
     const where = (peer: PeerAddress): string => formatHostPort(peer.host, peer.port);
     return {
@@ -482,8 +430,7 @@ export class GossipNode {
         this.events.emit('link.auth-refused', { peer: peer.id, line });
       },
       closeInbound: (peerId) => {
-        for (const connection of this.inbound.get(peerId) ?? []) connection.destroy();
-        this.inbound.delete(peerId);
+        this.inbound.close(peerId);
       },
     };
   }

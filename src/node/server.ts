@@ -12,8 +12,9 @@ import type { ParseResult } from '../protocol/request-types.js';
 import type { ClusterAuth } from './cluster-auth.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { EventFeed, MAX_SUBSCRIBERS } from './event-feed.js';
-import type { GossipNode, InboundConnection } from './gossip-node.js';
+import type { GossipNode } from './gossip-node.js';
 import { handleRequest, type Reply, refused } from './handle-request.js';
+import type { InboundConnection } from './inbound-links.js';
 import type { ConnectionLimits } from './limits.js';
 import { ReplyWriter } from './reply-writer.js';
 
