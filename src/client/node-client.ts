@@ -20,7 +20,7 @@ import {
   splicedReplySchema,
   statsReplySchema,
 } from '../protocol/replies.js';
-import type { PathSelection, ReadFilter } from '../protocol/requests.js';
+import type { PathSelection, ReadFilter } from '../protocol/request-types.js';
 import { formatAddress, type NodeAddress, type RequestAuth, sendRequest } from './request.js';
 
 export async function submitMessage(

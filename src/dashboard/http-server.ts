@@ -13,8 +13,8 @@ import { isGossipError } from '../errors.js';
 
 import { arrivalsFrom, chooseMessage, originMs } from '../propagation/from-listings.js';
 import { MAX_RELAYS, MAX_TEXT_BYTES } from '../protocol/limits.js';
+import { lookupQueryProblem } from '../protocol/listing-requests.js';
 import { originNsToMs, parseMessageId } from '../protocol/message-id.js';
-import { lookupQueryProblem } from '../protocol/requests.js';
 import type { DashboardHub } from './hub.js';
 import type { MessageReplay, NodeDetails } from './model/dashboard-state.js';
 import type { NetworkSource } from './network-watch.js';

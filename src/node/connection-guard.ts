@@ -4,7 +4,7 @@
 // (Which peer a connection is the link of, and so whose relays it may carry, is the handshake's business.)
 
 import { type WireError, wireError } from '../protocol/errors.js';
-import type { Request } from '../protocol/requests.js';
+import type { Request } from '../protocol/request-types.js';
 import type { AuthResult, ClusterAuth } from './cluster-auth.js';
 import { TokenBucket } from './token-bucket.js';
 

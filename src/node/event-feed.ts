@@ -7,7 +7,8 @@
 
 import { encodeLine } from '../protocol/encode.js';
 import type { NodeEvent, NodeEventName, NodeEventOf } from '../protocol/events.js';
-import type { GossipNode, NodeEvents } from './gossip-node.js';
+import type { GossipNode } from './gossip-node.js';
+import type { NodeEvents } from './node-events.js';
 
 /** Bytes that may wait in one subscriber's socket before its events are dropped (and counted). */
 export const MAX_SUBSCRIBER_BACKLOG_BYTES = 1024 * 1024;

@@ -1,22 +1,21 @@
-// The state of one gossip node: its messages, its membership (peers and their links), the relay rule
-// between them, and anti-entropy with its neighbours. Sockets live in server.ts and peer-link.ts, timers in
-// run-node.ts; this class decides and records, and emits events that logs (and dashboards) subscribe to.
+// One gossip node, the façade that server.ts, handle-request.ts and run-node.ts use: it builds the node's
+// parts and wires them together: delivery and the relay path (delivery.ts), catch-up with its peers
+// (catch-up.ts), what it shows of itself (node-views.ts), inbound connections and the handshake
+// (inbound-links.ts), and membership. Sockets live in server.ts and peer-link.ts, timers in run-node.ts; the
+// node decides and records, and emits events (node-events.ts) that logs (and dashboards) subscribe to.
 
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { formatHostPort, type PeerAddress } from '../protocol/address.js';
-import { peerLabel } from '../protocol/encode.js';
 import { type WireError, wireError } from '../protocol/errors.js';
 import type { LinkFault } from '../protocol/fault-spec.js';
-import { formatMessageId } from '../protocol/message-id.js';
-import { encodeRelay, encodeRelayLine, encodeSync } from '../protocol/relay-line.js';
 import type { MemberView, MessageView, PeerView, StatsReply } from '../protocol/replies.js';
 import {
   DEFAULT_LIMITS,
   type PathSelection,
   type ReadFilter,
   type RequestLimits,
-} from '../protocol/requests.js';
+} from '../protocol/request-types.js';
 import {
   type CarriedMessage,
   type PullReply,
@@ -24,39 +23,24 @@ import {
   parsePushReply,
 } from '../protocol/strategy-lines.js';
 import { parseSyncReply } from '../protocol/sync-page.js';
-import {
-  ANTI_ENTROPY_INTERVAL_MS,
-  buildSyncPage,
-  nextSyncInterval,
-  type PeerCursor,
-  SYNC_REPLY_TIMEOUT_MS,
-  type SyncPage,
-} from './anti-entropy.js';
+import type { SyncPage } from './anti-entropy.js';
+import { CatchUp } from './catch-up.js';
 import { Counters } from './counters.js';
+import { Delivery, type Persistence } from './delivery.js';
 import { FaultTable, type FaultView } from './faults/fault-table.js';
-import { Handshakes, type HelloAnswer } from './handshake.js';
+import type { HelloAnswer } from './handshake.js';
+import { type InboundConnection, InboundLinks } from './inbound-links.js';
 import type { JournalRecord } from './journal-codec.js';
 import { DEFAULT_MAX_PATHS } from './limits.js';
 import { LocalHealth } from './local-health.js';
 import { ClusterMembers } from './members/cluster-members.js';
-import type { Member } from './members/member-table.js';
 import { Membership, type MembershipHooks, type MembershipOptions } from './membership.js';
-import { type ArrivalVia, MessageStore, type StoredMessage } from './message-store.js';
-import { selectPaths } from './path-select.js';
+import { MessageStore } from './message-store.js';
+import type { NodeEvents } from './node-events.js';
+import { NodeViews } from './node-views.js';
 import { DEFAULT_MAX_QUEUE_BYTES } from './peer-link.js';
-import { applyRelayDecision, decideRelay, RelayCounts, type RelayDecision } from './relay-policy.js';
-import { mergeClock, tickClock } from './strategies/digest.js';
 import { DEFAULT_STRATEGY, type StrategyConfig } from './strategies/strategy-config.js';
 import { StrategyEngine } from './strategies/strategy-engine.js';
-
-/** Round-based strategies send from their rounds: an arrival is always recorded and relayed on at once to none. */
-const HOLD: RelayDecision = { accept: true, forwardTo: [] };
-
-/** Where accepted messages and paths are persisted (the journal), if anywhere. */
-export interface Persistence {
-  append(record: JournalRecord): void;
-  appendDurable(record: JournalRecord): Promise<void>;
-}
 
 export interface GossipNodeOptions {
   self: PeerAddress;
@@ -86,49 +70,6 @@ export interface GossipNodeOptions {
   newNonce?: () => string;
 }
 
-export interface NodeEvents {
-  'message.accepted': [{ id: string; relays: number }];
-  'message.delivered': [
-    { id: string; path: readonly number[]; atMs: number; first: boolean; via: ArrivalVia },
-  ];
-  'message.relayed': [{ id: string; to: readonly number[] }];
-  'relay.over-limit': [{ id: string; sender: number }];
-  'link.up': [{ peer: number; address: string }];
-  'link.down': [{ peer: number; address: string; reason: string; wasUp: boolean }];
-  'link.overflow': [{ peer: number; dropped: number }];
-  'link.auth-refused': [{ peer: number; line: string }];
-  'peer.reply': [{ peer: number; line: string }];
-  'peer.added': [{ peer: number; address: string; reason: string }];
-  'peer.dropped': [{ peer: number; address: string; reason: string }];
-  'sync.received': [{ peer: number; learned: number; more: boolean }];
-  'hello.refused': [{ claim: number; address: string; reason: string }];
-  /** The link faults or the partition changed. */
-  'link.faults': [FaultView];
-  /** The node was asked to leave and told its peers; whoever runs it stops it now. */
-  'node.left': [{ told: readonly number[] }];
-  /** A member's record changed in this node's table (members/). */
-  'member.changed': [Member];
-}
-
-/** An inbound connection as the node sees it: whose link it is, once that is established. */
-export interface InboundConnection {
-  /**
-   * The node this connection is the link of: set once its HELLO was checked back (or it authenticated as
-   * that node with the cluster key). Only then do its relays count, and only while that node is a peer.
-   */
-  peerId: number | undefined;
-  /** The connection proved the cluster key (/AUTH); `keyedAs` is the node id it spoke as, if it is a node. */
-  authenticated: boolean;
-  keyedAs: number | undefined;
-  /** The other end is on this machine (administrative commands of a node without a key come only from here). */
-  fromLoopback: boolean;
-  /** Our sequence number when the peer said HELLO on this connection. */
-  helloSeq?: number;
-  /** The node accepted this connection as a current peer's link: no client limits apply to it any more. */
-  becamePeer(): void;
-  destroy(): void;
-}
-
 /** How often the edge calls tick(): heartbeats, failure detection, membership, anti-entropy. */
 export const TICK_MS = 100;
 
@@ -142,18 +83,18 @@ export class GossipNode {
   readonly membership: Membership;
   private readonly store: MessageStore;
   private readonly limits: RequestLimits;
-  private readonly cursors = new Map<number, PeerCursor>();
-  private readonly inbound = new Map<number, Set<InboundConnection>>();
-  private readonly persistence: Persistence | undefined;
   /** ms since the epoch on this node's clock: every time it records and reports. */
   readonly now: () => number;
-  private lastOriginNs = 0n;
   readonly strategy: StrategyConfig;
   /** Runs the round-based strategies; undefined for flood. */
   private readonly engine: StrategyEngine | undefined;
-  /** This node's Lamport clock. */
-  private clock = 0;
-  private readonly handshakes: Handshakes<InboundConnection>;
+  /** Messages arriving, recorded and relayed on: the hot path. */
+  private readonly delivery: Delivery;
+  /** Sync cursors and anti-entropy with each peer. */
+  private readonly catchUp: CatchUp;
+  private readonly views: NodeViews;
+  /** Inbound connections: the handshake, and which peer each is the link of. */
+  private readonly inbound: InboundLinks;
   /** Link faults and the partition this node applies to what it sends (faults/). */
   readonly faults: FaultTable;
   readonly allowFaults: boolean;
@@ -168,7 +109,6 @@ export class GossipNode {
     this.now = options.now ?? (() => performance.timeOrigin + performance.now());
     this.startedAtMs = this.now();
     this.epoch = Math.round(this.startedAtMs);
-    this.persistence = options.persistence;
     this.store = new MessageStore(options.maxPaths ?? DEFAULT_MAX_PATHS);
     this.limits = options.limits ?? DEFAULT_LIMITS;
     const random = options.random ?? Math.random;
@@ -179,7 +119,7 @@ export class GossipNode {
         : new StrategyEngine(this.strategy, {
             livePeers: () => this.membership.ids().filter((peer) => this.membership.isUp(peer)),
             send: (peer, line) => this.membership.send(peer, line),
-            deliverFrom: (message, sender, via) => this.deliverCarried(message, sender, via),
+            deliverFrom: (message, sender, via) => this.delivery.deliverCarried(message, sender, via),
             count: (name, amount) => this.counters.add(name, amount),
             random,
             now: () => this.now(),
@@ -232,34 +172,59 @@ export class GossipNode {
       this.membershipHooks(),
     );
     this.ownPeersChanged();
+    const { store, engine, counters, events, now } = this;
+    const persistence = options.persistence;
+    this.delivery = new Delivery({
+      id: this.id,
+      store,
+      membership: this.membership,
+      engine,
+      counters,
+      events,
+      persistence,
+      now,
+    });
+    this.catchUp = new CatchUp({
+      self: { id: this.id, epoch: this.epoch },
+      store,
+      membership: this.membership,
+      delivery: this.delivery,
+      counters,
+      events,
+      now,
+    });
+    this.views = new NodeViews({
+      id: this.id,
+      address: this.address,
+      startedAtMs: this.startedAtMs,
+      strategy: this.strategy,
+      store,
+      persistence,
+      delivery: this.delivery,
+      engine,
+      members: this.members,
+      membership: this.membership,
+      counters,
+      faults: this.faults,
+      now,
+    });
     const { dial = () => {}, newNonce = () => randomBytes(16).toString('hex') } = options;
-    this.handshakes = new Handshakes({
-      selfId: this.id,
-      claimProblem: (claim, flags) =>
-        this.membership.claimProblem(claim, flags) ?? this.addressProblem(claim),
-      admit: (claim, flags, connection) => this.admit(claim, flags, connection),
-      prove: (asker, nonce) => this.membership.prove(asker, nonce),
+    this.inbound = new InboundLinks({
+      id: this.id,
+      store,
+      membership: this.membership,
+      members: this.members,
+      counters,
+      events,
+      now,
       dial,
       newNonce,
-      now: this.now,
     });
   }
 
   /** Replays journal records after a restart, before the node serves anything. */
   restore(records: Iterable<JournalRecord>): void {
-    for (const record of records) {
-      if (record.kind === 'read') this.store.markAllRead();
-      else {
-        const message = this.store.get(record.id);
-        if (message === undefined) {
-          if (record.kind === 'message') {
-            const clock = record.clock ?? 0;
-            this.addMessage(record.id, record.path, record.relays, record.atMs, record.via, clock);
-            this.clock = Math.max(this.clock, clock);
-          }
-        } else this.store.addPath(message, { path: record.path, atMs: record.atMs, via: record.via });
-      }
-    }
+    this.delivery.restore(records);
   }
 
   start(): void {
@@ -273,18 +238,11 @@ export class GossipNode {
   /** Periodic upkeep, called by a timer at the edge: handshakes, membership, then anti-entropy. */
   tick(): void {
     this.health.observe(this.now());
-    this.handshakes.expire();
+    this.inbound.expire();
     this.membership.tick();
     this.members.tick();
     const now = this.now();
-    if (!this.strategy.repair) return;
-    for (const peer of this.membership.ids()) {
-      if (!this.membership.isUp(peer)) continue;
-      const cursor = this.cursorOf(peer);
-      // A question whose answer never came (dropped from a full queue, say) is asked again.
-      const due = cursor.inFlight ? SYNC_REPLY_TIMEOUT_MS : cursor.intervalMs;
-      if (now - cursor.lastAskedMs >= due) this.askSync(peer, cursor);
-    }
+    if (this.strategy.repair) this.catchUp.tick(now);
   }
 
   /** One round of the strategy (a timer at the edge calls it on round boundaries; nothing for flood). */
@@ -294,16 +252,7 @@ export class GossipNode {
 
   /** A client submitted a message: stamp it, record it, send it on; resolves once it is on disk. */
   submit(text: string, relays: number): { id: string; durable: Promise<void> } {
-    const id = formatMessageId(text, this.nextOriginNs());
-    this.counters.add('messagesSubmitted');
-    this.events.emit('message.accepted', { id, relays });
-    const atMs = this.now();
-    const path = [this.id];
-    this.clock = tickClock(this.clock);
-    const clock = this.clock;
-    this.deliver(id, path, relays, undefined, 'origin', atMs, clock);
-    const record: JournalRecord = { kind: 'message', id, relays, path, atMs, via: 'origin', clock };
-    return { id, durable: this.persistence?.appendDurable(record) ?? Promise.resolve() };
+    return this.delivery.submit(text, relays);
   }
 
   /** A peer relayed a message: the path so far ends with the sender. */
@@ -314,28 +263,12 @@ export class GossipNode {
     clock = 0,
     spelled?: { idJson: string; pathText: string },
   ): WireError | undefined {
-    this.counters.add('relaysIn');
-    const sender = path[path.length - 1];
-    if (sender === undefined) return wireError('BAD_PATH', 'path is empty');
-    if (sender === this.id)
-      return wireError('BAD_PATH', `the last hop of the path is this node (${this.id})`);
-    // The line on reuses the id and path as they came: no JSON made again per relay.
-    const on =
-      spelled === undefined
-        ? undefined
-        : { idJson: spelled.idJson, pathText: `${spelled.pathText},${this.id}` };
-    // concat, not spread: an exactly sized array, kept for as long as the message is (a third of the memory).
-    this.deliver(id, path.concat(this.id), relays, sender, 'relay', this.now(), clock, on);
-    return undefined;
+    return this.delivery.relay(id, path, relays, clock, spelled);
   }
 
   /** A peer pushed a message (a strategy round): record it; the reply tells the pusher whether it was news. */
   push(message: CarriedMessage): { useful: boolean } | WireError {
-    this.counters.add('pushesIn');
-    const sender = message.path[message.path.length - 1];
-    if (sender === undefined || sender === this.id)
-      return wireError('BAD_PATH', 'the last hop of a pushed path must be the pusher');
-    return { useful: this.deliverCarried(message, sender, 'push') };
+    return this.delivery.push(message);
   }
 
   /** A partner sent its digest: what it lacks (and, for an exchange, what we lack). */
@@ -347,44 +280,17 @@ export class GossipNode {
 
   /** Messages this node still pushes as rumors. */
   hotRumors(): number {
-    return this.engine?.hotRumors() ?? 0;
+    return this.views.hotRumors();
   }
 
   /** Serves `/SYNC` to a peer: what we hold beyond its cursor, minus what it sent us itself. */
   serveSync(from: number, epoch: number, connection: InboundConnection): SyncPage {
-    this.counters.add('syncsServed');
-    const { peerId: requester, helloSeq } = connection;
-    return buildSyncPage(
-      this.store,
-      { from, epoch, requester, helloSeq },
-      { id: this.id, epoch: this.epoch },
-    );
+    return this.catchUp.serveSync(from, epoch, connection);
   }
 
   /** A peer answered our `/SYNC`: record what we lacked as catch-up arrivals and relay it on. */
   receiveSync(peer: number, page: SyncPage): void {
-    const cursor = this.cursorOf(peer);
-    cursor.inFlight = false;
-    cursor.epoch = page.epoch;
-    cursor.next = page.next;
-    let learned = 0;
-    for (const message of page.messages) {
-      if (this.store.get(message.id) !== undefined) continue;
-      learned += 1;
-      this.deliver(
-        message.id,
-        message.path.concat(this.id),
-        message.relays,
-        peer,
-        'catch-up',
-        this.now(),
-        message.clock ?? 0,
-      );
-    }
-    cursor.intervalMs = nextSyncInterval(cursor.intervalMs, learned, page.more);
-    this.counters.add('messagesCaughtUp', learned);
-    this.events.emit('sync.received', { peer, learned, more: page.more });
-    if (page.more && this.membership.has(peer)) this.askSync(peer, cursor);
+    this.catchUp.receiveSync(peer, page);
   }
 
   /**
@@ -396,41 +302,26 @@ export class GossipNode {
     flags: { home: boolean; join: boolean },
     connection: InboundConnection,
   ): HelloAnswer | Promise<HelloAnswer> {
-    const answer = this.handshakes.hello(claim, flags, connection, connection.keyedAs);
-    const counted = (result: HelloAnswer): HelloAnswer => {
-      if (!result.accepted) {
-        this.counters.add('hellosRefused');
-        const address = formatHostPort(claim.host, claim.port);
-        this.events.emit('hello.refused', { claim: claim.id, address, reason: result.reason ?? '' });
-      }
-      return result;
-    };
-    return answer instanceof Promise ? answer.then(counted) : counted(answer);
+    return this.inbound.hello(claim, flags, connection);
   }
 
   /** `/VERIFY` from node `asker`: its nonce goes back on our link to it, if we are dialling it. */
   verify(asker: number, nonce: string): boolean {
-    return this.handshakes.verify(asker, nonce);
+    return this.inbound.verify(asker, nonce);
   }
 
   /** `/PROVE` on `connection`: completes the check of that connection's HELLO, if the nonce is its own. */
   proved(nonce: string, connection: InboundConnection): boolean {
-    return this.handshakes.proved(nonce, connection);
+    return this.inbound.proved(nonce, connection);
   }
 
   /** The connection is node `peerId`'s (checked, or authenticated with the key). */
   registerInbound(connection: InboundConnection, peerId: number): void {
-    if (connection.peerId !== undefined && connection.peerId !== peerId) this.unregisterInbound(connection);
-    connection.peerId = peerId;
-    connection.helloSeq = this.store.length;
-    const set = this.inbound.get(peerId) ?? new Set();
-    set.add(connection);
-    this.inbound.set(peerId, set);
+    this.inbound.register(connection, peerId);
   }
 
   unregisterInbound(connection: InboundConnection): void {
-    this.handshakes.expire(connection);
-    if (connection.peerId !== undefined) this.inbound.get(connection.peerId)?.delete(connection);
+    this.inbound.unregister(connection);
   }
 
   /** `/FAULT`: the fault of what this node sends to `target` (a peer, or every link), from now on. */
@@ -468,204 +359,39 @@ export class GossipNode {
    * `get-messages unread` shows).
    */
   listMessages(filter: ReadFilter, selection: PathSelection, peek = false): Iterable<MessageView> {
-    const listing = this.store.listing(filter);
-    if (!peek && filter !== 'read' && this.store.markAllRead())
-      this.persistence?.append({ kind: 'read', atMs: this.now() });
-    return mapped(listing.messages, (message) => toView(message, selection, listing.isRead(message)));
+    return this.views.listMessages(filter, selection, peek);
   }
 
   /** /LOOKUP: the messages with this id or this exact text, every path, lazily; nothing is marked read. */
   lookupMessages(query: string): Iterable<MessageView> {
-    return mapped(this.store.find(query), (message) => toView(message, 'all', this.store.isRead(message)));
+    return this.views.lookupMessages(query);
   }
 
   /** The reference /GET reply's entries, id and paths, lazily; marks read as get-messages does. */
   referenceListing(filter: ReadFilter, selection: PathSelection): Iterable<[string, number[][]]> {
-    return mapped(this.listMessages(filter, selection), (view) => [
-      view.id,
-      view.paths.map((record) => record.path),
-    ]);
+    return this.views.referenceListing(filter, selection);
   }
 
   /** `/MEMBERS`: every member this node knows of; `lastHeardMs` is how long ago news of it came. */
   memberViews(): Iterable<MemberView> {
-    const now = this.now();
-    return mapped(this.members.table.list(), (member) => ({
-      id: member.id,
-      address: formatHostPort(member.host, member.port),
-      state: member.state,
-      incarnation: member.incarnation,
-      heartbeat: member.heartbeat,
-      lastHeardMs: Math.max(0, Math.round(now - member.heardMs)),
-      peers: [...member.peers],
-    }));
+    return this.views.memberViews();
   }
 
   peers(): PeerView[] {
-    return this.membership.views();
+    return this.views.peers();
   }
 
   /** The reference /PEERS reply. */
   referencePeers(): Array<[number, string]> {
-    return this.membership.views().map((peer) => [peer.id, peerLabel(peer.id, peer.address)]);
+    return this.views.referencePeers();
   }
 
   stats(pid: number): StatsReply {
-    const now = this.now();
-    return {
-      node: this.id,
-      address: this.address,
-      pid,
-      startedAtMs: this.startedAtMs,
-      uptimeMs: now - this.startedAtMs,
-      messages: this.store.size,
-      strategy: this.strategy.name,
-      clock: this.clock,
-      hotRumors: this.hotRumors(),
-      peers: this.peers(),
-      counters: { ...this.counters.values },
-      errors: { ...this.counters.errors },
-      faults: this.faults.view(),
-    };
+    return this.views.stats(pid);
   }
 
   uptimeMs(): number {
     return this.now() - this.startedAtMs;
-  }
-
-  private deliver(
-    id: string,
-    path: number[],
-    relaysAsked: number,
-    sender: number | undefined,
-    via: ArrivalVia,
-    atMs: number,
-    clockAsked: number,
-    /** The id's JSON and the path's text (this node included), when the arrival's line had them. */
-    spelled?: { idJson: string; pathText: string },
-  ): boolean {
-    const known = this.store.get(id);
-    const counts = known?.counts ?? new RelayCounts();
-    // The relay limit is the one the message arrived with first, so a later line cannot amplify it.
-    const relays = known?.relays ?? relaysAsked;
-    const clock = known?.clock ?? clockAsked;
-    // Receiving a message is one event, however many paths it comes by: duplicates do not tick the clock.
-    if (via !== 'origin' && known === undefined) this.clock = mergeClock(this.clock, clock);
-    // Round-based strategies send from their rounds; only flood relays on arrival.
-    const decision =
-      this.engine === undefined
-        ? decideRelay(counts, { sender, peers: this.membership.ids(), relays })
-        : HOLD;
-    if (!decision.accept) {
-      this.counters.add('relaysOverLimit');
-      if (sender !== undefined && this.events.listenerCount('relay.over-limit') > 0)
-        this.events.emit('relay.over-limit', { id, sender });
-      return false;
-    }
-    applyRelayDecision(counts, sender, decision);
-    // Relay first: the next hop starts while this node records.
-    if (decision.forwardTo.length > 0) {
-      const tail = clock > 0 ? clock : undefined;
-      const line =
-        spelled === undefined
-          ? encodeRelay(relays, id, path, tail)
-          : encodeRelayLine(relays, spelled.idJson, spelled.pathText, tail);
-      for (const peer of decision.forwardTo) this.membership.send(peer, line);
-      this.counters.add('relaysOut', decision.forwardTo.length);
-      this.counters.add('relayBytesOut', Buffer.byteLength(line) * decision.forwardTo.length);
-    }
-    if (via === 'relay') this.counters.add('relaysAccepted');
-    const first = known === undefined;
-    if (first) {
-      const stored = this.addMessage(id, path, relays, atMs, via, clock, counts);
-      this.engine?.learned(stored, via);
-    }
-    if (first || this.store.addPath(known, { path, atMs, via })) {
-      if (via !== 'origin') {
-        this.persistence?.append(
-          first
-            ? { kind: 'message', id, relays, path, atMs, via, clock }
-            : { kind: 'path', id, path, atMs, via },
-        );
-      }
-      if (this.events.listenerCount('message.delivered') > 0)
-        this.events.emit('message.delivered', { id, path, atMs, first, via });
-    } else {
-      // Still relayed on as the rule says; only the record of this path is not kept.
-      this.counters.add('pathsDropped');
-    }
-    if (decision.forwardTo.length > 0 && this.events.listenerCount('message.relayed') > 0)
-      this.events.emit('message.relayed', { id, to: decision.forwardTo });
-    return first;
-  }
-
-  /** A HELLO that puts a member the cluster knows to be alive at another address is not that member. */
-  private addressProblem(claim: PeerAddress): string | undefined {
-    const member = this.members.table.get(claim.id);
-    if (member === undefined || (member.state !== 'alive' && member.state !== 'suspect')) return undefined;
-    if (member.host === claim.host && member.port === claim.port) return undefined;
-    return `node ${claim.id} is at ${formatHostPort(member.host, member.port)}`;
-  }
-
-  /** A checked HELLO: the connection is that node's, and membership decides whether it is a peer. */
-  private admit(
-    claim: PeerAddress,
-    flags: { home: boolean; join: boolean },
-    connection: InboundConnection,
-  ): HelloAnswer {
-    this.registerInbound(connection, claim.id);
-    const result = this.membership.hello(claim, flags);
-    if (result.accepted) connection.becamePeer();
-    return result;
-  }
-
-  private addMessage(
-    id: string,
-    path: readonly number[],
-    relays: number,
-    atMs: number,
-    via: ArrivalVia,
-    clock: number,
-    counts = new RelayCounts(),
-  ): StoredMessage {
-    const stored = this.store.add(
-      { id, origin: path[0] ?? this.id, relays, clock },
-      { path, atMs, via },
-      counts,
-    );
-    this.engine?.track(stored);
-    this.counters.add('messagesLearned');
-    return stored;
-  }
-
-  /** A message a strategy brought (pushed, or sent back for a digest); returns whether it was news. */
-  private deliverCarried(message: CarriedMessage, sender: number, via: ArrivalVia): boolean {
-    const { id, path, relays, clock } = message;
-    return this.deliver(id, path.concat(this.id), relays, sender, via, this.now(), clock);
-  }
-
-  private cursorOf(peer: number): PeerCursor {
-    let cursor = this.cursors.get(peer);
-    if (cursor === undefined) {
-      cursor = { epoch: 0, next: 0, inFlight: false, lastAskedMs: 0, intervalMs: ANTI_ENTROPY_INTERVAL_MS };
-      this.cursors.set(peer, cursor);
-    }
-    return cursor;
-  }
-
-  private askSync(peer: number, cursor: PeerCursor): void {
-    cursor.inFlight = true;
-    cursor.lastAskedMs = this.now();
-    this.membership.send(peer, encodeSync(cursor.next, cursor.epoch));
-  }
-
-  /** Origin time in ns since the epoch, strictly increasing so ids stay unique on this node. */
-  private nextOriginNs(): bigint {
-    const nowMs = this.now();
-    const wholeMs = Math.floor(nowMs);
-    const ns = BigInt(wholeMs) * 1_000_000n + BigInt(Math.floor((nowMs - wholeMs) * 1e6));
-    this.lastOriginNs = ns > this.lastOriginNs ? ns : this.lastOriginNs + 1n;
-    return this.lastOriginNs;
   }
 
   private membershipHooks(): MembershipHooks {
@@ -676,7 +402,7 @@ export class GossipNode {
         this.events.emit('peer.added', { peer: peer.id, address: where(peer), reason });
       },
       dropped: (peer, reason) => {
-        this.cursors.delete(peer.id);
+        this.catchUp.forget(peer.id);
         this.members.lostPeer(peer.id, reason);
         this.ownPeersChanged();
         this.events.emit('peer.dropped', { peer: peer.id, address: where(peer), reason });
@@ -686,11 +412,7 @@ export class GossipNode {
         this.members.linkUp(peer.id);
         this.counters.add('linkConnects');
         this.events.emit('link.up', { peer: peer.id, address: where(peer) });
-        // A link that comes up is the moment to catch up on what we missed from this peer.
-        const cursor = this.cursorOf(peer.id);
-        cursor.inFlight = false;
-        cursor.lastAskedMs = 0;
-        cursor.intervalMs = ANTI_ENTROPY_INTERVAL_MS;
+        this.catchUp.linkUp(peer.id);
       },
       linkDown: (peer, reason, wasUp) => {
         // Nothing listens at its address: a dead process (a stopped one still accepts connections).
@@ -708,8 +430,7 @@ export class GossipNode {
         this.events.emit('link.auth-refused', { peer: peer.id, line });
       },
       closeInbound: (peerId) => {
-        for (const connection of this.inbound.get(peerId) ?? []) connection.destroy();
-        this.inbound.delete(peerId);
+        this.inbound.close(peerId);
       },
     };
   }
@@ -740,32 +461,11 @@ export class GossipNode {
       const parsed = parseSyncReply(line, this.limits);
       if (parsed !== undefined) {
         this.counters.add('peerErrors', parsed.refused);
-        this.receiveSync(peer, parsed.page);
+        this.catchUp.receiveSync(peer, parsed.page);
         return;
       }
     }
     this.counters.add('peerErrors');
     this.events.emit('peer.reply', { peer, line });
   }
-}
-
-function toView(message: StoredMessage, selection: PathSelection, read: boolean): MessageView {
-  return {
-    id: message.id,
-    text: message.text,
-    origin: message.origin,
-    originNs: message.originNs.toString(),
-    relays: message.relays,
-    clock: message.clock,
-    read,
-    paths: selectPaths(message.paths, selection).map((record) => ({
-      path: [...record.path],
-      atMs: record.atMs,
-      via: record.via,
-    })),
-  };
-}
-
-function* mapped<T, U>(items: Iterable<T>, map: (item: T) => U): Generator<U, void, undefined> {
-  for (const item of items) yield map(item);
 }

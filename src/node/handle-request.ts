@@ -6,9 +6,10 @@
 import { encodeError, encodeLine } from '../protocol/encode.js';
 import { type WireError, type WireErrorCode, wireError } from '../protocol/errors.js';
 import type { MessageView } from '../protocol/replies.js';
-import type { Request } from '../protocol/requests.js';
-import type { GossipNode, InboundConnection } from './gossip-node.js';
+import type { Request } from '../protocol/request-types.js';
+import type { GossipNode } from './gossip-node.js';
 import type { HelloAnswer } from './handshake.js';
+import type { InboundConnection } from './inbound-links.js';
 import { jsonChunks } from './reply-stream.js';
 
 export interface Reply {

@@ -1,25 +1,20 @@
-// Who this node's peers are, and keeping that set healthy under churn: one link per peer, liveness from
-// heartbeats, dropping failed peers, probes (a link whose HELLO asks the other side to become a peer),
-// random walks that find nodes with a free slot, and giving lost original ("home") peers their slot back
-// when they return, so an overlay split by a partition merges again. A node never holds more than
-// maxPeers peers and knows only its peers and a few candidates, never the whole membership. Only a node
-// that leaves (its own /REMOVE on its own link) is forgotten for good; a peer lost any other way (a third
-// party's /REMOVE, an eviction, a failure) may link again, and a node with no peers never stops trying.
+// Who this node's peers are, and keeping that set healthy under churn: the peer table, one link per peer
+// (membership-link.ts), probes (a link whose HELLO asks the other side to become a peer), HELLOs taken or
+// refused (hello-claims.ts), dropping failed peers (peer-liveness.ts), and repair back to the node's degree
+// (overlay-repair.ts). A node never holds more than maxPeers peers and knows only its peers and a few
+// candidates, never the whole membership. Only a node that leaves (its own /REMOVE on its own link) is
+// forgotten for good; a peer lost any other way (a third party's /REMOVE, an eviction, a failure) may link
+// again, and a node with no peers never stops trying.
 
-import { formatHostPort } from '../protocol/address.js';
-import {
-  encodeHello,
-  encodeProve,
-  encodeRemove,
-  encodeWalk,
-  type HelloFlags,
-} from '../protocol/relay-line.js';
-import type { FaultTable } from './faults/fault-table.js';
-import { decideHello, decideWalk, retryDelayMs } from './membership-policy.js';
-import { type PeerAddress, PeerLink, type PeerLinkOptions } from './peer-link.js';
+import { encodeProve, encodeRemove, encodeWalk, type HelloFlags } from '../protocol/relay-line.js';
+import { claimProblem, parseHelloReply } from './hello-claims.js';
+import { type LinkOwner, type LinkSetup, openLink } from './membership-link.js';
+import { decideHello, decideWalk } from './membership-policy.js';
+import { OverlayRepair } from './overlay-repair.js';
+import type { PeerAddress, PeerLink } from './peer-link.js';
+import { forgiveStall, heartbeatDue, type PeerLiveness, peerFailure, stalled } from './peer-liveness.js';
 
-export interface MembershipOptions {
-  self: PeerAddress;
+export interface MembershipOptions extends LinkSetup {
   maxPeers: number;
   /** Degree a node repairs back to: its initial number of peers, capped by maxPeers. */
   targetPeers: number;
@@ -29,11 +24,6 @@ export interface MembershipOptions {
   timeoutScale?: () => number;
   heartbeatMs: number;
   walkTtl: number;
-  link: Omit<PeerLinkOptions, 'greeting'>;
-  /** With a cluster key: authenticates every connection of every link, and checks each peer's proof. */
-  auth?: LinkAuthenticator | undefined;
-  /** Link faults and the partition (faults/): what every link writes passes through them. */
-  faults?: FaultTable | undefined;
   now(): number;
   random(): number;
 }
@@ -54,19 +44,10 @@ export interface MembershipHooks {
   aliveMembers?(): PeerAddress[];
 }
 
-/** Makes the `/AUTH` line for a new connection to node `to`, and tells that node's proof from anything else. */
-export interface LinkAuthenticator {
-  offer(to: number): { line: string; check(reply: string): boolean };
-}
-
-interface Peer {
+interface Peer extends PeerLiveness {
   address: PeerAddress;
   link: PeerLink;
   home: boolean;
-  addedAtMs: number;
-  lastHeardMs: number;
-  heard: boolean;
-  lastSentMs: number;
 }
 
 interface Probe {
@@ -76,38 +57,21 @@ interface Probe {
   reason: string;
 }
 
-interface Candidate {
-  address: PeerAddress;
-  attempts: number;
-  nextTryMs: number;
-  lostAtMs: number;
-  /** Home peers and seeds are tried until they answer, however long that takes; others are forgotten. */
-  keep: boolean;
-}
-
-/** A peer never heard from is given this long (slow start of a big network) before it is given up. */
-const NEVER_HEARD_MS = 10_000;
 /** A probe not accepted in this time is abandoned (the other side may take CHECK_TIMEOUT_MS to check us). */
 const PROBE_TIMEOUT_MS = 4_000;
-/** Lost peers other than home peers and seeds are forgotten after this long. */
-const CANDIDATE_TTL_MS = 10 * 60_000;
-const RETRY_MIN_MS = 250;
-const RETRY_MAX_MS = 2_000;
-const WALK_RETRY_MIN_MS = 200;
-/** Repair must finish within about 2 s of detection: walks are cheap, so retry them often. */
-const WALK_RETRY_MAX_MS = 1_000;
 
 export class Membership {
   private readonly peers = new Map<number, Peer>();
   private readonly probes = new Map<number, Probe>();
-  private readonly candidates = new Map<number, Candidate>();
   private readonly homeIds = new Set<number>();
   /** Nodes we were told to remove (/REMOVE): refused until they come back with no peers at all (join). */
   private readonly removedIds = new Set<number>();
   private peerIds: number[] = [];
-  private walkAttempts = 0;
-  private walkDueMs = 0;
   private lastTickMs: number;
+  /** Lost peers and seeds tried again, and walks: back to the node's degree. */
+  private readonly repair: OverlayRepair;
+  /** What every link of this membership reports to (one for all links). */
+  private readonly linkOwner: LinkOwner;
 
   constructor(
     initial: readonly PeerAddress[],
@@ -116,16 +80,30 @@ export class Membership {
     private readonly hooks: MembershipHooks,
   ) {
     this.lastTickMs = options.now();
+    this.repair = new OverlayRepair(options, {
+      peers: this.peers,
+      probes: this.probes,
+      homeIds: this.homeIds,
+      peerIds: () => this.peerIds,
+      probe: (address, reason, flags) => this.probe(address, reason, flags),
+      send: (id, line) => this.send(id, line),
+      aliveMembers: () => this.hooks.aliveMembers?.() ?? [],
+    });
+    this.linkOwner = {
+      up: (peer) => this.hooks.linkUp(peer),
+      down: (peer, reason, wasUp, link) => this.linkDown(peer, reason, wasUp, link),
+      overflow: (peer, dropped) => this.hooks.overflow(peer, dropped),
+      proved: (peer) => this.heard(peer.id),
+      authRefused: (peer, line) => this.hooks.authRefused?.(peer, line),
+      reply: (peer, line, link) => this.linkReply(peer, line, link),
+    };
     for (const address of initial) {
       this.homeIds.add(address.id);
       this.addPeer(address, this.newLink(address, { home: true, join: false }), 'configured');
     }
     // Seeds are where a joining node knocks first: candidates it may ask to let it in.
     for (const address of seeds) {
-      if (!this.peers.has(address.id)) {
-        const lostAtMs = options.now();
-        this.candidates.set(address.id, { address, attempts: 0, nextTryMs: 0, lostAtMs, keep: true });
-      }
+      if (!this.peers.has(address.id)) this.repair.seed(address);
     }
   }
 
@@ -192,14 +170,11 @@ export class Membership {
    * node, it puts a peer we link to at another address, or it is a node that left and does not join afresh.
    */
   claimProblem(from: PeerAddress, flags: HelloFlags): string | undefined {
-    const { self } = this.options;
-    if (from.id === self.id || sameAddress(from, self)) return 'that is this node';
-    const linked = this.peers.get(from.id)?.address ?? this.probes.get(from.id)?.address;
-    if (linked !== undefined && !sameAddress(linked, from))
-      return `node ${from.id} is at ${formatHostPort(linked.host, linked.port)}`;
-    if (this.removedIds.has(from.id) && !flags.join) return 'it left';
-    if (this.options.faults?.isCut(from.id)) return 'cut off by a partition';
-    return undefined;
+    return claimProblem(from, flags, this.options.self, {
+      linked: this.peers.get(from.id)?.address ?? this.probes.get(from.id)?.address,
+      left: this.removedIds.has(from.id),
+      cut: this.options.faults?.isCut(from.id) === true,
+    });
   }
 
   /** Another node says HELLO (checked: it is the node listening at `from`): it is, or wants to become, our peer. */
@@ -261,7 +236,7 @@ export class Membership {
     this.abandonProbe(id);
     if (!byItself) return this.drop(id, 'removed', true);
     this.removedIds.add(id);
-    this.candidates.delete(id);
+    this.repair.forget(id);
     this.homeIds.delete(id);
     return this.drop(id, 'left', false);
   }
@@ -273,7 +248,7 @@ export class Membership {
    */
   splice(old: number, peer: PeerAddress): void {
     this.homeIds.delete(old);
-    this.candidates.delete(old);
+    this.repair.forget(old);
     this.abandonProbe(old);
     this.drop(old, `spliced for ${peer.id}`, false);
     this.homeIds.add(peer.id);
@@ -290,13 +265,7 @@ export class Membership {
       this.abandonProbe(id);
       this.drop(id, 'cut off by a partition', true);
     }
-    const now = this.options.now();
-    for (const candidate of this.candidates.values()) {
-      if (!cut.includes(candidate.address.id)) {
-        candidate.nextTryMs = now;
-        candidate.attempts = 0;
-      }
-    }
+    this.repair.partitioned(cut);
   }
 
   /** This node leaves for good: tells every peer on its own link (they forget it), then closes the links. */
@@ -316,81 +285,22 @@ export class Membership {
   /** Periodic upkeep: heartbeats, failure detection, repair, lost-peer retries. */
   tick(): void {
     const now = this.options.now();
-    // If this process itself stalled (SIGSTOP, a long pause), silence is ours, not the peers'.
-    const stalled = now - this.lastTickMs > this.options.failureTimeoutMs / 2;
+    const ourStall = stalled(this.lastTickMs, now, this.options.failureTimeoutMs);
     this.lastTickMs = now;
     const failureTimeoutMs = this.options.failureTimeoutMs * (this.options.timeoutScale?.() ?? 1);
     for (const peer of [...this.peers.values()]) {
-      if (stalled) {
-        peer.lastHeardMs = now;
-        if (!peer.heard) peer.addedAtMs = now;
-      }
+      if (ourStall) forgiveStall(peer, now);
       // Heartbeats are for live links; a link that is down would only queue them up.
-      if (peer.link.state === 'up' && now - peer.lastSentMs >= this.options.heartbeatMs) {
+      if (peer.link.state === 'up' && heartbeatDue(peer, now, this.options.heartbeatMs)) {
         this.send(peer.address.id, '/PING:\n');
       }
-      if (peer.heard && now - peer.lastHeardMs > failureTimeoutMs) {
-        this.drop(peer.address.id, `silent for ${Math.round(now - peer.lastHeardMs)} ms`, true);
-      } else if (!peer.heard && now - peer.addedAtMs > NEVER_HEARD_MS) {
-        this.drop(peer.address.id, 'never answered', true);
-      }
+      const failure = peerFailure(peer, now, failureTimeoutMs);
+      if (failure !== undefined) this.drop(peer.address.id, failure, true);
     }
     for (const probe of [...this.probes.values()]) {
       if (now - probe.startedMs > PROBE_TIMEOUT_MS) this.abandonProbe(probe.address.id);
     }
-    for (const [id, candidate] of this.candidates) {
-      if (!candidate.keep && now - candidate.lostAtMs > CANDIDATE_TTL_MS) this.candidates.delete(id);
-    }
-    this.repair(now);
-  }
-
-  private repair(now: number): void {
-    const committed = this.peers.size + this.probes.size;
-    const hasTemporary = [...this.peers.values()].some((peer) => !peer.home);
-    // Lost original peers are tried again: when they come back they get their slot back (even from a
-    // temporary peer). One per tick, and never instead of a walk: a stopped process still accepts TCP
-    // connections, so a probe to it only times out.
-    for (const candidate of this.candidates.values()) {
-      if (candidate.nextTryMs > now || this.probes.has(candidate.address.id)) continue;
-      if (this.options.faults?.isCut(candidate.address.id)) continue;
-      const home = this.homeIds.has(candidate.address.id);
-      if (!(committed < this.options.maxPeers || (home && hasTemporary))) continue;
-      if (!home && committed >= this.options.targetPeers) continue;
-      candidate.attempts += 1;
-      candidate.nextTryMs = now + retryDelayMs(candidate.attempts, RETRY_MIN_MS, RETRY_MAX_MS);
-      this.probe(candidate.address, 'retry', { home, join: this.peers.size === 0 });
-      break;
-    }
-    if (this.peers.size >= this.options.targetPeers) {
-      this.walkAttempts = 0;
-      return;
-    }
-    if (now < this.walkDueMs) return;
-    if (this.peerIds.length === 0) {
-      this.knockOnAMember(now);
-      return;
-    }
-    this.walkAttempts += 1;
-    this.walkDueMs = now + retryDelayMs(this.walkAttempts, WALK_RETRY_MIN_MS, WALK_RETRY_MAX_MS);
-    // One walk through each peer: independent chances to meet a node with a free slot.
-    const line = encodeWalk(this.options.walkTtl, this.options.self);
-    for (const to of this.peerIds) this.send(to, line);
-  }
-
-  /**
-   * No peer at all, and no lost peer or seed answering: ask any member the cluster knows to be alive to
-   * let us in (one at a time, with the walks' backoff), so a node never stays stranded.
-   */
-  private knockOnAMember(now: number): void {
-    if (this.probes.size > 0) return;
-    const members = (this.hooks.aliveMembers?.() ?? []).filter(
-      (member) => !this.candidates.has(member.id) && this.options.faults?.isCut(member.id) !== true,
-    );
-    const member = members[Math.floor(this.options.random() * members.length)];
-    if (member === undefined) return;
-    this.walkAttempts += 1;
-    this.walkDueMs = now + retryDelayMs(this.walkAttempts, WALK_RETRY_MIN_MS, WALK_RETRY_MAX_MS);
-    this.probe(member, 'member', { home: false, join: true });
+    this.repair.tick(now);
   }
 
   private probe(address: PeerAddress, reason: string, flags: HelloFlags): void {
@@ -418,7 +328,7 @@ export class Membership {
       }
       this.evict(temporary.address.id, `making room for ${id}`);
     }
-    this.candidates.delete(id);
+    this.repair.forget(id);
     this.addPeer(probe.address, probe.link, probe.reason);
     probe.link.accept();
     this.heard(id);
@@ -443,9 +353,9 @@ export class Membership {
       lastSentMs: 0,
     });
     this.peerIds = [...this.peers.keys()];
-    this.candidates.delete(address.id);
+    this.repair.forget(address.id);
     this.hooks.added(address, reason);
-    if (this.peers.size >= this.options.targetPeers) this.walkAttempts = 0;
+    this.repair.added();
   }
 
   /** Drops a peer; `retry` keeps it as a candidate to try again later (it failed, it may come back). */
@@ -456,17 +366,7 @@ export class Membership {
     this.peerIds = [...this.peers.keys()];
     peer.link.close();
     this.hooks.closeInbound(id);
-    if (retry) {
-      const now = this.options.now();
-      this.candidates.set(id, {
-        address: peer.address,
-        attempts: 0,
-        nextTryMs: now + RETRY_MIN_MS,
-        lostAtMs: now,
-        keep: peer.home,
-      });
-    }
-    this.walkDueMs = 0;
+    this.repair.dropped(peer.address, peer.home, retry);
     this.hooks.dropped(peer.address, reason);
     return true;
   }
@@ -480,72 +380,24 @@ export class Membership {
   }
 
   private newLink(address: PeerAddress, flags: HelloFlags): PeerLink {
-    const hello = encodeHello(this.options.self, flags);
-    const { auth } = this.options;
-    // Per connection: nothing the other end says counts until it proved it holds the cluster key.
-    // The check the next reply must pass; undefined once it has (or with no key).
-    let pendingProof: ((reply: string) => boolean) | undefined = auth === undefined ? undefined : () => false;
-    const greeting = (): string => {
-      if (auth === undefined) return hello;
-      const offer = auth.offer(address.id);
-      pendingProof = offer.check;
-      return offer.line + hello;
-    };
-    const { faults } = this.options;
-    const shape =
-      faults === undefined
-        ? undefined
-        : (line: string, deliver: (line: string) => void): void => {
-            if (faults.active) faults.send(address.id, line, deliver);
-            else deliver(line);
-          };
-    const link = new PeerLink(
-      address,
-      { ...this.options.link, greeting, shape },
-      {
-        up: (peer) => this.hooks.linkUp(peer),
-        down: (peer, reason, wasUp) => {
-          this.hooks.linkDown(peer, reason, wasUp);
-          if (this.probes.get(peer.id)?.link === link) this.abandonProbe(peer.id);
-          // A link that was up and closed: the peer died or dropped us. Noticed at once.
-          else if (wasUp && this.peers.get(peer.id)?.link === link) this.drop(peer.id, reason, true);
-        },
-        overflow: (peer, dropped) => this.hooks.overflow(peer, dropped),
-        reply: (peer, line) => {
-          if (pendingProof !== undefined) {
-            if (pendingProof(line)) {
-              pendingProof = undefined;
-              this.heard(peer.id);
-            } else this.hooks.authRefused?.(peer, line);
-            return;
-          }
-          this.heard(peer.id);
-          const hello = parseHelloReply(line);
-          if (hello === undefined) this.hooks.reply(peer, line);
-          else if (this.probes.get(peer.id)?.link === link) this.onHelloReply(peer.id, hello.accepted);
-          else if (this.peers.get(peer.id)?.link !== link) return;
-          else if (hello.accepted) link.accept();
-          else this.drop(peer.id, `refused us: ${hello.reason ?? 'full'}`, true);
-        },
-      },
-    );
-    return link;
+    return openLink(address, flags, this.options, this.linkOwner);
   }
-}
 
-function parseHelloReply(line: string): { accepted: boolean; reason?: string } | undefined {
-  if (!line.startsWith('{"hello"')) return undefined;
-  try {
-    const parsed = JSON.parse(line) as { hello?: { accepted?: unknown; reason?: unknown } };
-    const accepted = parsed.hello?.accepted === true;
-    return typeof parsed.hello?.reason === 'string'
-      ? { accepted, reason: parsed.hello.reason }
-      : { accepted };
-  } catch {
-    return undefined;
+  private linkDown(peer: PeerAddress, reason: string, wasUp: boolean, link: PeerLink): void {
+    this.hooks.linkDown(peer, reason, wasUp);
+    if (this.probes.get(peer.id)?.link === link) this.abandonProbe(peer.id);
+    // A link that was up and closed: the peer died or dropped us. Noticed at once.
+    else if (wasUp && this.peers.get(peer.id)?.link === link) this.drop(peer.id, reason, true);
   }
-}
 
-function sameAddress(a: { host: string; port: number }, b: { host: string; port: number }): boolean {
-  return a.port === b.port && a.host === b.host;
+  /** A line on our link from a peer or a probe (after its proof of the key): a HELLO answer, or the node's. */
+  private linkReply(peer: PeerAddress, line: string, link: PeerLink): void {
+    this.heard(peer.id);
+    const hello = parseHelloReply(line);
+    if (hello === undefined) this.hooks.reply(peer, line);
+    else if (this.probes.get(peer.id)?.link === link) this.onHelloReply(peer.id, hello.accepted);
+    else if (this.peers.get(peer.id)?.link !== link) return;
+    else if (hello.accepted) link.accept();
+    else this.drop(peer.id, `refused us: ${hello.reason ?? 'full'}`, true);
+  }
 }

@@ -5,7 +5,7 @@
 // journal replays into it after a restart.
 
 import { messageIdTextEnd } from '../protocol/message-id.js';
-import type { ReadFilter } from '../protocol/requests.js';
+import type { ReadFilter } from '../protocol/request-types.js';
 import { RelayCounts } from './relay-policy.js';
 
 /**

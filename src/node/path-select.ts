@@ -1,6 +1,6 @@
 // Which of a message's recorded paths a listing shows: all, the shortest, the longest, or both.
 
-import type { PathSelection } from '../protocol/requests.js';
+import type { PathSelection } from '../protocol/request-types.js';
 
 export function selectPaths<T extends { readonly path: readonly number[] }>(
   records: readonly T[],

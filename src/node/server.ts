@@ -8,12 +8,13 @@ import net from 'node:net';
 import { encodeError } from '../protocol/encode.js';
 import { type WireError, wireError } from '../protocol/errors.js';
 import { LineSplitter } from '../protocol/framing.js';
-import type { ParseResult } from '../protocol/requests.js';
+import type { ParseResult } from '../protocol/request-types.js';
 import type { ClusterAuth } from './cluster-auth.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { EventFeed, MAX_SUBSCRIBERS } from './event-feed.js';
-import type { GossipNode, InboundConnection } from './gossip-node.js';
+import type { GossipNode } from './gossip-node.js';
 import { handleRequest, type Reply, refused } from './handle-request.js';
+import type { InboundConnection } from './inbound-links.js';
 import type { ConnectionLimits } from './limits.js';
 import { ReplyWriter } from './reply-writer.js';
 

@@ -2,13 +2,9 @@
 // `/PUSH` is answered with whether it was news (the pusher's feedback), `/PULL` with what the asker lacks.
 // Replies are parsed by hand like every other line a node receives (see requests.ts).
 
-import {
-  type CarriedParts,
-  carriedProblem,
-  DEFAULT_LIMITS,
-  isNodeId,
-  type RequestLimits,
-} from './requests.js';
+import { isNodeId } from './limits.js';
+import { type CarriedParts, carriedProblem } from './message-checks.js';
+import { DEFAULT_LIMITS, type RequestLimits } from './request-types.js';
 
 /** A message as strategies carry it: the sender's first path (ending with the sender) and its Lamport clock. */
 export interface CarriedMessage {

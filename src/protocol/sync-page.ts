@@ -1,13 +1,9 @@
 // The anti-entropy page a node sends back for `/SYNC`: what it holds beyond the requester's cursor.
 // Parsed by hand like every other line a node receives (see requests.ts).
 
-import {
-  type CarriedParts,
-  carriedProblem,
-  DEFAULT_LIMITS,
-  isNodeId,
-  type RequestLimits,
-} from './requests.js';
+import { isNodeId } from './limits.js';
+import { type CarriedParts, carriedProblem } from './message-checks.js';
+import { DEFAULT_LIMITS, type RequestLimits } from './request-types.js';
 
 export interface SyncPage {
   node: number;

@@ -3,8 +3,10 @@
 // real request handler; the journal is a stand-in whose promise the test settles.
 
 import { describe, expect, it } from 'vitest';
-import type { GossipNode, InboundConnection, Persistence } from '../../src/node/gossip-node.js';
+import type { Persistence } from '../../src/node/delivery.js';
+import type { GossipNode } from '../../src/node/gossip-node.js';
 import { handleRequest, type Reply } from '../../src/node/handle-request.js';
+import type { InboundConnection } from '../../src/node/inbound-links.js';
 import type { JournalRecord } from '../../src/node/journal-codec.js';
 import { unstartedNode } from '../helpers/lone-node.js';
 

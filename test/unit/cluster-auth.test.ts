@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AUTH_WINDOW_MS, ClusterAuth } from '../../src/node/cluster-auth.js';
 import { authMac, checkAuthReply, encodeAuth } from '../../src/protocol/auth.js';
-import { parseRequest, type Request } from '../../src/protocol/requests.js';
+import type { Request } from '../../src/protocol/request-types.js';
+import { parseRequest } from '../../src/protocol/requests.js';
 
 const KEY = Buffer.from('0123456789abcdef0123456789abcdef');
 const OTHER_KEY = Buffer.from('fedcba9876543210fedcba9876543210');

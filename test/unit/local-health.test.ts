@@ -11,18 +11,22 @@ describe('local health', () => {
   it('stretches timeouts with how late its ticks run, up to a cap, and recovers one step per 10 on-time ticks', () => {
     const health = new LocalHealth(100);
     let at = 0;
+    const later = (ms: number): number => {
+      at += ms;
+      return at;
+    };
     health.observe(at);
     // 150 ms late: one point; 350 ms late: two more.
-    health.observe((at += 250));
+    health.observe(later(250));
     expect(health.multiplier).toBe(2);
-    health.observe((at += 450));
+    health.observe(later(450));
     expect(health.multiplier).toBe(4);
     // A stall of seconds stretches them to the cap at once.
-    health.observe((at += 2_000));
+    health.observe(later(2_000));
     expect(health.multiplier).toBe(1 + MAX_SCORE);
-    for (let tick = 0; tick < 10; tick += 1) health.observe((at += 100));
+    for (let tick = 0; tick < 10; tick += 1) health.observe(later(100));
     expect(health.multiplier).toBe(MAX_SCORE);
-    for (let tick = 0; tick < 10 * MAX_SCORE; tick += 1) health.observe((at += 100));
+    for (let tick = 0; tick < 10 * MAX_SCORE; tick += 1) health.observe(later(100));
     expect(health.multiplier).toBe(1);
   });
 });

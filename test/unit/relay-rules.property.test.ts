@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { selectPaths } from '../../src/node/path-select.js';
 import { applyRelayDecision, decideRelay, RelayCounts } from '../../src/node/relay-policy.js';
-import { PATH_SELECTIONS } from '../../src/protocol/requests.js';
+import { PATH_SELECTIONS } from '../../src/protocol/request-types.js';
 import { generateTopology } from '../../src/topology/generators.js';
 import { adjacency } from '../../src/topology/graph.js';
 

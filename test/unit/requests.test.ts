@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_PATH_LENGTH, MAX_RELAYS, MAX_TEXT_BYTES } from '../../src/protocol/limits.js';
 import { compareMessageIds, formatMessageId, parseMessageId } from '../../src/protocol/message-id.js';
+import { MAX_DIGEST_ENTRIES } from '../../src/protocol/message-requests.js';
 import { encodeRelay } from '../../src/protocol/relay-line.js';
-import {
-  createRequestParser,
-  MAX_DIGEST_ENTRIES,
-  parseRequest,
-  type Request,
-} from '../../src/protocol/requests.js';
+import type { Request } from '../../src/protocol/request-types.js';
+import { createRequestParser, parseRequest } from '../../src/protocol/requests.js';
 import { encodePull, encodePush, parsePullReply, parsePushReply } from '../../src/protocol/strategy-lines.js';
 import { parseSyncReply } from '../../src/protocol/sync-page.js';
 

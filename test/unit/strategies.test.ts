@@ -10,7 +10,7 @@ import {
   strategyArguments,
 } from '../../src/node/strategies/strategy-config.js';
 import { StrategyEngine } from '../../src/node/strategies/strategy-engine.js';
-import { MAX_DIGEST_ENTRIES } from '../../src/protocol/requests.js';
+import { MAX_DIGEST_ENTRIES } from '../../src/protocol/message-requests.js';
 import { createPrng } from '../../src/topology/prng.js';
 
 describe('pickPeers', () => {

@@ -25,7 +25,8 @@ import {
   encodeVerify,
   encodeWalk,
 } from '../../src/protocol/relay-line.js';
-import { createRequestParser, parseRequest, type Request } from '../../src/protocol/requests.js';
+import type { Request } from '../../src/protocol/request-types.js';
+import { createRequestParser, parseRequest } from '../../src/protocol/requests.js';
 import { COMMANDS } from '../helpers/fuzz-corpus.js';
 
 type Event = { line: string } | { oversize: true };

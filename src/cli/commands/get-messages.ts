@@ -6,7 +6,7 @@ import { homePaths, resolveHome } from '../../network/home.js';
 import { parseVia } from '../../network/members-state.js';
 import { resolveNode } from '../../network/resolve-node.js';
 import { nodeName } from '../../protocol/replies.js';
-import { type PathSelection, READ_FILTERS } from '../../protocol/requests.js';
+import { type PathSelection, READ_FILTERS } from '../../protocol/request-types.js';
 import { parseChoice } from '../args.js';
 import { formatMessages } from '../format/messages.js';
 import { printResult } from '../output.js';

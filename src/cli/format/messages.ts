@@ -1,7 +1,7 @@
 // The reference layout of `get-messages`: a header, then a bullet per message and an arrow line per path.
 
 import type { MessageView } from '../../protocol/replies.js';
-import type { PathSelection, ReadFilter } from '../../protocol/requests.js';
+import type { PathSelection, ReadFilter } from '../../protocol/request-types.js';
 import { withOriginTime } from './time.js';
 
 export interface ListingHeader {

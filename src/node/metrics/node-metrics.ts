@@ -5,7 +5,8 @@
 import type promClient from 'prom-client';
 import type { Gauge } from 'prom-client';
 import type { StatsReply } from '../../protocol/replies.js';
-import type { GossipNode, NodeEvents } from '../gossip-node.js';
+import type { GossipNode } from '../gossip-node.js';
+import type { NodeEvents } from '../node-events.js';
 import {
   authRefusalMechanism,
   counterMetric,

@@ -1,7 +1,7 @@
 // Digests for pull and exchange rounds: a node names what it holds by a short hash of each message id, and
 // its partner answers with what is missing. Lamport clock arithmetic lives here too (both are pure).
 
-import { MAX_DIGEST_ENTRIES } from '../../protocol/requests.js';
+import { MAX_DIGEST_ENTRIES } from '../../protocol/message-requests.js';
 
 /** An 8-hex-digit FNV-1a hash of a message id (32 bits: a collision only hides a message from one digest). */
 export function digestEntry(id: string): string {

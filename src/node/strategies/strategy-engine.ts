@@ -1,6 +1,6 @@
 // Runs a dissemination strategy on one node: which messages are hot rumors, what to push and pull each round,
 // and what to answer a partner's digest with. Decisions come from the pure functions in rumor.ts and
-// digest.ts; the node (gossip-node.ts) records arrivals and owns the sockets, a timer at the edge calls round().
+// digest.ts; the node records arrivals (delivery.ts) and owns the sockets, a timer at the edge calls round().
 
 import {
   type CarriedMessage,
