@@ -67,6 +67,15 @@ function nodeOptions(): Option[] {
       'file with the shared cluster key (or the key in GOSSIP_CLUSTER_KEY): relays, membership and removal must authenticate',
     ),
     nodeOption('--cluster-key <key>', 'the cluster key itself, from the environment only').hideHelp(),
+    nodeOption(
+      '--tls-cert <file>',
+      "this node's certificate (PEM): with --tls-key and --tls-ca, mutual TLS on every connection",
+    ),
+    nodeOption('--tls-key <file>', "this node's private key (PEM)"),
+    nodeOption(
+      '--tls-ca <file>',
+      'the cluster CA (PEM): peers and clients must show a certificate it signed',
+    ),
     new Option('--insecure', 'allow listening beyond loopback without a cluster key (warns)').default(false),
     nodeOption(
       '--allow-faults',
@@ -151,6 +160,7 @@ export function buildProgram(): Command {
       'gossip node --id 1 --port 7101 --peers 2@127.0.0.1:7102,4@127.0.0.1:7104 --log-file /tmp/node-1.log',
       'gossip node --id 1 --host 0.0.0.0 --port 7000 --cluster-key-file /run/secrets/gossip-cluster-key',
       'gossip node --id 1 --port 7101 --metrics-port 9101   # then: curl http://127.0.0.1:9101/metrics',
+      'gossip node --id 1 --port 7101 --tls-cert node-1.crt --tls-key node-1.key --tls-ca ca.crt',
     ],
   );
 
