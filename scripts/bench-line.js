@@ -13,7 +13,7 @@ const { GossipNode } = await load('node/gossip-node.js');
 const { parseRequest } = await load('protocol/requests.js');
 const { LineSplitter } = await load('protocol/framing.js');
 
-const MESSAGES = 30_000;
+const MESSAGES = Number(process.env.BENCH_LINE_MESSAGES ?? 30_000);
 const BASE_NS = 1_795_426_696_500_612_060n;
 const idOf = (i) => `burst ${i % 8} ${i}_${BASE_NS + BigInt(i)}`;
 const makeNode = (peers) =>

@@ -14,6 +14,9 @@
 //   per line   one node in one process: µs to split, parse and relay a line; heap bytes per stored message
 //   floor      the same latency and throughput runs on 16 processes of scripts/floor-node.js (the relay rule
 //              and nothing else) on the same topology, and one loopback round trip, busy and after idling
+//   ack        the /NEW acknowledgement round trip on an idle network (the default fsync policy), p50
+//   membership members marked suspect or dead while all are alive, over the throughput runs (0 is right)
+//   targets    each target of the performance issue as a ratio to the floor, and whether it is met
 // Env: BENCH_QUICK=1 for a short run (fewer messages, no 256-node network); BASE_PORT to move the ports;
 // BENCH_BASELINE=<dir> to measure another built checkout of gossip side by side (alternating, same run).
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -225,27 +228,63 @@ async function throughputRun(nodes, held, label = 'burst') {
   };
 }
 
+/**
+ * The /NEW acknowledgement round trip on an idle network, over one open connection: each submission after
+ * 15 ms of quiet, as a user's send-message meets it. The network then holds `count` more messages.
+ */
+async function ackRun(node, count) {
+  const socket = net.connect({ host: node.host, port: node.port });
+  socket.setNoDelay(true);
+  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  const times = [];
+  for (let index = 0; index < count; index += 1) {
+    await sleep(15);
+    times.push(
+      await new Promise((resolve) => {
+        const began = performance.now();
+        socket.once('data', () => resolve(performance.now() - began));
+        socket.write(`/NEW:1|ack ${index}\n`);
+      }),
+    );
+  }
+  socket.destroy();
+  return { p50Ms: round(quantile(times, 0.5), 3), p99Ms: round(quantile(times, 0.99), 3) };
+}
+
+const ACK_MESSAGES = QUICK ? 50 : 200;
+
 async function network16(variant) {
   const args = ['--seed', '42', '--base-port', String(BASE_PORT)];
   return withNetwork(variant, args, async ({ nodes, startMs }) => {
     await sleep(500);
     const idleRss = await Promise.all(nodes.map((node) => rssKiB(node.pid)));
+    const ack = await ackRun(nodes[0], ACK_MESSAGES);
+    await waitAll(nodes, ACK_MESSAGES, 10_000);
     const latency = await latencyRun(nodes, LATENCY_MESSAGES);
-    const { before, after, result: throughput } = await throughputRun(nodes, LATENCY_MESSAGES);
-    const total = LATENCY_MESSAGES + THROUGHPUT_MESSAGES;
+    const held = ACK_MESSAGES + LATENCY_MESSAGES;
+    const { before, after, result: throughput } = await throughputRun(nodes, held);
+    const total = held + THROUGHPUT_MESSAGES;
     const counter = (all, key) => sumOf(all.map((s) => s.counters[key] ?? 0));
     const relays = counter(after, 'relaysOut') - counter(before, 'relaysOut');
     const bytes = counter(after, 'relayBytesOut') - counter(before, 'relayBytesOut');
     const busyRss = await Promise.all(nodes.map((node) => rssKiB(node.pid)));
     const growth = busyRss.map((rss, index) => ((rss - (idleRss[index] ?? rss)) * 1024) / total);
-    const { result: warm } = await throughputRun(nodes, total, 'warm');
+    const { after: warmAfter, result: warm } = await throughputRun(nodes, total, 'warm');
     const warmRss = await Promise.all(nodes.map((node) => rssKiB(node.pid)));
+    // Older builds have no such counters: undefined, not 0.
+    const suspicions = (all) =>
+      all[0]?.counters.membersSuspected === undefined
+        ? undefined
+        : counter(all, 'membersSuspected') + counter(all, 'membersDead');
     const marginal = warmRss.map(
       (rss, index) => ((rss - (busyRss[index] ?? rss)) * 1024) / THROUGHPUT_MESSAGES,
     );
     return {
       startMs: round(startMs, 0),
       topology: nodes.map(({ id, peers }) => ({ id, peers })),
+      ack,
+      membershipFalsePositives:
+        suspicions(warmAfter) === undefined ? undefined : suspicions(warmAfter) - suspicions(before),
       latency,
       throughput,
       warm,
@@ -328,8 +367,11 @@ async function scaleRun(variant, n) {
   const args = ['-n', String(n), '--seed', '42', '--base-port', String(BASE_PORT + 100)];
   try {
     return await withNetwork(variant, args, async ({ nodes, startMs }) => {
-      const latency = await latencyRun(nodes, QUICK ? 10 : 30);
-      return { n, log2N: round(Math.log2(n), 2), startMs: round(startMs, 0), ...latency };
+      const count = QUICK ? 10 : 30;
+      const latency = await latencyRun(nodes, count);
+      // 64 nodes: how many messages a second reach all of them too (256 take too long on two cores).
+      const throughput = n === 64 ? (await throughputRun(nodes, count)).result : undefined;
+      return { n, log2N: round(Math.log2(n), 2), startMs: round(startMs, 0), ...latency, throughput };
     });
   } catch (error) {
     // A network that does not start is a result too (the first versions could not start 256 nodes here).
@@ -363,6 +405,7 @@ for (const n of SCALES) {
 /** Rows of one 16-node run, gossip's or the floor's: [label, pick from the run, also in the floor table]. */
 const RUN_ROWS = [
   ['start-network, 16 nodes (ms)', (run) => run.startMs, false],
+  ['/NEW acknowledged, idle network, p50 (ms)', (run) => run.ack?.p50Ms, false],
   ['latency to last of 16, p50 (ms)', (run) => run.latency.p50Ms, true],
   ['latency to last of 16, p99 (ms)', (run) => run.latency.p99Ms, true],
   ['latency to last of 16, max (ms)', (run) => run.latency.maxMs, false],
@@ -380,6 +423,7 @@ const RUN_ROWS = [
   ['RSS after the run (MiB)', (run) => run.memory.busyRssMiBMedian, false],
   ['RSS growth per stored message (B)', (run) => run.memory.bytesPerStoredMessageMedian, false],
   ['RSS growth per message, warm run (B)', (run) => run.memory.bytesPerMessageWarmMedian, false],
+  ['members suspected or dead, all alive (both runs)', (run) => run.membershipFalsePositives ?? '-', false],
 ];
 const rows = [
   ...RUN_ROWS.map(([label, pick]) => [label, (r) => pick(r.network16)]),
@@ -397,6 +441,9 @@ const rows = [
       `N=${n}: last hop p50 / max (log2 N = ${round(Math.log2(n), 1)})`,
       (r) => `${r.scale[index].lastHopP50} / ${r.scale[index].lastHopMax}`,
     ],
+    ...(n === 64
+      ? [[`N=64: delivered to all (msg/s)`, (r) => r.scale[index].throughput?.deliveredToAllPerSecond ?? '-']]
+      : []),
   ]),
 ];
 const names = variants.map((variant) => variant.name);
@@ -429,5 +476,46 @@ console.log(
   `one loopback round trip between two processes, p50: ${floor.roundTrip.busyMs} ms back to back, ` +
     `${floor.roundTrip.afterIdleMs} ms after 15 ms idle`,
 );
+
+// The targets of the performance issue, as ratios to the floor measured in this same run.
+const within = (value, limit, below = true) =>
+  typeof value === 'number' && (below ? value <= limit : value >= limit) ? 'yes' : 'NO';
+const share = (value, of) => (typeof value === 'number' && of > 0 ? round(value / of, 2) : Number.NaN);
+const targets = [
+  [
+    'delivered to all 16, warm >= 0.5x floor',
+    share(current.warm.deliveredToAllPerSecond, floor.warm.deliveredToAllPerSecond),
+    0.5,
+    false,
+  ],
+  [
+    'delivered to all 16, fresh >= 0.4x floor',
+    share(current.throughput.deliveredToAllPerSecond, floor.throughput.deliveredToAllPerSecond),
+    0.4,
+    false,
+  ],
+  ['lost deliveries = 0', current.throughput.lost + current.warm.lost, 0, true],
+  [
+    'cluster CPU per message, warm <= 2x floor',
+    share(current.warm.cpuMsPerMessage, floor.warm.cpuMsPerMessage),
+    2,
+    true,
+  ],
+  ['latency to last of 16, p50 <= 1.3x floor', share(current.latency.p50Ms, floor.latency.p50Ms), 1.3, true],
+  ['latency to last of 16, p99 <= 1.5x floor', share(current.latency.p99Ms, floor.latency.p99Ms), 1.5, true],
+  ['/NEW acknowledged, idle, p50 <= 1 ms', current.ack.p50Ms, 1, true],
+  ['RSS growth per message, warm run <= 1024 B', current.memory.bytesPerMessageWarmMedian, 1024, true],
+  ['idle RSS per node <= 50 MiB', current.memory.idleRssMiBMedian, 50, true],
+];
+results.targets = targets.map(([target, value, limit, below]) => ({
+  target,
+  value,
+  met: within(value, limit, below) === 'yes',
+}));
+console.log('');
+console.log('targets (current, against the floor of this run)');
+printRow('target', ['measured', 'met'], '');
+for (const [target, value, limit, below] of targets)
+  printRow(target, [value, within(value, limit, below)], '');
 await writeFile('bench-results.json', `${JSON.stringify(results, null, 2)}\n`);
 console.log('\nwritten: bench-results.json');

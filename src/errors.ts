@@ -2,6 +2,8 @@
 
 /** Every error code `gossip` can produce, with the exit code the CLI uses for it. */
 export const ERROR_CODES = {
+  /** gossip chaos: the history broke an invariant. */
+  GOSSIP_ERR_INVARIANT: 1,
   GOSSIP_ERR_USAGE: 2,
   GOSSIP_ERR_BAD_ARGUMENT: 2,
   GOSSIP_ERR_TOPOLOGY: 2,
@@ -18,6 +20,8 @@ export const ERROR_CODES = {
   GOSSIP_ERR_START_FAILED: 9,
   GOSSIP_ERR_STATE: 10,
   GOSSIP_ERR_INTERNAL: 70,
+  /** Interrupted (Ctrl-C, SIGTERM) before it could finish; what it did was undone. */
+  GOSSIP_ERR_INTERRUPTED: 130,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

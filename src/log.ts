@@ -8,8 +8,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface LoggerHandle {
   logger: Logger;
-  /** Writes out anything buffered; call before the process exits. */
-  flush(): void;
+  /** Writes out everything logged, in order, and closes the log: the last call before the process exits. */
+  close(): Promise<void>;
 }
 
 export function createLogger(options: {
@@ -31,14 +31,20 @@ export function createLogger(options: {
     process.stderr.write(`warning: cannot write the log (${error.message}); the node keeps running\n`);
   });
   const logger = pino({ level: options.level, base: { nodeId: options.nodeId } }, destination);
+  let closing: Promise<void> | undefined;
   return {
     logger,
-    flush: () => {
-      try {
-        destination.flushSync();
-      } catch {
-        // Nothing buffered or the stream is already closed.
-      }
+    // Not flushSync(): while an asynchronous write is on its way it writes the lines after it first, so a
+    // node's last lines could land out of order ('node.stopped' before 'node.stopping'). end() waits for it.
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        // A late event logged after this is dropped; a write to the ended stream would throw.
+        logger.level = 'silent';
+        destination.once('close', () => resolve());
+        destination.once('error', () => resolve());
+        destination.end();
+      });
+      return closing;
     },
   };
 }

@@ -21,6 +21,19 @@ export function parseInteger(name: string, value: unknown, min: number, max: num
   return parsed.data;
 }
 
+/** A decimal number (e.g. a fraction like 0.25) within [min, max]. */
+export function parseDecimal(name: string, value: unknown, min: number, max: number): number {
+  const text = typeof value === 'string' ? value.trim() : String(value);
+  const parsed = Number(text);
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(text) || !(parsed >= min && parsed <= max)) {
+    throw new GossipError(
+      'GOSSIP_ERR_BAD_ARGUMENT',
+      `${name} must be a number from ${min} to ${max} (got "${text}")`,
+    );
+  }
+  return parsed;
+}
+
 export function parseRelays(value: unknown): number {
   return parseInteger('--relays', value, 1, MAX_RELAYS);
 }

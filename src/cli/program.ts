@@ -231,7 +231,13 @@ export function buildProgram(): Command {
         .option('--messages <m>', 'messages to send, one after another', '3')
         .option('--seed <s>', 'seed of the overlay')
         .option('--base-port <p>', 'node N listens on base port + N (default: a free range in 20000-32000)')
-        .option('--svg <file>', 'write an SVG chart of coverage over rounds'),
+        .option('--svg <file>', 'write an SVG chart of coverage over rounds')
+        .option('--loss <percent>', 'lines lost on every link (seeded), 0-99')
+        .option('--delay <ms>', 'every line waits this long on every link')
+        .option(
+          '--fail <fraction>',
+          'this fraction of the nodes is stopped before the messages are sent, e.g. 0.25',
+        ),
     ).action(async (options: Record<string, unknown>) => {
       const { experimentCommand } = await import('./commands/experiment.js');
       await experimentCommand(options);
@@ -240,6 +246,8 @@ export function buildProgram(): Command {
       'gossip experiment --strategy push --fanout 2 -n 64',
       'gossip experiment --compare push,pull,push-pull,anti-entropy -n 64 --svg coverage.svg',
       'gossip experiment --strategy push --stop coin --stop-after 1 -n 128 --json',
+      'gossip experiment --compare push,pull,push-pull,anti-entropy,flood -n 32 --loss 10 --seed 11',
+      'gossip experiment --strategy pull -n 64 --fail 0.25 --delay 50',
     ],
   );
 
@@ -503,6 +511,38 @@ export function buildProgram(): Command {
       await faultsCommand(options);
     }),
     ['gossip faults', 'gossip faults --json'],
+  );
+
+  examples(
+    common(
+      program
+        .command('chaos')
+        .description(
+          'break the running network on a seeded schedule while clients send, heal it, and check the history',
+        )
+        .option('--duration <s>', 'seconds of workload and faults', '30')
+        .option('--rate <msgs/s>', 'client messages per second, each to a random live node', '10')
+        .option(
+          '--faults <list>',
+          'fault kinds, comma separated',
+          'kill,stop,partition,loss,delay,remove,restart,add',
+        )
+        .option('--seed <s>', 'seed of the schedule (same seed, same schedule); default: random, printed')
+        .option('--history <file>', 'write the history (NDJSON: workload, faults, observations) here')
+        .option('--start', 'start a network first (in --home) and stop it at the end')
+        .option('-n, --nodes <n>', 'with --start: number of nodes', '16')
+        .option('--base-port <p>', 'with --start: node N listens on base port + N', '7000')
+        .option('--check <file>', 'check a history written earlier instead of running'),
+    ).action(async (options: Record<string, unknown>) => {
+      const { chaosCommand } = await import('./commands/chaos.js');
+      await chaosCommand(options);
+    }),
+    [
+      'gossip chaos --duration 20 --seed 7',
+      'gossip chaos --faults kill,partition --rate 50 --history chaos.ndjson',
+      'gossip chaos --start -n 8 --duration 15 --seed 7 --home /tmp/chaos --base-port 9000',
+      'gossip chaos --check chaos.ndjson',
+    ],
   );
 
   return program;

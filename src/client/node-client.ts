@@ -27,8 +27,10 @@ export async function submitMessage(
   address: NodeAddress,
   text: string,
   relays: number,
+  timeoutMs?: number,
 ): Promise<{ id: string; node?: number | undefined }> {
-  return parseReply(address, await sendRequest(address, encodeNew(relays, text), 'line'), newReplySchema);
+  const reply = await sendRequest(address, encodeNew(relays, text), 'line', timeoutMs);
+  return parseReply(address, reply, newReplySchema);
 }
 
 export async function fetchMessages(

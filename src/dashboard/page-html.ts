@@ -14,6 +14,7 @@ export const PAGE_HTML = `<!doctype html>
     <div class="brand">
       <h1>gossip <span>dashboard</span></h1>
       <div id="network" class="network">connecting…</div>
+      <div id="faults" class="faults-banner" hidden></div>
     </div>
     <div id="connection" class="connection connecting" title="the page's live feed from the dashboard">connecting</div>
     <div class="counters">
@@ -30,6 +31,7 @@ export const PAGE_HTML = `<!doctype html>
         <div><i class="dot up"></i>node up <i class="dot reached"></i>reached <i class="dot origin"></i>origin</div>
         <div><i class="dot down"></i>down <i class="dot removed"></i>removed <i class="dot connecting"></i>connecting</div>
         <div><i class="line up"></i>link up <i class="line down"></i>link down <i class="line fresh"></i>new link (repair)</div>
+        <div><i class="line loss"></i>loss <i class="line delay"></i>delay <i class="line rate"></i>rate cap <i class="line blackhole"></i>down (link faults: hover one) <i class="dot side"></i>side of a partition</div>
         <div><i class="line first"></i>first copy <i class="line redundant"></i>redundant copy <i class="line current"></i>this step</div>
         <div class="hint">numbers under nodes: messages held, or ms after submission during a replay · click a node for details</div>
       </div>

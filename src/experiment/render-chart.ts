@@ -1,6 +1,8 @@
 // A standalone SVG line chart of coverage over rounds: one solid line per strategy measured, its mean-field
 // prediction dashed in the same colour. Hand-written SVG, no fonts or scripts to fetch.
 
+import { escapeXml } from '../topology/render-svg.js';
+
 export interface ChartSeries {
   label: string;
   /** Fraction of nodes informed after each round (index 0: round 0). */
@@ -77,8 +79,4 @@ export function renderCoverageChart(title: string, series: readonly ChartSeries[
     '</svg>',
   );
   return `${parts.join('\n')}\n`;
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"]/g, (char) => `&#${char.charCodeAt(0)};`);
 }

@@ -8,10 +8,52 @@
 //   s = e^{-(n+1)(1-s)} when a node loses interest with probability 1/n after a useless push (coin); for the
 //   counter variant (stop after n useless pushes) the paper gives simulated values (Table 1, 1000 sites).
 
+// Under a bad network (gossip experiment --loss, --delay, --fail), as in Serf's convergence simulator:
+// - a fraction f of the nodes has failed before the messages are sent: they neither receive nor spread,
+//   a contact with one is wasted, and coverage counts the live nodes only;
+// - a line is lost with probability l: a contact gets through only if every line it needs does, one line
+//   for a push, two for a pull (the digest and the answer), three for the push half of an exchange;
+// - a line waits d ms: what a contact brings is learned 1 + floor(h d / round) rounds later instead of 1
+//   (h lines one after another: 1 for push, 2 for the strategies that pull, a digest and its answer), so
+//   the model's rounds stretch by that factor;
+// - Demers' residue for push: a lost push or a lost answer gives the pusher no feedback, so a rumor dies
+//   after about n / (1 - l) useless pushes instead of n (a failed target answers nothing either, and wastes
+//   as much informing as feedback, which leaves the residue alone).
+
 import type { StopRule, StrategyName } from '../node/strategies/strategy-config.js';
 
 export function logBase(base: number, n: number): number {
   return Math.log(n) / Math.log(base);
+}
+
+/** What the network does to gossip in an experiment. */
+export interface Conditions {
+  /** Lines lost on every link, in percent. */
+  lossPercent: number;
+  /** Every line waits this long, in ms. */
+  delayMs: number;
+  /** Fraction of the nodes stopped before the messages are sent. */
+  failFraction: number;
+}
+
+export const IDEAL: Conditions = { lossPercent: 0, delayMs: 0, failFraction: 0 };
+
+/** The nodes left running when `failFraction` of n have failed (the experiment stops that many, rounded down). */
+export function liveNodes(n: number, conditions: Conditions = IDEAL): number {
+  return n - Math.floor(conditions.failFraction * n);
+}
+
+/** Chance that a contact reaches a live node and each of the lines it needs arrives. */
+export function contactOdds(conditions: Conditions): { push: number; pull: number; exchangePush: number } {
+  const live = 1 - conditions.failFraction;
+  const keep = 1 - conditions.lossPercent / 100;
+  return { push: live * keep, pull: live * keep ** 2, exchangePush: live * keep ** 3 };
+}
+
+/** Rounds between two generations of the epidemic: 1, plus the rounds a contact's lines spend on the way. */
+export function roundsPerGeneration(strategy: StrategyName, delayMs: number, roundMs: number): number {
+  const lines = strategy === 'push' ? 1 : 2;
+  return 1 + Math.floor((lines * delayMs) / roundMs);
 }
 
 /** Pittel's push estimate, generalised to fanout k: log_{k+1}(N) + ln(N)/k. */
@@ -19,37 +61,52 @@ export function pittelPushRounds(n: number, fanout: number): number {
   return logBase(fanout + 1, n) + Math.log(n) / fanout;
 }
 
-/** Expected informed fraction after each round 0..rounds (round 0: the origin alone), mean field. */
+/**
+ * Expected informed fraction of the live nodes after each round 0..rounds (round 0: the origin alone), mean
+ * field, under `conditions` (a round of `roundMs` for the delay).
+ */
 export function meanFieldCoverage(
   strategy: StrategyName,
   n: number,
   fanout: number,
   rounds: number,
+  conditions: Conditions = IDEAL,
+  roundMs = 100,
 ): number[] {
   // Flooding is no random process: its rounds are hops (see modelRounds).
   if (strategy === 'flood') return [];
-  let s = 1 - 1 / n;
-  const coverage = [1 / n];
-  for (let round = 1; round <= rounds; round += 1) {
+  const live = liveNodes(n, conditions);
+  const odds = contactOdds(conditions);
+  const stretch = roundsPerGeneration(strategy, conditions.delayMs, roundMs);
+  let s = 1 - 1 / live;
+  const generations = [1 / live];
+  for (let generation = 1; generation * stretch <= rounds; generation += 1) {
     const i = 1 - s;
-    const pushed = Math.exp(-fanout * i);
-    const pulled = s ** fanout;
+    const pushed = Math.exp(-fanout * (strategy === 'anti-entropy' ? odds.exchangePush : odds.push) * i);
+    const pulled = (1 - odds.pull * i) ** fanout;
     if (strategy === 'push') s *= pushed;
     else if (strategy === 'pull') s *= pulled;
     else s *= pushed * pulled;
-    coverage.push(1 - s);
+    generations.push(1 - s);
   }
-  return coverage;
+  return Array.from({ length: rounds + 1 }, (_, round) => generations[Math.floor(round / stretch)] ?? 1 - s);
 }
 
 /**
- * Rounds until the mean-field model expects fewer than half a node uninformed; undefined for flood (its
+ * Rounds until the mean-field model expects fewer than half a live node uninformed; undefined for flood (its
  * rounds are the origin's eccentricity in the overlay, bounded by the diameter).
  */
-export function modelRounds(strategy: StrategyName, n: number, fanout: number): number | undefined {
+export function modelRounds(
+  strategy: StrategyName,
+  n: number,
+  fanout: number,
+  conditions: Conditions = IDEAL,
+  roundMs = 100,
+): number | undefined {
   if (strategy === 'flood') return undefined;
-  const coverage = meanFieldCoverage(strategy, n, fanout, 1_000);
-  const round = coverage.findIndex((informed) => (1 - informed) * n < 0.5);
+  const live = liveNodes(n, conditions);
+  const coverage = meanFieldCoverage(strategy, n, fanout, 5_000, conditions, roundMs);
+  const round = coverage.findIndex((informed) => (1 - informed) * live < 0.5);
   return round === -1 ? undefined : round;
 }
 
@@ -67,10 +124,18 @@ export function coinResidue(stopAfter: number): number {
   return s;
 }
 
-/** The published residue for push rumor mongering with this stop rule; undefined where none is published. */
+/**
+ * The published residue for push rumor mongering with this stop rule; undefined where none is published. For
+ * the counter between two published values (n / (1 - loss) under loss) the table is interpolated
+ * geometrically.
+ */
 export function demersResidue(stop: StopRule, stopAfter: number): number | undefined {
   if (stop === 'coin') return coinResidue(stopAfter);
-  return DEMERS_COUNTER_RESIDUE[stopAfter - 1];
+  const below = DEMERS_COUNTER_RESIDUE[Math.floor(stopAfter) - 1];
+  const above = DEMERS_COUNTER_RESIDUE[Math.ceil(stopAfter) - 1];
+  if (below === undefined || above === undefined) return undefined;
+  const part = stopAfter - Math.floor(stopAfter);
+  return below * (above / below) ** part;
 }
 
 export interface Theory {
@@ -85,15 +150,24 @@ export interface Theory {
 }
 
 export function theoryFor(
-  strategy: { name: StrategyName; fanout: number; stop: StopRule; stopAfter: number },
+  strategy: { name: StrategyName; fanout: number; stop: StopRule; stopAfter: number; roundMs?: number },
   n: number,
+  conditions: Conditions = IDEAL,
 ): Theory {
   const { name, fanout } = strategy;
+  const live = liveNodes(n, conditions);
+  const keep = 1 - conditions.lossPercent / 100;
   return {
-    logKRounds: logBase(Math.max(2, fanout), n),
-    pittelRounds: name === 'push' ? pittelPushRounds(n, fanout) : undefined,
-    modelRounds: modelRounds(name, n, fanout),
+    logKRounds: logBase(Math.max(2, fanout), live),
+    pittelRounds: name === 'push' ? pittelPushRounds(live, fanout) : undefined,
+    modelRounds: modelRounds(name, n, fanout, conditions, strategy.roundMs),
     residue:
-      name === 'push' ? demersResidue(strategy.stop, strategy.stopAfter) : name === 'flood' ? undefined : 0,
+      name === 'push'
+        ? keep > 0
+          ? demersResidue(strategy.stop, strategy.stopAfter / keep)
+          : undefined
+        : name === 'flood'
+          ? undefined
+          : 0,
   };
 }

@@ -57,6 +57,7 @@ export class EventFeed {
       startedAtMs: stats.startedAtMs,
       messages: stats.messages,
       peers: stats.peers,
+      faults: stats.faults,
     };
     sink.write(encodeLine(snapshot));
     this.subscribers.set(sink, { dropped: 0, stalledSinceMs: undefined });
@@ -135,6 +136,7 @@ export class EventFeed {
         this.publish('link.down', { peer, address, reason, wasUp }),
       'peer.added': ({ peer, address, reason }) => this.publish('peer.added', { peer, address, reason }),
       'peer.dropped': ({ peer, address, reason }) => this.publish('peer.dropped', { peer, address, reason }),
+      'link.faults': ({ links, all, cut, seed }) => this.publish('link.faults', { links, all, cut, seed }),
       // Anti-entropy asks every second; only a sync that repaired something is news.
       'sync.received': ({ peer, learned, more }) => {
         if (learned > 0) this.publish('sync.received', { peer, learned, more });

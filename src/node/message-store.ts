@@ -1,7 +1,8 @@
 // The messages a node holds: text, origin, every arrival path with its time and how it came, read state,
 // the order in which messages first arrived (the sequence peers sync from), and the Lamport order listings
-// use, kept sorted as messages arrive so a listing is a cursor, never a sorted copy. Pure bookkeeping with
-// no I/O: the journal replays into it after a restart.
+// use: sorted when a listing needs it (the messages that arrived since are merged in then, not one by one
+// on the hot path), so a listing is a cursor, never a sorted copy. Pure bookkeeping with no I/O: the
+// journal replays into it after a restart.
 
 import { messageIdTextEnd } from '../protocol/message-id.js';
 import type { ReadFilter } from '../protocol/requests.js';
@@ -63,9 +64,11 @@ export class MessageStore {
   private readonly messages = new Map<string, StoredMessage>();
   /** Messages in first-arrival order: position = sequence number (held here too, so a sync reads no Map). */
   private readonly order: StoredMessage[] = [];
-  /** Messages in Lamport order (compareByClock), sorted on insertion; most arrive at its end. */
+  /** Messages in Lamport order (compareByClock), up to those that arrived since it was last sorted. */
   private readonly byClock: StoredMessage[] = [];
-  /** Counts insertions into byClock, so a cursor knows when to find its place again. */
+  /** Where in `order` the messages not yet in byClock begin. */
+  private sortedUpTo = 0;
+  /** Counts re-sorts of byClock, so a cursor knows when to find its place again. */
   private version = 0;
   /**
    * Messages with a lower sequence number are read. Marking is always "everything so far" (the reference
@@ -93,7 +96,6 @@ export class MessageStore {
     const stored = new StoredMessage(id, origin, relays, clock, this.order.length, first, counts);
     this.messages.set(message.id, stored);
     this.order.push(stored);
-    this.insertByClock(stored);
     return stored;
   }
 
@@ -149,12 +151,14 @@ export class MessageStore {
     return changed;
   }
 
-  /** Walks byClock in order, finding its place again whenever a message was inserted meanwhile. */
+  /** Walks byClock in order, finding its place again whenever it was sorted again meanwhile. */
   private *inOrder(wanted: (message: StoredMessage) => boolean): Generator<StoredMessage, void, undefined> {
+    this.sortNewcomers();
     let index = 0;
     let version = this.version;
     let last: StoredMessage | undefined;
     for (;;) {
+      this.sortNewcomers();
       if (version !== this.version) {
         index = last === undefined ? 0 : this.upperBound(last);
         version = this.version;
@@ -167,11 +171,14 @@ export class MessageStore {
     }
   }
 
-  private insertByClock(message: StoredMessage): void {
+  /** Merges the messages that arrived since the last sort (the sort is mostly runs already in order). */
+  private sortNewcomers(): void {
+    if (this.sortedUpTo === this.order.length) return;
+    for (let seq = this.sortedUpTo; seq < this.order.length; seq += 1)
+      this.byClock.push(this.order[seq] as StoredMessage);
+    this.sortedUpTo = this.order.length;
+    this.byClock.sort(compareByClock);
     this.version += 1;
-    const tail = this.byClock[this.byClock.length - 1];
-    if (tail === undefined || compareByClock(tail, message) < 0) this.byClock.push(message);
-    else this.byClock.splice(this.upperBound(message), 0, message);
   }
 
   /** The first position whose message sorts after `message`. */

@@ -163,7 +163,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
         .close()
         .catch((error: unknown) => log.logger.error({ err: error }, 'journal.close-failed'));
       log.logger.info({ messages: node.stats(process.pid).messages }, 'node.stopped');
-      log.flush();
+      await log.close();
     },
   };
 }

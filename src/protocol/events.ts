@@ -2,7 +2,7 @@
 // Zod schemas, so a subscriber (the dashboard) validates what comes off the network like any reply.
 
 import { z } from 'zod';
-import { pathViewSchema, peerViewSchema } from './replies.js';
+import { faultViewSchema, pathViewSchema, peerViewSchema } from './replies.js';
 
 const nodeId = z.number().int();
 /** Every line names the node that emitted it and when (ms since the epoch on the node's clock). */
@@ -16,6 +16,8 @@ const snapshotEventSchema = z.object({
   startedAtMs: z.number(),
   messages: z.number().int(),
   peers: z.array(peerViewSchema),
+  /** The node's link faults and partition (gossip link, partition); absent from nodes that predate them. */
+  faults: faultViewSchema.optional(),
 });
 
 export const nodeEventSchema = z.discriminatedUnion('event', [
@@ -61,6 +63,8 @@ export const nodeEventSchema = z.discriminatedUnion('event', [
     learned: z.number().int(),
     more: z.boolean(),
   }),
+  /** The node's link faults or partition changed: all of them as they now are (as /FAULTS says). */
+  z.object({ event: z.literal('link.faults'), ...base, ...faultViewSchema.shape }),
   /** The subscriber fell behind: this many events were left out just before this line. */
   z.object({ event: z.literal('events.dropped'), ...base, dropped: z.number().int() }),
 ]);

@@ -20,7 +20,6 @@ export interface ScannedRelay {
 }
 
 const QUOTE = 34;
-const BACKSLASH = 92;
 const COMMA = 44;
 const OPEN = 91;
 const CLOSE = 93;
@@ -39,15 +38,12 @@ export function scanRelay(args: string): ScannedRelay | undefined {
   if (relays === undefined || args.charCodeAt(bar + 1) !== OPEN || args.charCodeAt(bar + 2) !== QUOTE)
     return undefined;
   const idStart = bar + 2;
-  let at = idStart + 1;
-  for (; at < args.length; at += 1) {
-    const code = args.charCodeAt(at);
-    // An escape or a raw control character: the general way decides (and refuses the latter).
-    if (code === BACKSLASH || code < 32) return undefined;
-    if (code === QUOTE) break;
-  }
-  if (at >= args.length || args.charCodeAt(at + 1) !== COMMA || args.charCodeAt(at + 2) !== OPEN)
-    return undefined;
+  let at = args.indexOf('"', idStart + 1);
+  // An escape: the general way decides. (A raw control character fails the text check after this scan,
+  // which sends the line the general way too, where JSON.parse refuses it.)
+  const backslash = args.indexOf('\\', idStart + 1);
+  if (at === -1 || (backslash !== -1 && backslash < at)) return undefined;
+  if (args.charCodeAt(at + 1) !== COMMA || args.charCodeAt(at + 2) !== OPEN) return undefined;
   const idJson = args.slice(idStart, at + 1);
   const pathStart = at + 3;
   const path: number[] = [];

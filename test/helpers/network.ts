@@ -22,16 +22,22 @@ export class NetworkPool {
     return home;
   }
 
-  async start(args: string[] = [], n = 16): Promise<TestNetwork> {
-    return this.startIn(await this.home(), args, n);
+  /** `ports`: how many ports after the base port to reserve, when the test starts more nodes there later. */
+  async start(args: string[] = [], n = 16, { ports = n } = {}): Promise<TestNetwork> {
+    return this.startIn(await this.home(), args, n, { ports });
   }
 
   /**
    * Starts a network in a home from home() (a test may put files there first, e.g. a key), on ports from
-   * basePort + 1 (default: a free range).
+   * basePort + 1 (default: a free range of `ports`, at least n).
    */
-  async startIn(home: string, args: string[] = [], n = 16, basePort?: number): Promise<TestNetwork> {
-    basePort ??= await allocatePortRange(n);
+  async startIn(
+    home: string,
+    args: string[] = [],
+    n = 16,
+    { ports = n, basePort }: { ports?: number; basePort?: number } = {},
+  ): Promise<TestNetwork> {
+    basePort ??= await allocatePortRange(Math.max(n, ports));
     const state = await gossipJson<{
       topology: { edges: Array<[number, number]> };
       nodes: Array<{ id: number; pid: number; port: number; peers: number[] }>;

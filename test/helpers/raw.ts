@@ -4,24 +4,36 @@ import net from 'node:net';
 
 export interface RawOptions {
   host?: string;
-  /** 'half': write then half-close (FIN) and read until the server closes; 'open': keep writing side open. */
+  /**
+   * 'open' (default): write and keep our side open: the node must close (a reference /GET or /PEERS).
+   * 'half': write then half-close (FIN), as the reference client does, and read until the node closes.
+   * 'full-close': write then drop the connection at once (a client that vanishes).
+   */
   mode?: 'half' | 'open' | 'full-close';
-  /** Stop reading after this many ms (for connections the server keeps open). */
-  readMs?: number;
+  /** A deadline, not a read window: the node not closing by then is an error. */
+  timeoutMs?: number;
 }
 
-/** Sends bytes and collects whatever comes back until the server closes or readMs passes. */
-export function talk(port: number, data: string | Buffer, options: RawOptions = {}): Promise<string> {
-  const { host = '127.0.0.1', mode = 'open', readMs = 500 } = options;
+/** Sends bytes and resolves with every byte the node sent back, once the node has closed the connection. */
+export function talkBytes(port: number, data: string | Buffer, options: RawOptions = {}): Promise<Buffer> {
+  const { host = '127.0.0.1', mode = 'open', timeoutMs = 15_000 } = options;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const socket = net.connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      const got = Buffer.concat(chunks).toString('utf8').slice(0, 200);
+      reject(
+        new Error(
+          `port ${port} did not close the connection within ${timeoutMs} ms (got ${JSON.stringify(got)})`,
+        ),
+      );
+    }, timeoutMs);
     const done = (): void => {
       clearTimeout(timer);
       socket.destroy();
-      resolve(Buffer.concat(chunks).toString('utf8'));
+      resolve(Buffer.concat(chunks));
     };
-    const timer = setTimeout(done, readMs);
     socket.on('connect', () => {
       if (mode === 'half') socket.end(data);
       else if (mode === 'full-close') socket.write(data, () => socket.destroy());
@@ -31,9 +43,17 @@ export function talk(port: number, data: string | Buffer, options: RawOptions = 
     socket.on('close', done);
     socket.on('error', (error) => {
       if (mode === 'full-close') done();
-      else reject(error);
+      else {
+        clearTimeout(timer);
+        reject(error);
+      }
     });
   });
+}
+
+/** talkBytes, decoded as UTF-8. */
+export async function talk(port: number, data: string | Buffer, options: RawOptions = {}): Promise<string> {
+  return (await talkBytes(port, data, options)).toString('utf8');
 }
 
 /** Sends one line and resolves with the first reply line (our own commands answer one JSON line). */
@@ -43,8 +63,8 @@ export async function askLine(port: number, line: string, host = '127.0.0.1'): P
     const socket = net.connect({ host, port }, () => socket.write(line.endsWith('\n') ? line : `${line}\n`));
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`no reply to ${line.slice(0, 40)} from port ${port}`));
-    }, 5_000);
+      reject(new Error(`no reply to ${line.slice(0, 40)} from port ${port} within 15 s`));
+    }, 15_000);
     socket.on('data', (chunk: Buffer) => {
       text += chunk.toString('utf8');
       const newline = text.indexOf('\n');

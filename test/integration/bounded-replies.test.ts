@@ -79,13 +79,13 @@ describe('replies that grow with the store', () => {
 
   it('keeps the reference /GET bytes: one JSON object, no newline, then the close', async () => {
     const node = await nodeWithMessages(2_000);
-    const body = await talk(node.port, '/GET:all|all\n', { mode: 'open', readMs: 30_000 });
+    const body = await talk(node.port, '/GET:all|all\n', { mode: 'open', timeoutMs: 30_000 });
     const parsed = JSON.parse(body) as Record<string, number[][]>;
     expect(Object.keys(parsed)).toHaveLength(2_000);
     expect(body).toBe(JSON.stringify(parsed));
     expect(Object.values(parsed).every((paths) => JSON.stringify(paths) === '[[1]]')).toBe(true);
     // `all` marked them read, as the reference does.
-    const unread = await talk(node.port, '/GET:unread|all\n', { mode: 'open', readMs: 5_000 });
+    const unread = await talk(node.port, '/GET:unread|all\n', { mode: 'open', timeoutMs: 5_000 });
     expect(unread).toBe('{}');
   });
 });

@@ -1,13 +1,13 @@
 // What a user sees when something is wrong: a clear message, a documented exit code, no stack trace.
 
 import net from 'node:net';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { gossip } from '../helpers/cli.js';
 import { NetworkPool } from '../helpers/network.js';
 import { allocatePortRange } from '../helpers/ports.js';
 
 const pool = new NetworkPool();
-afterAll(() => pool.cleanup());
+afterEach(() => pool.cleanup());
 
 function expectCleanError(
   result: { exitCode: number; stderr: string },

@@ -22,7 +22,10 @@ describe('a network started with --cluster-key-file', () => {
     const home = await pool.home();
     const keyFile = path.join(home, 'cluster.key');
     await writeFile(keyFile, 'f00dfeedcafe0123456789abcdef0123456789abcdef0123456789abcdef0123\n');
-    const network = await pool.startIn(home, ['--seed', '11', '--cluster-key-file', keyFile], 8);
+    // add-node takes the next port, base + 9: reserved too.
+    const network = await pool.startIn(home, ['--seed', '11', '--cluster-key-file', keyFile], 8, {
+      ports: 9,
+    });
     const state = JSON.parse(await readFile(path.join(home, 'network.json'), 'utf8')) as {
       clusterKeyFile?: string;
     };

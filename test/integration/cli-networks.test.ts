@@ -1,13 +1,13 @@
 // Topologies, seeds, two networks side by side, and the inspection commands (status, logs, plot).
 
 import { readFile } from 'node:fs/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { gossip, gossipJson } from '../helpers/cli.js';
 import { NetworkPool, neighbours } from '../helpers/network.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const pool = new NetworkPool();
-afterAll(() => pool.cleanup());
+afterEach(() => pool.cleanup());
 
 describe('topologies', () => {
   it('the same seed gives the same graph, and list-peers shows it', async () => {

@@ -60,19 +60,19 @@ async function snapshot(node: StartedNode) {
   };
 }
 
-/** Sends lines on a fresh connection and collects `expected` replies (and whether the node closed it). */
+/**
+ * Sends lines on a fresh connection and collects `expected` replies, then whether the node closed it: a /HEALTH
+ * sent after them is answered on an open connection, and never on one the node is closing.
+ */
 async function exchange(node: StartedNode, lines: string, expected: number) {
   const client = await RawClient.connect(node.port);
   await client.write(lines);
-  const replies = await client.waitLines(expected);
-  // Give the node the chance to act on anything it wrongly accepted before we look at its state.
-  await askLine(node.port, '/HEALTH:');
-  const closed =
-    client.isClosed ||
-    (await client.waitClosed(500).then(
-      () => true,
-      () => false,
-    ));
+  const replies = (await client.waitLines(expected)).slice(0, expected);
+  await client.write('/HEALTH:\n');
+  await waitFor(() => client.isClosed || client.lines.length > expected, {
+    what: 'a /HEALTH answer or the close',
+  });
+  const closed = client.isClosed && client.lines.length === expected;
   client.destroy();
   return { codes: errorCodes(replies), replies, closed };
 }
@@ -146,6 +146,7 @@ describe('a node with a cluster key', () => {
       '/RELAY:1|["loop_1795426696500612060",[1]]\n',
     ];
     const { codes, replies } = await exchange(victim, lines.join(''), 4);
+    expect(replies[0]).toMatchObject({ auth: { node: 1 } });
     expect(codes).toEqual(['NOT_A_PEER', 'BAD_ARGUMENT', 'NOT_A_PEER']);
     expect(replies[1]?.error).toBe("the path ends with 2, but this is node 5's link");
     expect(await snapshot(victim)).toEqual(before);
@@ -208,7 +209,7 @@ describe('binding without a cluster key', () => {
     expect(flagKey.stderr).toMatch(/visible to every user/);
   });
 
-  it('binds 0.0.0.0 with --insecure, warning, and with a key from the environment, silently', async () => {
+  it('binds 0.0.0.0 with --insecure, warning on stderr and in the log, and with a key from the environment, silently', async () => {
     const port = (await allocatePortRange(2)) + 1;
     const insecure = await pool.start({
       id: 1,
@@ -216,27 +217,35 @@ describe('binding without a cluster key', () => {
       peers: [],
       extraArgs: ['--host', '0.0.0.0', '--insecure'],
     });
-    // The log is written asynchronously: the line may land just after the node answers.
-    const warnings = await waitFor(
-      async () => {
-        const found = (await pool.logLines(insecure)).filter((line) => line.msg === 'node.insecure');
-        return found.length > 0 && found;
-      },
-      { what: 'the node.insecure warning' },
-    );
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatchObject({ level: 40, host: '0.0.0.0' });
-
     process.env.GOSSIP_CLUSTER_KEY = KEY;
+    let keyed: StartedNode;
     try {
-      const keyed = await pool.start({ id: 2, port: port + 1, peers: [], extraArgs: ['--host', '0.0.0.0'] });
-      expect((await pool.logLines(keyed)).some((line) => line.msg === 'node.insecure')).toBe(false);
-      const { codes } = await exchange(keyed, '/REMOVE:3\n', 1);
-      expect(codes).toEqual(['AUTH_REQUIRED']);
-      const ok = await exchange(keyed, `${auth(KEY, 'cli', 2)}/REMOVE:3\n`, 1);
-      expect(ok.replies[0]).toMatchObject({ auth: { node: 2 } });
+      keyed = await pool.start({ id: 2, port: port + 1, peers: [], extraArgs: ['--host', '0.0.0.0'] });
     } finally {
       delete process.env.GOSSIP_CLUSTER_KEY;
     }
+    const { codes } = await exchange(keyed, '/REMOVE:3\n', 1);
+    expect(codes).toEqual(['AUTH_REQUIRED']);
+    const ok = await exchange(keyed, `${auth(KEY, 'cli', 2)}/REMOVE:3\n`, 1);
+    expect(ok.replies[0]).toMatchObject({ auth: { node: 2 } });
+
+    // Stopped cleanly, each node has said all it will say: its whole stderr and a flushed log to judge.
+    const said = async (node: StartedNode) => {
+      node.kill('SIGTERM');
+      const { exitCode, stderr } = await node.exited;
+      expect(exitCode).toBe(0);
+      const log = await pool.logLines(node);
+      expect(log.at(-1)?.msg).toBe('node.stopped');
+      return { stderr, warnings: log.filter((line) => line.msg === 'node.insecure') };
+    };
+    const open = await said(insecure);
+    expect(open.stderr).toBe(
+      'warning: listening on 0.0.0.0 without a cluster key (--insecure): anyone who can reach this port can inject relays and remove peers',
+    );
+    expect(open.warnings).toHaveLength(1);
+    expect(open.warnings[0]).toMatchObject({ level: 40, host: '0.0.0.0' });
+    const silent = await said(keyed);
+    expect(silent.stderr).toBe('');
+    expect(silent.warnings).toEqual([]);
   });
 });

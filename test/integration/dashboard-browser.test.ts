@@ -1,6 +1,6 @@
 // The dashboard as a person uses it, in headless Chromium (Debian's, driven by playwright-core): a
 // 16-node network, a message sent from the page reaching every node, a step-by-step replay, a node's
-// details, a removal. Screenshots go to test-results/dashboard*.png.
+// details, a removal, a faulted link and a partition. Screenshots go to test-results/dashboard*.png.
 
 import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
@@ -11,10 +11,12 @@ import { DashboardPool } from '../helpers/dashboard.js';
 import { NetworkPool } from '../helpers/network.js';
 
 const CHROMIUM = findChromium();
-const TITLE =
-  CHROMIUM === undefined
-    ? 'the dashboard in headless Chromium: SKIPPED, chromium is not installed (.ci/run installs it: apt-get install --no-install-recommends chromium)'
-    : 'the dashboard in headless Chromium';
+// Missing chromium fails this test: .ci/run installs it, and a developer is told how to. Skipping it takes an
+// explicit GOSSIP_SKIP_BROWSER=1, and CI's summary (scripts/test-summary.js) still reports that skip as a failure.
+const OPTED_OUT = process.env.GOSSIP_SKIP_BROWSER === '1';
+const TITLE = OPTED_OUT
+  ? 'the dashboard in headless Chromium: SKIPPED (GOSSIP_SKIP_BROWSER=1)'
+  : 'the dashboard in headless Chromium';
 const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
 
 function findChromium(): string | undefined {
@@ -41,12 +43,27 @@ afterAll(async () => {
   await networks.cleanup();
 });
 
+interface GraphLink {
+  key: string;
+  classes: string[];
+  fault: string;
+}
+
 /** The page's debugging handle (window.dashboard), evaluated in the browser. */
 interface PageHandle {
-  dashboard: { graph(): { nodes: GraphNode[] }; player(): { steps: number; done: number; playing: boolean } };
+  dashboard: {
+    graph(): { nodes: GraphNode[]; links: GraphLink[] };
+    player(): { steps: number; done: number; playing: boolean };
+  };
 }
 const graphNodes = (page: Page): Promise<GraphNode[]> =>
   page.evaluate(() => (globalThis as unknown as PageHandle).dashboard.graph().nodes);
+const graphLinks = (page: Page): Promise<GraphLink[]> =>
+  page.evaluate(() => (globalThis as unknown as PageHandle).dashboard.graph().links);
+const banner = async (page: Page): Promise<string | undefined> =>
+  (await page.locator('#faults').isHidden())
+    ? undefined
+    : ((await page.locator('#faults').textContent()) ?? '');
 const player = (page: Page): Promise<{ steps: number; done: number; playing: boolean }> =>
   page.evaluate(() => (globalThis as unknown as PageHandle).dashboard.player());
 const reachedCount = async (page: Page): Promise<number> =>
@@ -60,9 +77,12 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 20
   }
 }
 
-describe.skipIf(CHROMIUM === undefined)(TITLE, () => {
-  it('shows 16 nodes, spreads a message sent from the page to all of them, replays it, shows removal', async () => {
-    if (CHROMIUM === undefined) throw new Error('unreachable: skipped without chromium');
+describe.skipIf(OPTED_OUT)(TITLE, () => {
+  it('shows 16 nodes, spreads a message sent from the page to all of them, replays it, shows removal, faults and a partition', async () => {
+    if (CHROMIUM === undefined)
+      throw new Error(
+        'chromium is not installed: apt-get install --no-install-recommends chromium (.ci/run does), or set GOSSIP_SKIP_BROWSER=1 to skip this test (CI counts a skip as a failure)',
+      );
     await mkdir(SHOTS, { recursive: true });
     const network = await networks.start(['--seed', '42']);
     const dashboard = await dashboards.start(network.home);
@@ -154,6 +174,45 @@ describe.skipIf(CHROMIUM === undefined)(TITLE, () => {
     );
     await page.click('#r-end');
     await page.screenshot({ path: `${SHOTS}dashboard-removed.png` });
+
+    // A faulted link is drawn dashed in the colour of its fault, described on the link and in the banner.
+    const [a, b] = network.edges.find((edge) => !edge.includes(12)) ?? [0, 0];
+    const key = `${Math.min(a, b)}-${Math.max(a, b)}`;
+    expect((await gossip(['link', String(a), String(b), '--loss', '30'], network.home)).exitCode).toBe(0);
+    await until('the faulted link drawn', async () => {
+      const link = (await graphLinks(page)).find((candidate) => candidate.key === key);
+      return link?.classes.includes('faulted') === true && link.classes.includes('fault-loss');
+    });
+    const faulted = (await graphLinks(page)).find((candidate) => candidate.key === key);
+    expect(faulted?.fault).toBe('loss 30%');
+    expect((await graphLinks(page)).filter((link) => link.classes.includes('faulted'))).toHaveLength(1);
+    expect(await banner(page)).toBe(`1 faulted link: ${key} loss 30%`);
+
+    // A partition: the links across go, the banner names the sides, each side is tinted.
+    expect((await gossip(['partition', '1-8'], network.home)).exitCode).toBe(0);
+    await until('the partition banner', async () =>
+      ((await banner(page)) ?? '').startsWith(
+        'partition {1,2,3,4,5,6,7,8} | {9,10,11,13,14,15,16}: links across are cut',
+      ),
+    );
+    await until('the links across gone', async () =>
+      (await graphLinks(page)).every((link) => {
+        const [x, y] = link.key.split('-').map(Number);
+        return (x ?? 0) <= 8 === (y ?? 0) <= 8;
+      }),
+    );
+    const sides = await graphNodes(page);
+    for (const node of sides.filter((candidate) => candidate.id !== 12))
+      expect(node.classes, `node ${node.id}`).toContain(node.id <= 8 ? 'side-0' : 'side-1');
+    await page.screenshot({ path: `${SHOTS}dashboard-partition.png` });
+
+    // Healed: no banner, no faulted link, no tint.
+    expect((await gossip(['heal'], network.home)).exitCode).toBe(0);
+    await until('the banner gone', async () => (await banner(page)) === undefined);
+    expect((await graphLinks(page)).filter((link) => link.classes.includes('faulted'))).toEqual([]);
+    expect(
+      (await graphNodes(page)).filter((node) => node.classes.some((name) => name.startsWith('side-'))),
+    ).toEqual([]);
     expect(errors).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type {
   DashboardState,
   MessageReplay,
@@ -18,7 +18,7 @@ import { waitFor } from '../helpers/wait-for.js';
 
 const networks = new NetworkPool();
 const dashboards = new DashboardPool();
-afterAll(async () => {
+afterEach(async () => {
   await dashboards.cleanup();
   await networks.cleanup();
 });
@@ -161,7 +161,8 @@ describe('gossip dashboard', () => {
   });
 
   it('notices the network stopped, and follows a new one started in the same home', async () => {
-    const network = await networks.start(['--seed', '8'], 4);
+    // Four nodes now, six in the network started later on the same ports: reserve six.
+    const network = await networks.start(['--seed', '8'], 4, { ports: 6 });
     const dashboard = await dashboards.start(network.home);
     const state = () => get<DashboardState>(new URL('/api/state', dashboard.url).toString());
     await waitFor(async () => (await state()).topology.nodes.every((node) => node.status === 'up'), {

@@ -3,7 +3,7 @@
 // them. Node N's process raises its own open-file limit to the hard limit (Node.js does so at start-up).
 
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { fetchMessages, fetchStats } from '../../src/client/node-client.js';
 import { DaemonPool, type StartedNode } from '../helpers/daemons.js';
 import { allocatePortRange } from '../helpers/ports.js';
@@ -11,7 +11,7 @@ import { waitFor } from '../helpers/wait-for.js';
 import { RawClient } from '../helpers/wire.js';
 
 const pool = new DaemonPool();
-afterAll(() => pool.cleanup());
+afterEach(() => pool.cleanup());
 
 const at = (node: StartedNode) => ({ host: '127.0.0.1', port: node.port });
 

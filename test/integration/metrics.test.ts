@@ -32,7 +32,9 @@ beforeAll(async () => {
   // One range for both, so the metrics ports cannot land on the nodes' own.
   const base = await allocatePortRange(2 * NODES);
   metricsBase = base + NODES;
-  net = await pool.startIn(await pool.home(), ['--metrics-base-port', String(metricsBase)], NODES, base);
+  net = await pool.startIn(await pool.home(), ['--metrics-base-port', String(metricsBase)], NODES, {
+    basePort: base,
+  });
 });
 
 describe('metrics of a network started with --metrics-base-port', () => {

@@ -1,7 +1,7 @@
 // `gossip trace` on a real CLI-started network: the tree follows the topology, every node is in it once,
 // redundant copies add up to the paths get-messages shows, and tracing marks nothing read.
 
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { gossip, gossipJson } from '../helpers/cli.js';
 import { NetworkPool, neighbours } from '../helpers/network.js';
 import { askLine } from '../helpers/raw.js';
@@ -34,7 +34,7 @@ interface MessagesJson {
 }
 
 const pool = new NetworkPool();
-afterAll(() => pool.cleanup());
+afterEach(() => pool.cleanup());
 
 describe('gossip trace', () => {
   it('prints the propagation tree of a message by text or id, with redundant copies marked', async () => {
@@ -72,11 +72,12 @@ describe('gossip trace', () => {
         expect(node.node).toBe(3);
         continue;
       }
-      // Each node got its first copy over a link of the topology, after its parent got one.
+      // Each node got its first copy over a link of the topology, sent on by its parent when the parent got
+      // its own first copy (relays=1: one copy per link). Causal order, not the clocks: arrival times come
+      // from different processes, and on a loaded machine their clocks may disagree by a few ms.
       expect(adjacent.get(node.parent)?.has(node.node)).toBe(true);
       expect(byId.get(node.parent)?.children).toContain(node.node);
-      expect(node.afterMs).toBeGreaterThanOrEqual(byId.get(node.parent)?.afterMs ?? 0);
-      expect(node.path.at(-1)).toBe(node.node);
+      expect(node.path).toEqual([...(byId.get(node.parent)?.path ?? []), node.node]);
       expect(node.hop).toBe(node.path.length - 1);
     }
     expect(Math.max(...trace.nodes.map((node) => node.afterMs ?? 0))).toBe(trace.last.afterMs);
@@ -96,24 +97,26 @@ describe('gossip trace', () => {
   it('works around a removed node and says what it could not see; an unknown message exits 4', async () => {
     const net = await pool.start(['--seed', '11']);
     const { id } = await gossipJson<{ id: string }>(['send-message', '1', 'before removal'], net.home);
-    await waitFor(
-      async () => (await gossipJson<TraceJson>(['trace', id], net.home)).reached === 16 || undefined,
+    const before = await waitFor(
+      async () => {
+        const trace = await gossipJson<TraceJson>(['trace', id], net.home);
+        return trace.reached === 16 ? trace : undefined;
+      },
       { what: 'the message at every node' },
     );
-    const removed = net.nodes.find(
-      (node) => node.id !== 1 && !net.edges.some(([a, b]) => a === 1 && b === node.id),
-    );
-    if (removed === undefined) throw new Error('no node to remove');
-    expect((await gossip(['remove-node', String(removed.id)], net.home)).exitCode).toBe(0);
+    // A node that delivered first copies: once it is gone, the paths of those copies still go through it.
+    const removed = before.nodes.find((node) => node.node !== 1 && node.children.length > 0);
+    if (removed === undefined) throw new Error('no node other than the origin delivered a first copy');
+    expect((await gossip(['remove-node', String(removed.node)], net.home)).exitCode).toBe(0);
 
     const trace = await gossipJson<TraceJson>(['trace', id], net.home);
-    expect(trace.removed).toEqual([removed.id]);
+    expect(trace.removed).toEqual([removed.node]);
     expect(trace.reached).toBe(15);
-    // The removed node still appears where paths went through it, without a time of its own.
-    const silent = trace.nodes.find((node) => node.node === removed.id);
-    if (silent !== undefined) expect(silent.afterMs).toBeNull();
+    // It keeps its place in the tree, with the same children, but without a time of its own.
+    const silent = trace.nodes.find((node) => node.node === removed.node);
+    expect(silent).toMatchObject({ afterMs: null, path: removed.path, children: removed.children });
     const human = await gossip(['trace', id], net.home);
-    expect(human.stdout).toContain(`removed from the network: ${removed.id}`);
+    expect(human.stdout).toContain(`removed from the network: ${removed.node}`);
 
     const unknown = await gossip(['trace', 'never sent'], net.home);
     expect(unknown.exitCode).toBe(4);

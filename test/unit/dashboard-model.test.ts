@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { FeedEvent } from '../../src/dashboard/model/feed-events.js';
 import { LiveCounters } from '../../src/dashboard/model/live-counters.js';
 import { MessageIndex } from '../../src/dashboard/model/message-index.js';
-import { TopologyView } from '../../src/dashboard/model/topology-view.js';
-import type { PeerView } from '../../src/protocol/replies.js';
+import { describeLinkFaults, TopologyView } from '../../src/dashboard/model/topology-view.js';
+import { NO_FAULT } from '../../src/protocol/fault-spec.js';
+import type { FaultViewReply, PeerView } from '../../src/protocol/replies.js';
 
 const peer = (id: number, state: PeerView['state'] = 'up'): PeerView => ({
   id,
@@ -103,6 +104,56 @@ describe('TopologyView', () => {
     view.apply(snapshot(1, [peer(2, 'connecting')], 7));
     expect(view.get(1)).toMatchObject({ status: 'up', messages: 7 });
     expect(linkStates(view)).toEqual(['1-2:down', '1-3:up', '2-3:up']);
+  });
+
+  it('draws faulted links per direction, and the sides of a partition from the nodes’ cut sets', () => {
+    const view = triangle();
+    const faults = (node: number, extra: Partial<Omit<FaultViewReply, 'seed'>>): FeedEvent => ({
+      event: 'link.faults',
+      node,
+      atMs: 2,
+      links: [],
+      all: NO_FAULT,
+      cut: [],
+      seed: node,
+      ...extra,
+    });
+    const loss = { ...NO_FAULT, lossPercent: 30 };
+    view.apply(faults(1, { links: [{ peer: 2, fault: loss, description: 'loss 30%' }] }));
+    view.apply(faults(2, { all: { ...NO_FAULT, delayMs: 100 } }));
+    const drawn = Object.fromEntries(view.links().map((link) => [link.key, link.faults]));
+    expect(drawn).toEqual({
+      '1-2': [
+        { from: 1, to: 2, kind: 'loss', description: 'loss 30%' },
+        { from: 2, to: 1, kind: 'delay', description: 'delay 100 ms' },
+      ],
+      '1-3': [],
+      '2-3': [{ from: 2, to: 3, kind: 'delay', description: 'delay 100 ms' }],
+    });
+    const described = view.links().map(describeLinkFaults);
+    expect(described).toEqual(['1→2: loss 30%; 2→1: delay 100 ms', '', '2→3: delay 100 ms']);
+    expect(view.partition()).toBeUndefined();
+    view.apply(faults(1, { cut: [3] }));
+    view.apply(faults(2, { cut: [3] }));
+    view.apply(faults(3, { cut: [1, 2] }));
+    expect(view.partition()).toEqual([[1, 2], [3]]);
+    // Healed: nobody is cut off, no fault is left.
+    for (const node of [1, 2, 3]) view.apply(faults(node, {}));
+    expect(view.partition()).toBeUndefined();
+    expect(view.links().flatMap((link) => link.faults)).toEqual([]);
+    // A snapshot brings the faults in force when the dashboard subscribes.
+    view.apply({
+      ...(snapshot(1, [peer(2)]) as Extract<FeedEvent, { event: 'snapshot' }>),
+      faults: {
+        links: [],
+        all: { ...NO_FAULT, down: true },
+        cut: [],
+        seed: 1,
+      },
+    });
+    expect(view.links().find((link) => link.key === '1-2')?.faults).toEqual([
+      { from: 1, to: 2, kind: 'down', description: 'down' },
+    ]);
   });
 
   it('round-trips through its snapshot (what the page starts from)', () => {

@@ -10,6 +10,7 @@ import {
   MAX_SUBSCRIBERS,
 } from '../../src/node/event-feed.js';
 import type { GossipNode } from '../../src/node/gossip-node.js';
+import { parseNodeEvent } from '../../src/protocol/events.js';
 import { unstartedNode } from '../helpers/lone-node.js';
 
 class Sink implements EventSink {
@@ -42,6 +43,22 @@ describe('EventFeed', () => {
     expect(feed.add(sink)).toBe(true);
     event();
     expect(sink.lines.map((line) => JSON.parse(line).event)).toEqual(['snapshot', 'message.accepted']);
+  });
+
+  it('carries the faults in the snapshot and publishes every change of them (the dashboard draws them)', () => {
+    const sink = new Sink();
+    feed.add(sink);
+    node.setFault(2, { delayMs: 0, jitterMs: 0, lossPercent: 30, down: false });
+    node.partition([3, 4]);
+    const [snapshot, fault, cut] = sink.lines.map((line) => JSON.parse(line));
+    expect(snapshot.faults).toMatchObject({ links: [], cut: [] });
+    expect(fault).toMatchObject({
+      event: 'link.faults',
+      node: 1,
+      links: [{ peer: 2, description: 'loss 30%' }],
+    });
+    expect(cut).toMatchObject({ event: 'link.faults', cut: [3, 4] });
+    expect(parseNodeEvent(sink.lines[2] ?? '')).toMatchObject({ event: 'link.faults', cut: [3, 4] });
   });
 
   it('drops the events of a subscriber that does not read, then closes it after MAX_STALL_MS', () => {

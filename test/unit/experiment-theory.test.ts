@@ -3,15 +3,20 @@ import { aggregate, arrivalRound, messageMetrics, type NodeReport } from '../../
 import { renderCoverageChart } from '../../src/experiment/render-chart.js';
 import {
   coinResidue,
+  contactOdds,
   DEMERS_COUNTER_RESIDUE,
   demersResidue,
+  IDEAL,
+  liveNodes,
   logBase,
   meanFieldCoverage,
   modelRounds,
   pittelPushRounds,
+  roundsPerGeneration,
   theoryFor,
 } from '../../src/experiment/theory.js';
 import type { MessageView, StatsReply } from '../../src/protocol/replies.js';
+import { parseXml } from '../helpers/xml.js';
 
 describe('theory', () => {
   it('log_k N and Pittel: log2 N + ln N for push with one target', () => {
@@ -63,6 +68,82 @@ describe('theory', () => {
       pittelRounds: undefined,
       residue: 0,
     });
+  });
+});
+
+describe('theory under loss, delay and failures', () => {
+  const bad = (lossPercent: number, delayMs = 0, failFraction = 0) => ({
+    lossPercent,
+    delayMs,
+    failFraction,
+  });
+
+  it('changes nothing on an ideal network', () => {
+    for (const strategy of ['push', 'pull', 'push-pull', 'anti-entropy'] as const) {
+      expect(meanFieldCoverage(strategy, 64, 2, 12, IDEAL)).toEqual(meanFieldCoverage(strategy, 64, 2, 12));
+      expect(modelRounds(strategy, 64, 2, bad(0))).toBe(modelRounds(strategy, 64, 2));
+    }
+  });
+
+  it('scales a contact by what gets through: one line for a push, two for a pull, three for an exchange push', () => {
+    expect(contactOdds(bad(10))).toEqual({
+      push: 0.9,
+      pull: expect.closeTo(0.81),
+      exchangePush: expect.closeTo(0.729),
+    });
+    expect(contactOdds(bad(0, 0, 0.25)).push).toBe(0.75);
+    // With s the uninformed share, one round of push is s e^{-k p i} with p the push odds.
+    const [, first] = meanFieldCoverage('push', 100, 2, 1, bad(30));
+    const s0 = 1 - 1 / 100;
+    expect(first).toBeCloseTo(1 - s0 * Math.exp(-2 * 0.7 * (1 / 100)), 12);
+  });
+
+  it('loss and failures slow every strategy; pull, which needs two lines, suffers more from loss than push', () => {
+    for (const strategy of ['push', 'pull', 'push-pull', 'anti-entropy'] as const) {
+      const ideal = modelRounds(strategy, 64, 2) ?? 0;
+      expect(modelRounds(strategy, 64, 2, bad(30)) ?? 0).toBeGreaterThan(ideal);
+      expect(modelRounds(strategy, 64, 2, bad(0, 0, 0.5)) ?? 0).toBeGreaterThanOrEqual(ideal);
+    }
+    const slowdown = (strategy: 'push' | 'pull') =>
+      (modelRounds(strategy, 256, 1, bad(30)) ?? 0) / (modelRounds(strategy, 256, 1) ?? 1);
+    expect(slowdown('pull')).toBeGreaterThan(slowdown('push'));
+  });
+
+  it('counts coverage among the live nodes: failed ones neither receive nor spread', () => {
+    expect(liveNodes(32, bad(0, 0, 0.25))).toBe(24);
+    expect(liveNodes(10, bad(0, 0, 0.25))).toBe(8);
+    expect(meanFieldCoverage('pull', 32, 2, 3, bad(0, 0, 0.25))[0]).toBeCloseTo(1 / 24);
+    expect(
+      theoryFor({ name: 'pull', fanout: 2, stop: 'counter', stopAfter: 2 }, 64, bad(0, 0, 0.5)).logKRounds,
+    ).toBe(5);
+  });
+
+  it('stretches rounds by the delay a contact spends on the way', () => {
+    expect(roundsPerGeneration('push', 40, 100)).toBe(1);
+    expect(roundsPerGeneration('push', 250, 100)).toBe(3);
+    expect(roundsPerGeneration('pull', 250, 100)).toBe(6);
+    const coverage = meanFieldCoverage('push', 64, 2, 9, bad(0, 250));
+    const ideal = meanFieldCoverage('push', 64, 2, 3);
+    expect(coverage.slice(0, 7)).toEqual([
+      ideal[0],
+      ideal[0],
+      ideal[0],
+      ideal[1],
+      ideal[1],
+      ideal[1],
+      ideal[2],
+    ]);
+    expect(modelRounds('push', 64, 2, bad(0, 250))).toBe(3 * (modelRounds('push', 64, 2) ?? 0));
+  });
+
+  it("lowers Demers' residue under loss: a lost push or answer gives no feedback", () => {
+    const coin = { name: 'push', fanout: 2, stop: 'coin', stopAfter: 2 } as const;
+    expect(theoryFor(coin, 64, bad(20)).residue).toBeCloseTo(coinResidue(2 / 0.8), 12);
+    const counter = { ...coin, stop: 'counter' } as const;
+    expect(theoryFor(counter, 64, bad(0, 0, 0.5)).residue).toBe(0.037);
+    // Counter 2 at 20% loss is counter 2.5: between the table's 3.7% and 1.1%, geometrically.
+    expect(theoryFor(counter, 64, bad(20)).residue).toBeCloseTo(Math.sqrt(0.037 * 0.011), 12);
+    expect(demersResidue('counter', 5.5)).toBeUndefined();
   });
 });
 
@@ -130,13 +211,16 @@ describe('experiment metrics', () => {
     expect(total.counters.pushesOut).toBe(4);
   });
 
-  it('draws a chart with one line per strategy', () => {
-    const svg = renderCoverageChart('t <1>', [
-      { label: 'push', measured: [0.1, 0.5, 1], predicted: [0.1, 0.4, 0.9, 1] },
-      { label: 'pull', measured: [0.1, 0.3, 1] },
+  it('draws a chart with one line per strategy, its texts escaped as XML', () => {
+    const svg = renderCoverageChart('t <1> & "2"', [
+      { label: 'push <fast>', measured: [0.1, 0.5, 1], predicted: [0.1, 0.4, 0.9, 1] },
+      { label: "pull 'n' push", measured: [0.1, 0.3, 1] },
     ]);
-    expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg).toContain('t &#60;1&#62;');
-    expect(svg.match(/<polyline/g)).toHaveLength(3);
+    // Parsed as XML: well-formed, and the texts a viewer shows are the ones given, whichever escapes are used.
+    const elements = parseXml(svg);
+    expect(elements[0]?.name).toBe('svg');
+    const texts = elements.filter((element) => element.name === 'text').map((element) => element.text);
+    expect(texts).toEqual(expect.arrayContaining(['t <1> & "2"', 'push <fast>', "pull 'n' push"]));
+    expect(elements.filter((element) => element.name === 'polyline')).toHaveLength(3);
   });
 });

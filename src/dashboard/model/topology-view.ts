@@ -1,7 +1,9 @@
-// The live topology as the nodes report it: who is up, whose links are up, how many messages each holds.
-// Pure: fed with feed events by the dashboard server and, from the same snapshot on, by the page.
+// The live topology as the nodes report it: who is up, whose links are up and faulted, the partition, how
+// many messages each holds. Pure: fed with feed events by the dashboard server and, from the same snapshot
+// on, by the page.
 
-import type { PeerView } from '../../protocol/replies.js';
+import { describeFault, isNoFault, type LinkFault } from '../../protocol/fault-spec.js';
+import type { FaultViewReply, PeerView } from '../../protocol/replies.js';
 import type { FeedEvent, NodeStatus } from './feed-events.js';
 
 export interface NodeState {
@@ -17,6 +19,17 @@ export interface NodeState {
    * before the node takes it as a peer.
    */
   linkStates: Record<number, 'up' | 'down'>;
+  /** Its link faults and the nodes it is cut off from (gossip link, partition); none until it says. */
+  faults?: FaultViewReply | undefined;
+}
+
+/** A fault on what one end of a link sends to the other. */
+export interface DirectedFault {
+  from: number;
+  to: number;
+  /** The kind that shows: a blackhole, else loss, else delay, else a rate cap. */
+  kind: 'down' | 'loss' | 'delay' | 'rate';
+  description: string;
 }
 
 export interface LinkState {
@@ -26,6 +39,8 @@ export interface LinkState {
   b: number;
   /** Up when every live end reports it up; down while an end is dialling, or the other end is gone. */
   state: 'up' | 'down';
+  /** The faults on it, per direction (none: a perfect link). */
+  faults: DirectedFault[];
 }
 
 export interface TopologySnapshot {
@@ -72,6 +87,7 @@ export class TopologyView {
         linkStates: Object.fromEntries(
           event.peers.map((peer) => [peer.id, peer.state === 'up' ? 'up' : 'down']),
         ),
+        faults: event.faults,
       });
       return;
     }
@@ -98,6 +114,9 @@ export class TopologyView {
       case 'peer.dropped':
         node.peers = node.peers.filter((peer) => peer.id !== event.peer);
         return;
+      case 'link.faults':
+        node.faults = { links: event.links, all: event.all, cut: event.cut, seed: event.seed };
+        return;
     }
   }
 
@@ -113,11 +132,37 @@ export class TopologyView {
         const otherGone = other === undefined || other.status === 'down' || other.status === 'removed';
         const up = peer.state === 'up' && !otherGone;
         const known = links.get(key);
-        if (known === undefined) links.set(key, { key, a, b, state: up ? 'up' : 'down' });
-        else if (!up) known.state = 'down';
+        if (known === undefined) {
+          const faults = [this.faultOf(a, b), this.faultOf(b, a)].filter((fault) => fault !== undefined);
+          links.set(key, { key, a, b, state: up ? 'up' : 'down', faults });
+        } else if (!up) known.state = 'down';
       }
     }
     return [...links.values()].sort((x, y) => x.a - y.a || x.b - y.b);
+  }
+
+  /**
+   * The partition's groups when one is in force, as the live nodes say (nodes cut off from the same others
+   * are on the same side); undefined when no node is cut off from anybody.
+   */
+  partition(): number[][] | undefined {
+    const live = this.list().filter((node) => node.status === 'up' && node.faults !== undefined);
+    if (live.every((node) => (node.faults?.cut.length ?? 0) === 0)) return undefined;
+    const sides = new Map<string, number[]>();
+    for (const node of live) {
+      const key = (node.faults?.cut ?? []).join(',');
+      sides.set(key, [...(sides.get(key) ?? []), node.id]);
+    }
+    return [...sides.values()].sort((x, y) => (x[0] ?? 0) - (y[0] ?? 0));
+  }
+
+  /** What `from` does to the lines it sends `to`: its fault for that peer, else its fault on every link. */
+  private faultOf(from: number, to: number): DirectedFault | undefined {
+    const faults = this.nodes.get(from)?.faults;
+    if (faults === undefined) return undefined;
+    const fault = faults.links.find((link) => link.peer === to)?.fault ?? faults.all;
+    if (isNoFault(fault)) return undefined;
+    return { from, to, kind: faultKind(fault), description: describeFault(fault) };
   }
 
   private ensure(id: number, address: string): NodeState {
@@ -128,6 +173,21 @@ export class TopologyView {
     }
     return node;
   }
+}
+
+/** `loss 30%` when both directions have the same fault, else `3→7: loss 30%; 7→3: delay 100 ms`. */
+export function describeLinkFaults(link: LinkState): string {
+  const [first, second] = link.faults;
+  if (first !== undefined && second !== undefined && first.description === second.description)
+    return first.description;
+  return link.faults.map((fault) => `${fault.from}→${fault.to}: ${fault.description}`).join('; ');
+}
+
+function faultKind(fault: LinkFault): DirectedFault['kind'] {
+  if (fault.down) return 'down';
+  if (fault.lossPercent > 0) return 'loss';
+  if (fault.delayMs > 0 || fault.jitterMs > 0) return 'delay';
+  return 'rate';
 }
 
 function copyNode(node: NodeState): NodeState {

@@ -1,9 +1,16 @@
 // The topology drawn with cytoscape: nodes where start-network's layout puts them, links up or down, new
-// (repair) links highlighted for a while, and during a replay the copies that crossed each link so far.
+// (repair) links highlighted for a while, faulted links dashed in the colour of their fault (described on
+// hover), the sides of a partition tinted, and during a replay the copies that crossed each link so far.
 
 import cytoscape from 'cytoscape';
 import type { ReplayFrame } from '../../propagation/replay.js';
-import type { NodeState, TopologyView } from '../model/topology-view.js';
+import {
+  type DirectedFault,
+  describeLinkFaults,
+  type LinkState,
+  type NodeState,
+  type TopologyView,
+} from '../model/topology-view.js';
 import { ms } from './dom.js';
 
 /** How long a link that appeared (repair, a node joining) stays highlighted. */
@@ -13,6 +20,9 @@ const WIDTH = 900;
 const HEIGHT = 640;
 /** Badges (the line under a node) sit this far below its centre. */
 const BADGE_OFFSET = 30;
+
+/** Halo colours of the sides of a partition (more sides than colours share them). */
+const PARTITION_TINTS = ['#fab005', '#12b886', '#f06595', '#4c6ef5'];
 
 const STYLE: cytoscape.StylesheetJson = [
   {
@@ -83,6 +93,37 @@ const STYLE: cytoscape.StylesheetJson = [
   { selector: 'edge.link.down', style: { 'line-color': '#d64545', 'line-style': 'dashed' } },
   { selector: 'edge.link.fresh', style: { 'line-color': '#7048e8', width: 4 } },
   {
+    selector: 'edge.link.faulted',
+    style: {
+      width: 4,
+      // Dash-dot, unlike the plain dashes of a link down or a redundant copy.
+      'line-style': 'dashed',
+      'line-dash-pattern': [10, 4, 2, 4],
+      'font-size': 11,
+      color: '#212529',
+      'text-background-color': '#ffffff',
+      'text-background-opacity': 0.9,
+      'text-background-padding': '2px',
+    },
+  },
+  { selector: 'edge.link.fault-loss', style: { 'line-color': '#c2255c' } },
+  { selector: 'edge.link.fault-delay', style: { 'line-color': '#1c7ed6' } },
+  { selector: 'edge.link.fault-rate', style: { 'line-color': '#0b7285' } },
+  { selector: 'edge.link.fault-down', style: { 'line-color': '#212529', 'line-style': 'dotted' } },
+  { selector: 'edge.link.faulted.hover', style: { label: 'data(fault)', 'z-index': 20 } },
+  // The sides of a partition: a halo in the colour of the node's side.
+  ...PARTITION_TINTS.map(
+    (color, side): cytoscape.StylesheetJsonBlock => ({
+      selector: `node.gossip.side-${side}`,
+      style: {
+        'underlay-color': color,
+        'underlay-opacity': 0.4,
+        'underlay-padding': 8,
+        'underlay-shape': 'ellipse',
+      },
+    }),
+  ),
+  {
     selector: 'edge.copy',
     style: {
       width: 2,
@@ -113,7 +154,7 @@ const STYLE: cytoscape.StylesheetJson = [
 export interface GraphSnapshot {
   /** `at`: where the node is drawn, in page pixels relative to the graph's container. */
   nodes: Array<{ id: number; classes: string[]; badge: string; at: { x: number; y: number } }>;
-  links: Array<{ key: string; classes: string[] }>;
+  links: Array<{ key: string; classes: string[]; fault: string }>;
 }
 
 export class GraphView {
@@ -135,6 +176,8 @@ export class GraphView {
       maxZoom: 3,
     });
     this.cy.on('tap', 'node.gossip', (event) => onSelect(Number(event.target.data('node'))));
+    this.cy.on('mouseover', 'edge.faulted', (event) => event.target.addClass('hover'));
+    this.cy.on('mouseout', 'edge.link', (event) => event.target.removeClass('hover'));
     window.addEventListener('resize', () => this.fit());
   }
 
@@ -156,6 +199,15 @@ export class GraphView {
         }
         edge.toggleClass('down', link.state === 'down');
         edge.toggleClass('fresh', (this.freshUntil.get(id) ?? 0) > now);
+        paintFaults(edge, link);
+      }
+      const sides = view.partition() ?? [];
+      for (const node of nodes) {
+        const side = sides.findIndex((group) => group.includes(node.id));
+        const element = this.cy.getElementById(`n${node.id}`);
+        PARTITION_TINTS.forEach((_, tint) => {
+          element.toggleClass(`side-${tint}`, side !== -1 && side % PARTITION_TINTS.length === tint);
+        });
       }
       this.cy.edges('.link').forEach((edge) => {
         if (!keep.has(edge.id())) edge.remove();
@@ -197,7 +249,11 @@ export class GraphView {
         badge: String(this.cy.getElementById(`b${node.data('node')}`).data('label') ?? ''),
         at: node.renderedPosition(),
       })),
-      links: this.cy.edges('.link').map((edge) => ({ key: edge.id().slice(1), classes: edge.classes() })),
+      links: this.cy.edges('.link').map((edge) => ({
+        key: edge.id().slice(1),
+        classes: edge.classes(),
+        fault: String(edge.data('fault') ?? ''),
+      })),
     };
   }
 
@@ -317,3 +373,14 @@ export class GraphView {
     }
   }
 }
+
+/** A faulted link: dashed, in the colour of its worst fault; its description (per direction) on hover. */
+function paintFaults(edge: cytoscape.EdgeSingular, link: LinkState): void {
+  const worst = FAULT_ORDER.find((kind) => link.faults.some((fault) => fault.kind === kind));
+  edge.toggleClass('faulted', worst !== undefined);
+  for (const kind of FAULT_ORDER) edge.toggleClass(`fault-${kind}`, kind === worst);
+  edge.data('fault', describeLinkFaults(link));
+}
+
+/** The fault a link is coloured by when its directions differ. */
+const FAULT_ORDER: ReadonlyArray<DirectedFault['kind']> = ['down', 'loss', 'delay', 'rate'];

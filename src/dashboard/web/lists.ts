@@ -1,9 +1,9 @@
-// The header (network, connection, counters) and the list of messages.
+// The header (network, connection, faults in force, counters) and the list of messages.
 
 import type { NetworkInfo } from '../model/dashboard-state.js';
 import type { CounterValues } from '../model/live-counters.js';
 import type { MessageSummary } from '../model/message-index.js';
-import type { TopologyView } from '../model/topology-view.js';
+import { describeLinkFaults, type TopologyView } from '../model/topology-view.js';
 import { byId, h, ms } from './dom.js';
 
 export type Connection = 'live' | 'connecting' | 'none';
@@ -19,6 +19,29 @@ export function renderHeader(network: NetworkInfo | null, view: TopologyView, co
   const badge = byId('connection');
   badge.className = `connection ${network === null ? 'none' : connection}`;
   badge.textContent = network === null ? 'no network' : connection === 'live' ? 'live' : 'reconnecting';
+}
+
+/** Links faulted one by one in the banner; beyond, only how many (the graph shows them all). */
+const FAULTS_LISTED = 4;
+
+/** The banner under the network line: the partition's sides and the faulted links, while any are in force. */
+export function renderFaults(view: TopologyView): void {
+  const sides = view.partition();
+  const faulted = view.links().filter((link) => link.faults.length > 0);
+  const listed = faulted.slice(0, FAULTS_LISTED).map((link) => `${link.key} ${describeLinkFaults(link)}`);
+  const parts = [
+    ...(sides === undefined
+      ? []
+      : [`partition ${sides.map((side) => `{${side.join(',')}}`).join(' | ')}: links across are cut`]),
+    ...(faulted.length === 0
+      ? []
+      : [
+          `${faulted.length} faulted link${faulted.length === 1 ? '' : 's'}: ${listed.join(', ')}${faulted.length > FAULTS_LISTED ? ', …' : ''}`,
+        ]),
+  ];
+  const banner = byId('faults');
+  banner.hidden = parts.length === 0;
+  banner.textContent = parts.join(' · ');
 }
 
 export function renderCounters(counters: CounterValues): void {

@@ -15,7 +15,7 @@ import { TopologyView } from '../model/topology-view.js';
 import { fetchNode, fetchReplay, sendMessage } from './api.js';
 import { byId, h, ms } from './dom.js';
 import { GraphView } from './graph.js';
-import { type Connection, renderCounters, renderHeader, renderMessages } from './lists.js';
+import { type Connection, renderCounters, renderFaults, renderHeader, renderMessages } from './lists.js';
 import { renderNodePanel } from './node-panel.js';
 import { type PlayerState, ReplayPlayer } from './player.js';
 import { renderTree } from './tree-panel.js';
@@ -111,6 +111,7 @@ function shouldFollow(id: string): boolean {
 
 function redraw(): void {
   renderHeader(app.network, app.view, app.connection);
+  renderFaults(app.view);
   graph.sync(app.view, app.positions);
   if (app.counters !== undefined) renderCounters(app.counters);
   renderMessages(byId('messages'), listed(), app.focus?.id, (id) => void focusMessage(id));

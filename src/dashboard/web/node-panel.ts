@@ -2,6 +2,7 @@
 // messages with every path (the same data as `gossip get-messages`, read without marking anything read).
 
 import { originMs } from '../../propagation/from-listings.js';
+import { describeFault, isNoFault } from '../../protocol/fault-spec.js';
 import type { NodeDetails } from '../model/dashboard-state.js';
 import type { NodeState } from '../model/topology-view.js';
 import { h, ms, pathText } from './dom.js';
@@ -48,6 +49,17 @@ export function renderNodePanel(
           ),
         ),
   );
+  const faults = describeNodeFaults(node);
+  if (faults.length > 0) {
+    parts.push(h('h3', { text: 'Faults (what it sends)' }));
+    parts.push(
+      h(
+        'ul',
+        { class: 'fault-list' },
+        faults.map((text) => h('li', { text })),
+      ),
+    );
+  }
   parts.push(h('h3', { text: 'Messages and their paths' }));
   if (details === 'loading' || details === undefined)
     parts.push(h('div', { class: 'empty', text: 'asking the node…' }));
@@ -75,4 +87,17 @@ export function renderNodePanel(
     );
   }
   panel.replaceChildren(...parts);
+}
+
+/** `to 3: loss 30%`, `every other link: delay 100 ms`, `cut off from 5,6,7 (partition)`. */
+function describeNodeFaults(node: NodeState): string[] {
+  const faults = node.faults;
+  if (faults === undefined) return [];
+  return [
+    ...faults.links.map((link) => `to ${link.peer}: ${link.description}`),
+    ...(isNoFault(faults.all)
+      ? []
+      : [`${faults.links.length > 0 ? 'every other link' : 'every link'}: ${describeFault(faults.all)}`]),
+    ...(faults.cut.length > 0 ? [`cut off from ${faults.cut.join(',')} (partition)`] : []),
+  ];
 }
