@@ -1,10 +1,12 @@
 // One request to a node over TCP: connect, write one line, read the reply, close. Every failure becomes
 // a GossipError with a code, so the CLI can tell the user what happened.
 
-import net from 'node:net';
 import { GossipError } from '../errors.js';
 import { formatHostPort } from '../protocol/address.js';
 import { offerAuth } from '../protocol/auth.js';
+import { readyEvent } from '../tls/dial.js';
+import { describeClientTlsError } from '../tls/refusals.js';
+import { dialNode } from './client-tls.js';
 
 export interface NodeAddress {
   host: string;
@@ -45,7 +47,7 @@ export function sendRequest(
     let settled = false;
     // With a key, the first reply line is the node's answer to /AUTH; the reply proper follows it.
     let authenticated = offer === undefined;
-    const socket = net.connect({ host: address.host, port: address.port });
+    const socket = dialNode({ host: address.host, port: address.port });
     const finish = (error: GossipError | undefined, reply = ''): void => {
       if (settled) return;
       settled = true;
@@ -78,7 +80,7 @@ export function sendRequest(
       return !settled;
     };
     socket.setNoDelay(true);
-    socket.on('connect', () => {
+    socket.on(readyEvent(socket), () => {
       const request = (offer?.line ?? '') + line;
       if (framing === 'none' && offer === undefined) socket.end(request, () => finish(undefined));
       else socket.write(request);
@@ -132,6 +134,10 @@ function authError(where: string, answer: string): GossipError {
 }
 
 function connectionError(error: NodeJS.ErrnoException, where: string): GossipError {
+  const tls = describeClientTlsError({ code: error.code, message: error.message });
+  if (tls !== undefined) {
+    return new GossipError('GOSSIP_ERR_REJECTED', `TLS with ${where} failed: ${tls}`, { cause: error });
+  }
   if (error.code === 'ECONNREFUSED') {
     return new GossipError(
       'GOSSIP_ERR_NODE_UNREACHABLE',

@@ -31,12 +31,18 @@ export function createListener(
   const material = options.tls;
   if (material === undefined) return net.createServer(serverOptions, onConnection);
   const secure = tls.createServer({ ...serverOptions, ...serverTlsOptions(material) }, onConnection);
+  // Where each connection came from, noted on arrival: a socket whose handshake failed has lost its address.
+  const remotes = new WeakMap<net.Socket, string>();
   secure.on('tlsClientError', (error: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
+    // _parent (Node's own field since v0.11) is the TCP socket the TLS socket wraps.
+    const raw = (socket as tls.TLSSocket & { _parent?: net.Socket | null })._parent;
+    const remote = (raw === undefined || raw === null ? undefined : remotes.get(raw)) ?? remoteOf(socket);
     socket.destroy();
     const refusal = classifyServerTlsError(error.code, socket.authorizationError?.toString());
-    options.refused({ ...refusal, remote: remoteOf(socket) });
+    options.refused({ ...refusal, remote });
   });
   const server = net.createServer(serverOptions, (socket) => {
+    remotes.set(socket, remoteOf(socket));
     socket.on('error', () => socket.destroy());
     // A client that connects and says nothing is dropped like one whose handshake never ends.
     socket.setTimeout(TLS_HANDSHAKE_TIMEOUT_MS, () => socket.destroy());
