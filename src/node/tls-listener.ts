@@ -30,7 +30,16 @@ export function createListener(
 ): net.Server {
   const material = options.tls;
   if (material === undefined) return net.createServer(serverOptions, onConnection);
-  const secure = tls.createServer({ ...serverOptions, ...serverTlsOptions(material) }, onConnection);
+  // Not half-open during the handshake: a client that gives up (it does not trust our certificate) is then
+  // noticed at once (ECONNRESET) instead of holding the socket until the handshake timeout. Once secure, a
+  // connection is half-open as asked (a client may half-close after its request and still read the reply).
+  const secure = tls.createServer(
+    { ...serverOptions, allowHalfOpen: false, ...serverTlsOptions(material) },
+    (socket) => {
+      socket.allowHalfOpen = serverOptions.allowHalfOpen === true;
+      onConnection(socket);
+    },
+  );
   // Where each connection came from, noted on arrival: a socket whose handshake failed has lost its address.
   const remotes = new WeakMap<net.Socket, string>();
   secure.on('tlsClientError', (error: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
@@ -41,7 +50,7 @@ export function createListener(
     const refusal = classifyServerTlsError(error.code, socket.authorizationError?.toString());
     options.refused({ ...refusal, remote });
   });
-  const server = net.createServer(serverOptions, (socket) => {
+  const server = net.createServer({ ...serverOptions, allowHalfOpen: false }, (socket) => {
     remotes.set(socket, remoteOf(socket));
     socket.on('error', () => socket.destroy());
     // A client that connects and says nothing is dropped like one whose handshake never ends.
