@@ -2,6 +2,7 @@
 // there, so add-node can issue a certificate for a new node), one certificate per node, and the CLI's
 // client certificate. Keys are written 0600. The state file records where they are.
 
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -50,7 +51,8 @@ export async function makeNetworkCertificates(
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const tls = networkTlsPaths(dir);
-  const authority = await createAuthority('gossip cluster CA');
+  // A name of its own: a CA file that bundles several clusters' CAs must not find two issuers of one name.
+  const authority = await createAuthority(`gossip cluster CA ${randomBytes(4).toString('hex')}`);
   await writePair(authority, tls.ca, tls.caKey);
   for (const node of nodes) await issueNodeCertificate(tls, authority, node.id, node.host);
   const client = await issueCertificate(authority, { commonName: 'gossip-cli', usage: 'client' });

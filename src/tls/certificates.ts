@@ -49,7 +49,7 @@ export async function createAuthority(commonName: string, days = DEFAULT_VALIDIT
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  return { cert: cert.toString('pem'), key: await exportKey(keys.privateKey) };
+  return { cert: pemText(cert), key: await exportKey(keys.privateKey) };
 }
 
 export async function issueCertificate(authority: PemPair, request: CertificateRequest): Promise<PemPair> {
@@ -84,7 +84,13 @@ export async function issueCertificate(authority: PemPair, request: CertificateR
       await x509.AuthorityKeyIdentifierExtension.create(ca.publicKey),
     ],
   });
-  return { cert: cert.toString('pem'), key: await exportKey(keys.privateKey) };
+  return { cert: pemText(cert), key: await exportKey(keys.privateKey) };
+}
+
+/** PEM ending in a newline, so that files can be concatenated into a bundle. */
+function pemText(cert: x509.X509Certificate): string {
+  const pem = cert.toString('pem');
+  return pem.endsWith('\n') ? pem : `${pem}\n`;
 }
 
 async function generateKeys(): Promise<CryptoKeyPair> {

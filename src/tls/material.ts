@@ -56,7 +56,12 @@ export function loadTlsMaterial(files: TlsFiles, now = new Date()): TlsMaterial 
   const key = readTlsFile(files.key, 'key');
   const ca = readTlsFile(files.ca, 'CA certificate');
   const leaf = parseCertificate(cert, files.cert);
-  const authority = parseCertificate(ca, files.ca);
+  // The CA file may bundle several CAs (a rotation: the old and the new); one of them must have signed.
+  const authorities = splitPem(ca).map((pem) => parseCertificate(pem, files.ca));
+  if (authorities.length === 0) authorities.push(parseCertificate(ca, files.ca));
+  const authority =
+    authorities.find((candidate) => leaf.checkIssued(candidate) && leaf.verify(candidate.publicKey)) ??
+    (authorities[0] as X509Certificate);
   const bad = (message: string): GossipError => new GossipError('GOSSIP_ERR_BAD_ARGUMENT', message);
   let privateKey: ReturnType<typeof createPrivateKey>;
   try {
@@ -79,6 +84,13 @@ export function loadTlsMaterial(files: TlsFiles, now = new Date()): TlsMaterial 
       throw bad(`the ${what} in ${file} is not valid before ${certificate.validFrom}; check the clock`);
   }
   return { files, cert, key, ca, subject: leaf.subject.replaceAll('\n', ', '), validTo: leaf.validTo };
+}
+
+function splitPem(bytes: Buffer): Buffer[] {
+  const blocks = bytes
+    .toString('utf8')
+    .match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+  return (blocks ?? []).map((block) => Buffer.from(`${block}\n`));
 }
 
 function readTlsFile(file: string, what: string): Buffer {
