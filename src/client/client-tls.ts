@@ -13,10 +13,6 @@ export function useClientTls(tls: ClientTls | undefined): void {
   current = tls;
 }
 
-export function clientTlsInUse(): boolean {
-  return current !== undefined;
-}
-
 /** A connection to a node, over TLS when an identity is in use. */
 export function dialNode(options: DialOptions): net.Socket {
   return dial(current, options);

@@ -66,3 +66,32 @@ export function refusal(port: number, files: TlsFiles, timeoutMs = 15_000): Prom
     socket.on('close', () => end('closed'));
   });
 }
+
+/** Writes `data` and half-closes at once, as the reference client does; resolves with all the node sent back. */
+export function talkTlsHalfClosed(
+  port: number,
+  data: string,
+  files: TlsFiles,
+  timeoutMs = 15_000,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, files);
+    let text = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`port ${port} did not close within ${timeoutMs} ms (got ${JSON.stringify(text)})`));
+    }, timeoutMs);
+    socket.on('secureConnect', () => socket.end(data));
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(text);
+    });
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}

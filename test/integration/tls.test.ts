@@ -14,7 +14,7 @@ import { DaemonPool, GOSSIP_BIN } from '../helpers/daemons.js';
 import { NetworkPool, neighbours, type TestNetwork } from '../helpers/network.js';
 import { allocatePortRange } from '../helpers/ports.js';
 import { talkBytes } from '../helpers/raw.js';
-import { askTls, refusal } from '../helpers/tls-client.js';
+import { askTls, refusal, talkTlsHalfClosed } from '../helpers/tls-client.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 interface Stats {
@@ -133,6 +133,10 @@ describe('a network started with --tls', () => {
     const trace = await gossip(['trace', sent.id], home);
     expect(trace.exitCode).toBe(0);
     expect(trace.stdout).toContain('reached 4/4 nodes');
+
+    // A client that half-closes after its request (as the reference client does) still gets the reply.
+    const halfClosed = await talkTlsHalfClosed(portOf(2), '/NEW:1|half closed', cluster.client);
+    expect(JSON.parse(halfClosed)).toMatchObject({ node: 2 });
 
     const peers = await gossip(['list-peers', '2'], home);
     expect(peers.stdout).toMatch(/^Gossip-Node-2 has peers:/);
