@@ -85,7 +85,8 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
         backoffMaxMs: RECONNECT_MAX_MS,
         connectTimeoutMs: CONNECT_TIMEOUT_MS,
         localAddress,
-        dial: (options) => dial(outbound, options),
+        // Without TLS the links dial with net.connect, as before.
+        dial: outbound === undefined ? undefined : (options) => dial(outbound, options),
         random: Math.random,
       },
     },
