@@ -9,7 +9,7 @@ import { createLogger, type LoggerHandle } from '../log.js';
 import { createRequestParser } from '../protocol/requests.js';
 import { dial } from '../tls/dial.js';
 import { loadTlsMaterial } from '../tls/material.js';
-import { clientTls } from '../tls/secure-context.js';
+import { clientTls, TLS_CONNECT_TIMEOUT_MS } from '../tls/secure-context.js';
 import { checkBind } from './bind-policy.js';
 import { ClusterAuth } from './cluster-auth.js';
 import type { NodeConfig } from './config.js';
@@ -42,6 +42,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
   // Certificates are checked (readable, key matches, signed by the CA, in date) before anything opens.
   const tls = config.tls === undefined ? undefined : loadTlsMaterial(config.tls);
   const outbound = tls === undefined ? undefined : clientTls(tls);
+  const connectTimeoutMs = tls === undefined ? CONNECT_TIMEOUT_MS : TLS_CONNECT_TIMEOUT_MS;
   const bindWarning = checkBind({
     host: config.host,
     keyed: key !== undefined,
@@ -71,7 +72,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     strategy: config.strategy,
     faults: config.faults,
     allowFaults: config.allowFaults,
-    dial: (to, line) => dialOnce(to, line, { localAddress, timeoutMs: CONNECT_TIMEOUT_MS, tls: outbound }),
+    dial: (to, line) => dialOnce(to, line, { localAddress, timeoutMs: connectTimeoutMs, tls: outbound }),
     membership: {
       auth,
       maxPeers: config.maxPeers,
@@ -83,7 +84,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
         maxQueueBytes: config.maxQueueBytes,
         backoffMinMs: RECONNECT_MIN_MS,
         backoffMaxMs: RECONNECT_MAX_MS,
-        connectTimeoutMs: CONNECT_TIMEOUT_MS,
+        connectTimeoutMs,
         localAddress,
         // Without TLS the links dial with net.connect, as before.
         dial: outbound === undefined ? undefined : (options) => dial(outbound, options),

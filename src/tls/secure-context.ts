@@ -7,6 +7,12 @@ import type { TlsMaterial } from './material.js';
 
 /** TLS 1.3 only: forward secrecy always, client certificates travel encrypted, no cipher list to keep. */
 export const TLS_MIN_VERSION = 'TLSv1.3';
+/**
+ * How long a node's outgoing TLS connection may take to be ready (TCP connect and handshake: two round trips
+ * and ECDSA signatures on both sides). A plain connect gets 1 s; on a loaded machine a handshake can take
+ * longer, and a link given up mid-handshake is retried from scratch, never getting further.
+ */
+export const TLS_CONNECT_TIMEOUT_MS = 5_000;
 /** A connection that has not finished its TLS handshake by then is dropped (a node's default is 120 s). */
 export const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 
