@@ -17,13 +17,19 @@
 //   ack        the /NEW acknowledgement round trip on an idle network (the default fsync policy), p50
 //   membership members marked suspect or dead while all are alive, over the throughput runs (0 is right)
 //   targets    each target of the performance issue as a ratio to the floor, and whether it is met
+//   tls        TLS against plaintext in the same run: 16-node networks with and without --tls, alternating,
+//              TLS_ROUNDS of each (bounded by TLS_BUDGET_MS); /NEW ack p50, latency to the last node, and
+//              delivered msg/s, medians over the rounds
 // Env: BENCH_QUICK=1 for a short run (fewer messages, no 256-node network); BASE_PORT to move the ports;
+// BENCH_TLS_ONLY=1 for the TLS comparison alone; BENCH_TLS=0 to leave it out;
 // BENCH_BASELINE=<dir> to measure another built checkout of gossip side by side (alternating, same run).
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
@@ -33,6 +39,13 @@ const LATENCY_MESSAGES = QUICK ? 50 : 200;
 const THROUGHPUT_MESSAGES = QUICK ? 5_000 : 20_000;
 const CLIENTS = 8;
 const SCALES = QUICK ? [16, 64] : [16, 64, 256];
+const TLS_ONLY = process.env.BENCH_TLS_ONLY === '1';
+const TLS_COMPARE = process.env.BENCH_TLS !== '0';
+/** Networks of each kind (plaintext, TLS) in the comparison, alternating, and its time budget. */
+const TLS_ROUNDS = QUICK ? 1 : 3;
+const TLS_BUDGET_MS = QUICK ? 90_000 : 240_000;
+const TLS_LATENCY_MESSAGES = QUICK ? 30 : 100;
+const TLS_THROUGHPUT_MESSAGES = QUICK ? 2_000 : 6_000;
 const here = fileURLToPath(new URL('..', import.meta.url));
 const variants = [
   ...(process.env.BENCH_BASELINE
@@ -51,13 +64,23 @@ const round = (value, digits = 2) => Number(value.toFixed(digits));
 const gossip = (variant, args, options = {}) =>
   execa(process.execPath, [path.join(variant.root, 'bin/gossip.js'), ...args], { reject: false, ...options });
 
-/** One request line, first reply line back (a version-independent client: raw TCP). */
+/**
+ * A connection to a node, and the event after which it may be written to: raw TCP, or TLS with the
+ * network's client certificate (a network started with --tls).
+ */
+function open(node) {
+  if (node.tls === undefined)
+    return { socket: net.connect({ host: node.host, port: node.port }), ready: 'connect' };
+  return { socket: tls.connect({ host: node.host, port: node.port, ...node.tls }), ready: 'secureConnect' };
+}
+
+/** One request line, first reply line back (a version-independent client: raw TCP, or TLS). */
 function ask(node, line, timeoutMs = 10_000) {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: node.host, port: node.port });
+    const { socket, ready } = open(node);
     let buffer = '';
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no reply to ${line} in ${timeoutMs} ms`)));
-    socket.on('connect', () => socket.write(`${line}\n`));
+    socket.on(ready, () => socket.write(`${line}\n`));
     socket.on('data', (chunk) => {
       buffer += chunk;
       const end = buffer.indexOf('\n');
@@ -76,12 +99,22 @@ async function withNetwork(variant, args, body) {
   const startMs = performance.now() - began;
   try {
     if (started.exitCode !== 0) throw new Error(`start-network ${args.join(' ')}: ${started.stderr}`);
-    const nodes = JSON.parse(started.stdout).nodes.map(({ id, host, port, pid, peers }) => ({
+    const state = JSON.parse(started.stdout);
+    const clientTls =
+      state.tls === undefined
+        ? undefined
+        : {
+            cert: readFileSync(state.tls.clientCert),
+            key: readFileSync(state.tls.clientKey),
+            ca: readFileSync(state.tls.ca),
+          };
+    const nodes = state.nodes.map(({ id, host, port, pid, peers }) => ({
       id,
       host,
       port,
       pid,
       peers,
+      tls: clientTls,
     }));
     return await body({ nodes, startMs });
   } finally {
@@ -150,7 +183,7 @@ async function latencyRun(nodes, count) {
 /** Pipelines `count` /NEW lines over one connection, keeping a bounded window in flight. */
 function blast(node, prefix, count) {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: node.host, port: node.port });
+    const { socket, ready } = open(node);
     let sent = 0;
     let acked = 0;
     let buffer = '';
@@ -162,7 +195,7 @@ function blast(node, prefix, count) {
       }
       if (out !== '') socket.write(out);
     };
-    socket.on('connect', pump);
+    socket.on(ready, pump);
     socket.on('data', (chunk) => {
       buffer += chunk;
       const lines = buffer.split('\n');
@@ -199,18 +232,18 @@ const sumOf = (values) => values.reduce((a, b) => a + b, 0);
  * THROUGHPUT_MESSAGES /NEW from CLIENTS pipelining clients, as fast as they are accepted; done when every node
  * holds `held` + all of them. CPU is the nodes' user + system time over the run.
  */
-async function throughputRun(nodes, held, label = 'burst') {
+async function throughputRun(nodes, held, label = 'burst', messages = THROUGHPUT_MESSAGES) {
   const before = await stats(nodes);
   const cpuBefore = sumOf(await Promise.all(nodes.map((node) => cpuMs(node.pid))));
   const began = performance.now();
-  const perClient = THROUGHPUT_MESSAGES / CLIENTS;
+  const perClient = messages / CLIENTS;
   await Promise.all(
     Array.from({ length: CLIENTS }, (_, c) =>
       blast(nodes[(c * 5) % nodes.length], `${label} ${c}`, perClient),
     ),
   );
   const acceptedMs = performance.now() - began;
-  const total = held + THROUGHPUT_MESSAGES;
+  const total = held + messages;
   const after = await waitAll(nodes, total, 180_000);
   const allMs = performance.now() - began;
   const cpuAfter = sumOf(await Promise.all(nodes.map((node) => cpuMs(node.pid))));
@@ -218,12 +251,12 @@ async function throughputRun(nodes, held, label = 'burst') {
     before,
     after,
     result: {
-      messages: THROUGHPUT_MESSAGES,
+      messages,
       clients: CLIENTS,
-      acceptedPerSecond: round(THROUGHPUT_MESSAGES / (acceptedMs / 1000), 0),
-      deliveredToAllPerSecond: round(THROUGHPUT_MESSAGES / (allMs / 1000), 0),
+      acceptedPerSecond: round(messages / (acceptedMs / 1000), 0),
+      deliveredToAllPerSecond: round(messages / (allMs / 1000), 0),
       lost: total * nodes.length - sumOf(after.map((s) => Math.min(s.messages, total))),
-      cpuMsPerMessage: round((cpuAfter - cpuBefore) / THROUGHPUT_MESSAGES, 3),
+      cpuMsPerMessage: round((cpuAfter - cpuBefore) / messages, 3),
     },
   };
 }
@@ -233,9 +266,9 @@ async function throughputRun(nodes, held, label = 'burst') {
  * 15 ms of quiet, as a user's send-message meets it. The network then holds `count` more messages.
  */
 async function ackRun(node, count) {
-  const socket = net.connect({ host: node.host, port: node.port });
+  const { socket, ready } = open(node);
   socket.setNoDelay(true);
-  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  await new Promise((resolve, reject) => socket.once(ready, resolve).once('error', reject));
   const times = [];
   for (let index = 0; index < count; index += 1) {
     await sleep(15);
@@ -394,128 +427,234 @@ const results = {
   variants: {},
 };
 for (const variant of variants) results.variants[variant.name] = { root: variant.root, scale: [] };
-// Alternate the variants within each measurement, so that both see the same machine load.
-for (const variant of variants) results.variants[variant.name].perLine = await perLine(variant);
-for (const variant of variants) results.variants[variant.name].network16 = await network16(variant);
-results.floor = await floorRun(results.variants.current.network16.topology);
-for (const n of SCALES) {
-  for (const variant of variants) results.variants[variant.name].scale.push(await scaleRun(variant, n));
+
+/** One 16-node network, plaintext or TLS: the /NEW ack, latency to the last node, and a throughput burst. */
+async function tlsRound(mode) {
+  const args = ['--seed', '42', '--base-port', String(BASE_PORT + 300), ...(mode === 'tls' ? ['--tls'] : [])];
+  const variant = variants[variants.length - 1];
+  return withNetwork(variant, args, async ({ nodes, startMs }) => {
+    await sleep(500);
+    const ack = await ackRun(nodes[0], TLS_LATENCY_MESSAGES);
+    await waitAll(nodes, TLS_LATENCY_MESSAGES, 10_000);
+    const latency = await latencyRun(nodes, TLS_LATENCY_MESSAGES);
+    const held = 2 * TLS_LATENCY_MESSAGES;
+    const { result } = await throughputRun(nodes, held, `${mode} burst`, TLS_THROUGHPUT_MESSAGES);
+    return {
+      startMs: round(startMs, 0),
+      ackP50Ms: ack.p50Ms,
+      latencyP50Ms: latency.p50Ms,
+      latencyP99Ms: latency.p99Ms,
+      deliveredToAllPerSecond: result.deliveredToAllPerSecond,
+      acceptedPerSecond: result.acceptedPerSecond,
+      cpuMsPerMessage: result.cpuMsPerMessage,
+      lost: result.lost,
+    };
+  });
 }
 
-/** Rows of one 16-node run, gossip's or the floor's: [label, pick from the run, also in the floor table]. */
-const RUN_ROWS = [
-  ['start-network, 16 nodes (ms)', (run) => run.startMs, false],
-  ['/NEW acknowledged, idle network, p50 (ms)', (run) => run.ack?.p50Ms, false],
-  ['latency to last of 16, p50 (ms)', (run) => run.latency.p50Ms, true],
-  ['latency to last of 16, p99 (ms)', (run) => run.latency.p99Ms, true],
-  ['latency to last of 16, max (ms)', (run) => run.latency.maxMs, false],
-  ['last-delivery hop, p50 / max', (run) => `${run.latency.lastHopP50} / ${run.latency.lastHopMax}`, false],
-  ['delivered to all 16, fresh network (msg/s)', (run) => run.throughput.deliveredToAllPerSecond, true],
-  ['accepted, fresh network (msg/s)', (run) => run.throughput.acceptedPerSecond, false],
-  ['cluster CPU per message, fresh (ms)', (run) => run.throughput.cpuMsPerMessage, true],
-  ['delivered to all 16, warm network (msg/s)', (run) => run.warm?.deliveredToAllPerSecond, true],
-  ['cluster CPU per message, warm (ms)', (run) => run.warm?.cpuMsPerMessage, true],
-  ['lost (deliveries, both runs)', (run) => run.throughput.lost + (run.warm?.lost ?? 0), false],
-  ['relay lines per message', (run) => run.cost.relayLinesPerMessage, false],
-  ['relay bytes per message', (run) => run.cost.relayBytesPerMessage, false],
-  ['RMR', (run) => run.cost.redundancyRMR, false],
-  ['idle RSS per node (MiB)', (run) => run.memory.idleRssMiBMedian, false],
-  ['RSS after the run (MiB)', (run) => run.memory.busyRssMiBMedian, false],
-  ['RSS growth per stored message (B)', (run) => run.memory.bytesPerStoredMessageMedian, false],
-  ['RSS growth per message, warm run (B)', (run) => run.memory.bytesPerMessageWarmMedian, false],
-  ['members suspected or dead, all alive (both runs)', (run) => run.membershipFalsePositives ?? '-', false],
-];
-const rows = [
-  ...RUN_ROWS.map(([label, pick]) => [label, (r) => pick(r.network16)]),
-  ['one node: split a line (µs)', (r) => r.perLine.splitMicros],
-  ['one node: parse a relay line (µs)', (r) => r.perLine.parseMicros],
-  ['one node: relay rule + record (µs)', (r) => r.perLine.relayMicros],
-  ['one node: heap per message, 3 paths (B)', (r) => r.perLine.heapBytesPerMessage],
-  ...SCALES.flatMap((n, index) => [
-    [`N=${n}: start-network (ms)`, (r) => r.scale[index].startMs ?? 'failed'],
-    [
-      `N=${n}: latency p50 / p99 (ms)`,
-      (r) => `${r.scale[index].p50Ms ?? '-'} / ${r.scale[index].p99Ms ?? '-'}`,
-    ],
-    [
-      `N=${n}: last hop p50 / max (log2 N = ${round(Math.log2(n), 1)})`,
-      (r) => `${r.scale[index].lastHopP50} / ${r.scale[index].lastHopMax}`,
-    ],
-    ...(n === 64
-      ? [[`N=64: delivered to all (msg/s)`, (r) => r.scale[index].throughput?.deliveredToAllPerSecond ?? '-']]
-      : []),
-  ]),
-];
-const names = variants.map((variant) => variant.name);
+/** Plaintext and TLS networks alternating (the same machine load for both), then medians of each kind. */
+async function tlsComparison() {
+  const began = performance.now();
+  const rounds = { plaintext: [], tls: [] };
+  for (let pair = 0; pair < TLS_ROUNDS; pair += 1) {
+    // Bounded: no new pair of networks once the budget is spent (one pair always runs).
+    if (pair > 0 && performance.now() - began > TLS_BUDGET_MS) break;
+    rounds.plaintext.push(await tlsRound('plaintext'));
+    rounds.tls.push(await tlsRound('tls'));
+  }
+  const median = (list, key) =>
+    quantile(
+      list.map((entry) => entry[key]),
+      0.5,
+    );
+  const keys = Object.keys(rounds.tls[0] ?? {});
+  const medians = (list) => Object.fromEntries(keys.map((key) => [key, median(list, key)]));
+  return {
+    rounds: rounds.tls.length,
+    latencyMessages: TLS_LATENCY_MESSAGES,
+    throughputMessages: TLS_THROUGHPUT_MESSAGES,
+    plaintext: medians(rounds.plaintext),
+    tls: medians(rounds.tls),
+    runs: rounds,
+  };
+}
+
+function printTls(comparison) {
+  const label = (text) => text.padEnd(44);
+  console.log('');
+  console.log(
+    `TLS against plaintext: 16 nodes, seed 42, medians of ${comparison.rounds} network(s) of each, alternating ` +
+      `(${comparison.latencyMessages} acks and latency messages, ${comparison.throughputMessages} in the burst)`,
+  );
+  console.log([label('measure'), 'plaintext'.padStart(18), 'tls'.padStart(18), '  tls/plaintext'].join(''));
+  const rows = [
+    ['start-network, 16 nodes (ms)', 'startMs'],
+    ['/NEW acknowledged, idle network, p50 (ms)', 'ackP50Ms'],
+    ['latency to last of 16, p50 (ms)', 'latencyP50Ms'],
+    ['latency to last of 16, p99 (ms)', 'latencyP99Ms'],
+    ['delivered to all 16 (msg/s)', 'deliveredToAllPerSecond'],
+    ['accepted (msg/s)', 'acceptedPerSecond'],
+    ['cluster CPU per message (ms)', 'cpuMsPerMessage'],
+    ['lost deliveries', 'lost'],
+  ];
+  for (const [text, key] of rows) {
+    const plain = comparison.plaintext[key];
+    const secure = comparison.tls[key];
+    console.log(
+      [
+        label(text),
+        String(plain).padStart(18),
+        String(secure).padStart(18),
+        `  ${ratio(plain, secure)}`,
+      ].join(''),
+    );
+  }
+}
+
 const ratio = (a, b) =>
   typeof a === 'number' && typeof b === 'number' && a !== 0 ? `${round(b / a, 2)}x` : '';
-console.log(
-  `gossip bench (${results.machine.cpus} cpus, ${results.machine.model}, node ${results.machine.node})`,
-);
-/** One table line: the label, each value, and the ratio of the last to the first when there are two. */
-const printRow = (label, values, last = values.length > 1 ? `  ${ratio(values[0], values[1])}` : '') =>
-  console.log([label.padEnd(44), ...values.map((value) => String(value).padStart(18)), last].join(''));
-console.log('');
-printRow('measure', names, variants.length > 1 ? '  current/baseline' : '');
-for (const [label, pick] of rows)
-  printRow(
-    label,
-    names.map((name) => pick(results.variants[name])),
-  );
-const { floor } = results;
-const current = results.variants.current.network16;
-console.log('');
-console.log(
-  'machine floor: 16 processes of scripts/floor-node.js, the relay rule and nothing else, same topology',
-);
-printRow('measure', ['floor', 'current'], '  current/floor');
-for (const [label, pick] of RUN_ROWS.filter(([, , inFloor]) => inFloor)) {
-  printRow(label, [pick(floor), pick(current)]);
-}
-console.log(
-  `one loopback round trip between two processes, p50: ${floor.roundTrip.busyMs} ms back to back, ` +
-    `${floor.roundTrip.afterIdleMs} ms after 15 ms idle`,
-);
 
-// The targets of the performance issue, as ratios to the floor measured in this same run.
-const within = (value, limit, below = true) =>
-  typeof value === 'number' && (below ? value <= limit : value >= limit) ? 'yes' : 'NO';
-const share = (value, of) => (typeof value === 'number' && of > 0 ? round(value / of, 2) : Number.NaN);
-const targets = [
-  [
-    'delivered to all 16, warm >= 0.5x floor',
-    share(current.warm.deliveredToAllPerSecond, floor.warm.deliveredToAllPerSecond),
-    0.5,
-    false,
-  ],
-  [
-    'delivered to all 16, fresh >= 0.4x floor',
-    share(current.throughput.deliveredToAllPerSecond, floor.throughput.deliveredToAllPerSecond),
-    0.4,
-    false,
-  ],
-  ['lost deliveries = 0', current.throughput.lost + current.warm.lost, 0, true],
-  [
-    'cluster CPU per message, warm <= 2x floor',
-    share(current.warm.cpuMsPerMessage, floor.warm.cpuMsPerMessage),
-    2,
-    true,
-  ],
-  ['latency to last of 16, p50 <= 1.3x floor', share(current.latency.p50Ms, floor.latency.p50Ms), 1.3, true],
-  ['latency to last of 16, p99 <= 1.5x floor', share(current.latency.p99Ms, floor.latency.p99Ms), 1.5, true],
-  ['/NEW acknowledged, idle, p50 <= 1 ms', current.ack.p50Ms, 1, true],
-  ['RSS growth per message, warm run <= 1024 B', current.memory.bytesPerMessageWarmMedian, 1024, true],
-  ['idle RSS per node <= 50 MiB', current.memory.idleRssMiBMedian, 50, true],
-];
-results.targets = targets.map(([target, value, limit, below]) => ({
-  target,
-  value,
-  met: within(value, limit, below) === 'yes',
-}));
-console.log('');
-console.log('targets (current, against the floor of this run)');
-printRow('target', ['measured', 'met'], '');
-for (const [target, value, limit, below] of targets)
-  printRow(target, [value, within(value, limit, below)], '');
+if (!TLS_ONLY) {
+  // Alternate the variants within each measurement, so that both see the same machine load.
+  for (const variant of variants) results.variants[variant.name].perLine = await perLine(variant);
+  for (const variant of variants) results.variants[variant.name].network16 = await network16(variant);
+  results.floor = await floorRun(results.variants.current.network16.topology);
+  for (const n of SCALES) {
+    for (const variant of variants) results.variants[variant.name].scale.push(await scaleRun(variant, n));
+  }
+
+  /** Rows of one 16-node run, gossip's or the floor's: [label, pick from the run, also in the floor table]. */
+  const RUN_ROWS = [
+    ['start-network, 16 nodes (ms)', (run) => run.startMs, false],
+    ['/NEW acknowledged, idle network, p50 (ms)', (run) => run.ack?.p50Ms, false],
+    ['latency to last of 16, p50 (ms)', (run) => run.latency.p50Ms, true],
+    ['latency to last of 16, p99 (ms)', (run) => run.latency.p99Ms, true],
+    ['latency to last of 16, max (ms)', (run) => run.latency.maxMs, false],
+    ['last-delivery hop, p50 / max', (run) => `${run.latency.lastHopP50} / ${run.latency.lastHopMax}`, false],
+    ['delivered to all 16, fresh network (msg/s)', (run) => run.throughput.deliveredToAllPerSecond, true],
+    ['accepted, fresh network (msg/s)', (run) => run.throughput.acceptedPerSecond, false],
+    ['cluster CPU per message, fresh (ms)', (run) => run.throughput.cpuMsPerMessage, true],
+    ['delivered to all 16, warm network (msg/s)', (run) => run.warm?.deliveredToAllPerSecond, true],
+    ['cluster CPU per message, warm (ms)', (run) => run.warm?.cpuMsPerMessage, true],
+    ['lost (deliveries, both runs)', (run) => run.throughput.lost + (run.warm?.lost ?? 0), false],
+    ['relay lines per message', (run) => run.cost.relayLinesPerMessage, false],
+    ['relay bytes per message', (run) => run.cost.relayBytesPerMessage, false],
+    ['RMR', (run) => run.cost.redundancyRMR, false],
+    ['idle RSS per node (MiB)', (run) => run.memory.idleRssMiBMedian, false],
+    ['RSS after the run (MiB)', (run) => run.memory.busyRssMiBMedian, false],
+    ['RSS growth per stored message (B)', (run) => run.memory.bytesPerStoredMessageMedian, false],
+    ['RSS growth per message, warm run (B)', (run) => run.memory.bytesPerMessageWarmMedian, false],
+    ['members suspected or dead, all alive (both runs)', (run) => run.membershipFalsePositives ?? '-', false],
+  ];
+  const rows = [
+    ...RUN_ROWS.map(([label, pick]) => [label, (r) => pick(r.network16)]),
+    ['one node: split a line (µs)', (r) => r.perLine.splitMicros],
+    ['one node: parse a relay line (µs)', (r) => r.perLine.parseMicros],
+    ['one node: relay rule + record (µs)', (r) => r.perLine.relayMicros],
+    ['one node: heap per message, 3 paths (B)', (r) => r.perLine.heapBytesPerMessage],
+    ...SCALES.flatMap((n, index) => [
+      [`N=${n}: start-network (ms)`, (r) => r.scale[index].startMs ?? 'failed'],
+      [
+        `N=${n}: latency p50 / p99 (ms)`,
+        (r) => `${r.scale[index].p50Ms ?? '-'} / ${r.scale[index].p99Ms ?? '-'}`,
+      ],
+      [
+        `N=${n}: last hop p50 / max (log2 N = ${round(Math.log2(n), 1)})`,
+        (r) => `${r.scale[index].lastHopP50} / ${r.scale[index].lastHopMax}`,
+      ],
+      ...(n === 64
+        ? [
+            [
+              `N=64: delivered to all (msg/s)`,
+              (r) => r.scale[index].throughput?.deliveredToAllPerSecond ?? '-',
+            ],
+          ]
+        : []),
+    ]),
+  ];
+  const names = variants.map((variant) => variant.name);
+  console.log(
+    `gossip bench (${results.machine.cpus} cpus, ${results.machine.model}, node ${results.machine.node})`,
+  );
+  /** One table line: the label, each value, and the ratio of the last to the first when there are two. */
+  const printRow = (label, values, last = values.length > 1 ? `  ${ratio(values[0], values[1])}` : '') =>
+    console.log([label.padEnd(44), ...values.map((value) => String(value).padStart(18)), last].join(''));
+  console.log('');
+  printRow('measure', names, variants.length > 1 ? '  current/baseline' : '');
+  for (const [label, pick] of rows)
+    printRow(
+      label,
+      names.map((name) => pick(results.variants[name])),
+    );
+  const { floor } = results;
+  const current = results.variants.current.network16;
+  console.log('');
+  console.log(
+    'machine floor: 16 processes of scripts/floor-node.js, the relay rule and nothing else, same topology',
+  );
+  printRow('measure', ['floor', 'current'], '  current/floor');
+  for (const [label, pick] of RUN_ROWS.filter(([, , inFloor]) => inFloor)) {
+    printRow(label, [pick(floor), pick(current)]);
+  }
+  console.log(
+    `one loopback round trip between two processes, p50: ${floor.roundTrip.busyMs} ms back to back, ` +
+      `${floor.roundTrip.afterIdleMs} ms after 15 ms idle`,
+  );
+
+  // The targets of the performance issue, as ratios to the floor measured in this same run.
+  const within = (value, limit, below = true) =>
+    typeof value === 'number' && (below ? value <= limit : value >= limit) ? 'yes' : 'NO';
+  const share = (value, of) => (typeof value === 'number' && of > 0 ? round(value / of, 2) : Number.NaN);
+  const targets = [
+    [
+      'delivered to all 16, warm >= 0.5x floor',
+      share(current.warm.deliveredToAllPerSecond, floor.warm.deliveredToAllPerSecond),
+      0.5,
+      false,
+    ],
+    [
+      'delivered to all 16, fresh >= 0.4x floor',
+      share(current.throughput.deliveredToAllPerSecond, floor.throughput.deliveredToAllPerSecond),
+      0.4,
+      false,
+    ],
+    ['lost deliveries = 0', current.throughput.lost + current.warm.lost, 0, true],
+    [
+      'cluster CPU per message, warm <= 2x floor',
+      share(current.warm.cpuMsPerMessage, floor.warm.cpuMsPerMessage),
+      2,
+      true,
+    ],
+    [
+      'latency to last of 16, p50 <= 1.3x floor',
+      share(current.latency.p50Ms, floor.latency.p50Ms),
+      1.3,
+      true,
+    ],
+    [
+      'latency to last of 16, p99 <= 1.5x floor',
+      share(current.latency.p99Ms, floor.latency.p99Ms),
+      1.5,
+      true,
+    ],
+    ['/NEW acknowledged, idle, p50 <= 1 ms', current.ack.p50Ms, 1, true],
+    ['RSS growth per message, warm run <= 1024 B', current.memory.bytesPerMessageWarmMedian, 1024, true],
+    ['idle RSS per node <= 50 MiB', current.memory.idleRssMiBMedian, 50, true],
+  ];
+  results.targets = targets.map(([target, value, limit, below]) => ({
+    target,
+    value,
+    met: within(value, limit, below) === 'yes',
+  }));
+  console.log('');
+  console.log('targets (current, against the floor of this run)');
+  printRow('target', ['measured', 'met'], '');
+  for (const [target, value, limit, below] of targets)
+    printRow(target, [value, within(value, limit, below)], '');
+}
+if (TLS_COMPARE || TLS_ONLY) {
+  results.tls = await tlsComparison();
+  printTls(results.tls);
+}
 await writeFile('bench-results.json', `${JSON.stringify(results, null, 2)}\n`);
 console.log('\nwritten: bench-results.json');

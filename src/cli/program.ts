@@ -67,6 +67,15 @@ function nodeOptions(): Option[] {
       'file with the shared cluster key (or the key in GOSSIP_CLUSTER_KEY): relays, membership and removal must authenticate',
     ),
     nodeOption('--cluster-key <key>', 'the cluster key itself, from the environment only').hideHelp(),
+    nodeOption(
+      '--tls-cert <file>',
+      "this node's certificate (PEM): with --tls-key and --tls-ca, mutual TLS on every connection",
+    ),
+    nodeOption('--tls-key <file>', "this node's private key (PEM)"),
+    nodeOption(
+      '--tls-ca <file>',
+      'the cluster CA (PEM): peers and clients must show a certificate it signed',
+    ),
     new Option('--insecure', 'allow listening beyond loopback without a cluster key (warns)').default(false),
     nodeOption(
       '--allow-faults',
@@ -133,12 +142,41 @@ function examples(command: Command, lines: string[]): Command {
   return command.addHelpText('after', `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`);
 }
 
+/**
+ * Commands that talk to the nodes of a network: they dial with the network's client certificate when it
+ * has one (start-network sets its own; node, experiment, stop-network and logs dial no network's nodes).
+ */
+const DIALS_NODES_OF_A_NETWORK = new Set([
+  'send-message',
+  'get-messages',
+  'dashboard',
+  'trace',
+  'list-peers',
+  'remove-node',
+  'health',
+  'restart-node',
+  'add-node',
+  'status',
+  'members',
+  'link',
+  'partition',
+  'heal',
+  'faults',
+  'chaos',
+]);
+
 export function buildProgram(): Command {
   const program = new Command('gossip')
     .description('A real, networked gossip cluster: one process per node, line-delimited TCP.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', async (_program, action) => {
+      if (!DIALS_NODES_OF_A_NETWORK.has(action.name())) return;
+      const { useNetworkTls } = await import('./network-tls.js');
+      const options = action.opts();
+      await useNetworkTls({ home: options.home, via: options.via !== undefined });
+    });
 
   const node = program.command('node').description('run one node in the foreground until SIGTERM/SIGINT');
   for (const option of nodeOptions()) node.addOption(option);
@@ -151,6 +189,7 @@ export function buildProgram(): Command {
       'gossip node --id 1 --port 7101 --peers 2@127.0.0.1:7102,4@127.0.0.1:7104 --log-file /tmp/node-1.log',
       'gossip node --id 1 --host 0.0.0.0 --port 7000 --cluster-key-file /run/secrets/gossip-cluster-key',
       'gossip node --id 1 --port 7101 --metrics-port 9101   # then: curl http://127.0.0.1:9101/metrics',
+      'gossip node --id 1 --port 7101 --tls-cert node-1.crt --tls-key node-1.key --tls-ca ca.crt',
     ],
   );
 
@@ -182,6 +221,10 @@ export function buildProgram(): Command {
             )
             .option('--insecure', 'let nodes listen beyond loopback without a cluster key')
             .option(
+              '--tls',
+              'mutual TLS: make a cluster CA and certificates for every node and the CLI in <home>/tls',
+            )
+            .option(
               '--metrics-base-port <p>',
               'node N serves Prometheus metrics on port p + N (default off)',
             ),
@@ -201,6 +244,7 @@ export function buildProgram(): Command {
       'gossip start-network --home /tmp/net2 --base-port 9000',
       'gossip start-network --hosts 127.0.0.2-127.0.0.17 --port 7000',
       'openssl rand -hex 32 > cluster.key && gossip start-network --cluster-key-file cluster.key',
+      'gossip start-network --tls',
       'gossip start-network random 6 --max-peers 6 --strategy push --fanout 2 --stop counter --stop-after 2',
       'gossip start-network --delay 20 --jitter 5 --loss 2',
       'gossip start-network --metrics-base-port 9100',

@@ -1,9 +1,11 @@
 // Follows one node's `/EVENTS` stream: validates every line, reports when the stream is live or lost, and
 // reconnects with capped backoff, so a node that restarts is picked up again by itself.
 
-import net from 'node:net';
+import type net from 'node:net';
 import { type NodeEvent, parseNodeEvent } from '../protocol/events.js';
 import { LineSplitter } from '../protocol/framing.js';
+import { readyEvent } from '../tls/dial.js';
+import { dialNode } from './client-tls.js';
 import type { NodeAddress } from './request.js';
 
 /** First reconnect delay after a stream is lost; it doubles up to FOLLOW_RETRY_MAX_MS. */
@@ -43,7 +45,7 @@ export function followEvents(address: NodeAddress, handlers: FollowHandlers): Ev
 
   function connect(): void {
     retry = undefined;
-    const current = net.connect({ host: address.host, port: address.port });
+    const current = dialNode({ host: address.host, port: address.port });
     socket = current;
     const timer = setTimeout(() => {
       if (socket === current) lost();
@@ -66,7 +68,7 @@ export function followEvents(address: NodeAddress, handlers: FollowHandlers): Ev
       onOversize: () => {},
     });
     current.setNoDelay(true);
-    current.on('connect', () => {
+    current.on(readyEvent(current), () => {
       clearTimeout(timer);
       current.write('/EVENTS:\n');
     });

@@ -1,10 +1,12 @@
 // One request to a node over TCP: connect, write one line, read the reply, close. Every failure becomes
 // a GossipError with a code, so the CLI can tell the user what happened.
 
-import net from 'node:net';
 import { GossipError } from '../errors.js';
 import { formatHostPort } from '../protocol/address.js';
 import { offerAuth } from '../protocol/auth.js';
+import { readyEvent } from '../tls/dial.js';
+import { describeClientTlsError } from '../tls/refusals.js';
+import { dialNode } from './client-tls.js';
 
 export interface NodeAddress {
   host: string;
@@ -45,7 +47,8 @@ export function sendRequest(
     let settled = false;
     // With a key, the first reply line is the node's answer to /AUTH; the reply proper follows it.
     let authenticated = offer === undefined;
-    const socket = net.connect({ host: address.host, port: address.port });
+    const socket = dialNode({ host: address.host, port: address.port });
+    const secure = readyEvent(socket) === 'secureConnect';
     const finish = (error: GossipError | undefined, reply = ''): void => {
       if (settled) return;
       settled = true;
@@ -78,7 +81,7 @@ export function sendRequest(
       return !settled;
     };
     socket.setNoDelay(true);
-    socket.on('connect', () => {
+    socket.on(readyEvent(socket), () => {
       const request = (offer?.line ?? '') + line;
       if (framing === 'none' && offer === undefined) socket.end(request, () => finish(undefined));
       else socket.write(request);
@@ -107,9 +110,15 @@ export function sendRequest(
       const text = Buffer.concat(chunks).toString('utf8');
       if (!authenticated) finish(authError(where, text.trimEnd()));
       else if (framing === 'close' || text !== '') finish(undefined, text.trimEnd());
-      else finish(new GossipError('GOSSIP_ERR_BAD_REPLY', `${where} closed the connection without replying`));
+      else
+        finish(
+          new GossipError(
+            'GOSSIP_ERR_BAD_REPLY',
+            `${where} closed the connection without replying${secure ? TLS_CLOSE_HINT : ''}`,
+          ),
+        );
     });
-    socket.on('error', (error: NodeJS.ErrnoException) => finish(connectionError(error, where)));
+    socket.on('error', (error: NodeJS.ErrnoException) => finish(connectionError(error, where, secure)));
   });
 }
 
@@ -131,7 +140,18 @@ function authError(where: string, answer: string): GossipError {
   );
 }
 
-function connectionError(error: NodeJS.ErrnoException, where: string): GossipError {
+/**
+ * Over TLS 1.3 the client's handshake ends before the node has checked the client's certificate: a node that
+ * refuses it just closes (or resets) the connection, and this is all the client learns.
+ */
+const TLS_CLOSE_HINT =
+  " (over TLS: the node refuses a certificate its cluster CA did not sign this way; check the network's certificates or GOSSIP_TLS_CERT, GOSSIP_TLS_KEY and GOSSIP_TLS_CA)";
+
+function connectionError(error: NodeJS.ErrnoException, where: string, secure: boolean): GossipError {
+  const tls = describeClientTlsError({ code: error.code, message: error.message });
+  if (tls !== undefined) {
+    return new GossipError('GOSSIP_ERR_REJECTED', `TLS with ${where} failed: ${tls}`, { cause: error });
+  }
   if (error.code === 'ECONNREFUSED') {
     return new GossipError(
       'GOSSIP_ERR_NODE_UNREACHABLE',
@@ -146,7 +166,8 @@ function connectionError(error: NodeJS.ErrnoException, where: string): GossipErr
       cause: error,
     });
   }
-  return new GossipError('GOSSIP_ERR_NODE_UNREACHABLE', `cannot talk to ${where}: ${error.message}`, {
+  const hint = secure && error.code === 'ECONNRESET' ? TLS_CLOSE_HINT : '';
+  return new GossipError('GOSSIP_ERR_NODE_UNREACHABLE', `cannot talk to ${where}: ${error.message}${hint}`, {
     cause: error,
   });
 }

@@ -9,6 +9,8 @@ export interface HomePaths {
   logsDir: string;
   dataDir: string;
   plotFile: string;
+  /** The certificates of a network started with --tls. */
+  tlsDir: string;
 }
 
 export function resolveHome(option: unknown): string {
@@ -23,6 +25,7 @@ export function homePaths(home: string): HomePaths {
     logsDir: path.join(home, 'logs'),
     dataDir: path.join(home, 'data'),
     plotFile: path.join(home, 'topology.svg'),
+    tlsDir: path.join(home, 'tls'),
   };
 }
 

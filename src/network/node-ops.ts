@@ -8,6 +8,7 @@ import { GossipError } from '../errors.js';
 import { type HomePaths, nodeDataDir, nodeLogFile, nodeOutputFile } from './home.js';
 import { nextHost } from './hosts.js';
 import { cliAuth, networkKey } from './network-key.js';
+import { ensureNodeCertificate } from './network-tls.js';
 import { isOurNode, terminate } from './processes.js';
 import { waitUntilReady } from './readiness.js';
 import { type NodeLaunch, spawnNode, toNodeEntry } from './spawn-node.js';
@@ -35,7 +36,7 @@ export async function restartNode(
   // A removed node left for good: its former peers let it in again only as a joining node (no peers yet).
   const rejoin = entry.removed || peers.length === 0;
   const seeds = peers.length > 0 ? peers : await liveSeeds(state, entry.id);
-  const launch = launchFor(state, entry, rejoin ? [] : peers, rejoin ? seeds : []);
+  const launch = await launchFor(state, entry, rejoin ? [] : peers, rejoin ? seeds : []);
   return spawnAndRecord(paths, state, launch);
 }
 
@@ -67,7 +68,7 @@ export async function addNode(paths: HomePaths, state: NetworkState): Promise<No
     ...(state.metricsBasePort === undefined ? {} : { metricsPort: state.metricsBasePort + id }),
   };
   const ends = await spliceLiveLink(state, seeds, { id, host, port });
-  if (ends === undefined) return spawnAndRecord(paths, state, launchFor(state, entry, [], seeds));
+  if (ends === undefined) return spawnAndRecord(paths, state, await launchFor(state, entry, [], seeds));
   const [a, b] = ends;
   state.topology.edges = [
     ...state.topology.edges.filter(([x, y]) => !((x === a.id && y === b.id) || (x === b.id && y === a.id))),
@@ -76,7 +77,7 @@ export async function addNode(paths: HomePaths, state: NetworkState): Promise<No
   ];
   a.peers = [...a.peers.filter((peer) => peer !== b.id), id];
   b.peers = [...b.peers.filter((peer) => peer !== a.id), id];
-  return spawnAndRecord(paths, state, launchFor(state, entry, [a, b], []));
+  return spawnAndRecord(paths, state, await launchFor(state, entry, [a, b], []));
 }
 
 /** Has both ends of a live link among the seeds' give it to the new node; undefined when there is none. */
@@ -97,7 +98,15 @@ async function spliceLiveLink(
   return undefined;
 }
 
-function launchFor(state: NetworkState, entry: NodeEntry, peers: NodeEntry[], join: NodeEntry[]): NodeLaunch {
+async function launchFor(
+  state: NetworkState,
+  entry: NodeEntry,
+  peers: NodeEntry[],
+  join: NodeEntry[],
+): Promise<NodeLaunch> {
+  // A TLS network's new node gets a certificate of the cluster CA; a restarted one keeps its own.
+  const tls =
+    state.tls === undefined ? undefined : await ensureNodeCertificate(state.tls, entry.id, entry.host);
   const address = (node: NodeEntry) => ({ id: node.id, host: node.host, port: node.port });
   return {
     id: entry.id,
@@ -112,6 +121,7 @@ function launchFor(state: NetworkState, entry: NodeEntry, peers: NodeEntry[], jo
     maxPeers: state.topology.maxPeers,
     clusterKeyFile: state.clusterKeyFile,
     insecure: state.insecure,
+    tls,
     strategy: state.strategy,
     faults: state.faults,
     metricsPort: entry.metricsPort,

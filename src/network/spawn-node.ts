@@ -4,6 +4,7 @@ import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { type StrategyConfig, strategyArguments } from '../node/strategies/strategy-config.js';
+import type { TlsFiles } from '../tls/material.js';
 import type { NodeEntry } from './state.js';
 
 /** The CLI shim; nodes are started through it exactly as a user would start one. */
@@ -30,6 +31,8 @@ export interface NodeLaunch {
   /** The network's cluster key file, if it has one. */
   clusterKeyFile: string | undefined;
   insecure: boolean;
+  /** The node's certificate, key and the cluster CA (a --tls network); absent: plain TCP. */
+  tls?: TlsFiles | undefined;
   /** The dissemination strategy; absent: flood with its defaults (no flags passed). */
   strategy?: StrategyConfig | undefined;
   /** The fault every link starts with (wire spelling); absent: none. */
@@ -69,6 +72,9 @@ export function nodeArguments(launch: NodeLaunch): string[] {
     launch.logLevel,
     ...(launch.clusterKeyFile === undefined ? [] : ['--cluster-key-file', launch.clusterKeyFile]),
     ...(launch.insecure ? ['--insecure'] : []),
+    ...(launch.tls === undefined
+      ? []
+      : ['--tls-cert', launch.tls.cert, '--tls-key', launch.tls.key, '--tls-ca', launch.tls.ca]),
     // A network the launcher starts is one its operator may break on purpose (gossip link, partition, chaos).
     '--allow-faults',
     ...(launch.faults === undefined ? [] : ['--faults', launch.faults]),

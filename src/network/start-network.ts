@@ -6,6 +6,7 @@ import { GossipError } from '../errors.js';
 import type { StrategyConfig } from '../node/strategies/strategy-config.js';
 import { adjacency, diameter, type Graph } from '../topology/graph.js';
 import { type HomePaths, nodeDataDir, nodeLogFile, nodeOutputFile } from './home.js';
+import { makeNetworkCertificates, type NetworkTls, nodeTlsFiles } from './network-tls.js';
 import { findBusyAddresses } from './ports.js';
 import { isOurNode, terminate } from './processes.js';
 import { waitUntilReady } from './readiness.js';
@@ -28,6 +29,11 @@ export interface StartOptions {
   clusterKeyFile?: string | undefined;
   /** Let nodes listen beyond loopback without a key. */
   insecure?: boolean | undefined;
+  /**
+   * Mutual TLS: a cluster CA and certificates for every node and the CLI are made in <home>/tls. Called
+   * with them before the nodes are waited for, so the caller can dial with the client certificate.
+   */
+  tls?: ((tls: NetworkTls) => void) | undefined;
   /** The dissemination strategy every node runs; absent: flood (the reference rule). */
   strategy?: StrategyConfig | undefined;
   /** The fault every link starts with, as the wire spells it (start-network --delay ...). */
@@ -68,6 +74,14 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
   await rm(paths.dataDir, { recursive: true, force: true });
   await rm(paths.logsDir, { recursive: true, force: true });
   await mkdir(paths.logsDir, { recursive: true });
+  const tls =
+    options.tls === undefined
+      ? undefined
+      : await makeNetworkCertificates(
+          paths.tlsDir,
+          addresses.map(({ id, host }) => ({ id, host })),
+        );
+  if (tls !== undefined) options.tls?.(tls);
   const neighbours = adjacency(graph);
   const launches: NodeLaunch[] = ids.map((id) => ({
     id,
@@ -81,6 +95,7 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
     join: [],
     clusterKeyFile: options.clusterKeyFile,
     insecure: options.insecure === true,
+    tls: tls === undefined ? undefined : nodeTlsFiles(tls, id),
     strategy: options.strategy,
     faults: options.faults,
     metricsPort: metricsPortOf(id),
@@ -110,6 +125,7 @@ export async function startNetwork(paths: HomePaths, options: StartOptions): Pro
     logLevel: options.logLevel,
     ...(options.clusterKeyFile === undefined ? {} : { clusterKeyFile: options.clusterKeyFile }),
     insecure: options.insecure === true,
+    ...(tls === undefined ? {} : { tls }),
     ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
     ...(options.faults === undefined ? {} : { faults: options.faults }),
     ...(options.metricsBasePort === undefined ? {} : { metricsBasePort: options.metricsBasePort }),

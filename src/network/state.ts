@@ -39,6 +39,19 @@ export const networkStateSchema = z.object({
   logLevel: z.string().default('info'),
   /** The cluster key file every node was started with (absolute); absent for a network without a key. */
   clusterKeyFile: z.string().optional(),
+  /**
+   * Mutual TLS (start-network --tls): where the certificates are (absolute paths). Node N's are
+   * node-N.crt and node-N.key in `dir`; the CLI dials with the client certificate.
+   */
+  tls: z
+    .object({
+      dir: z.string(),
+      ca: z.string(),
+      caKey: z.string(),
+      clientCert: z.string(),
+      clientKey: z.string(),
+    })
+    .optional(),
   /** Node N serves Prometheus metrics on this + N (start-network --metrics-base-port); absent: off. */
   metricsBasePort: z.number().int().positive().optional(),
   /** Nodes may listen beyond loopback without a key (start-network --insecure). */

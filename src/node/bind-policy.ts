@@ -1,5 +1,6 @@
-// Where a node may listen. Without a cluster key anyone who reaches the port can inject relays and remove
-// peers, so such a node binds to loopback only, unless its user says --insecure (and is warned).
+// Where a node may listen. Without a cluster key (or mutual TLS) anyone who reaches the port can inject
+// relays and remove peers, so such a node binds to loopback only, unless its user says --insecure (and is
+// warned).
 
 import net from 'node:net';
 import { GossipError } from '../errors.js';
@@ -20,16 +21,18 @@ export function isLoopbackHost(host: string): boolean {
 export interface BindCheck {
   host: string;
   keyed: boolean;
+  /** Mutual TLS: only holders of a certificate of the cluster CA get a connection at all. */
+  tls?: boolean | undefined;
   insecure: boolean;
 }
 
 /** Throws when the bind is not allowed; returns a warning to log when it is allowed only by --insecure. */
-export function checkBind({ host, keyed, insecure }: BindCheck): string | undefined {
-  if (keyed || isLoopbackHost(host)) return undefined;
+export function checkBind({ host, keyed, tls, insecure }: BindCheck): string | undefined {
+  if (keyed || tls === true || isLoopbackHost(host)) return undefined;
   if (!insecure) {
     throw new GossipError(
       'GOSSIP_ERR_BAD_ARGUMENT',
-      `refusing to listen on ${host} without a cluster key: anyone who can reach it could inject relays and remove peers. Give the nodes a shared key (--cluster-key-file <file> or GOSSIP_CLUSTER_KEY; make one with: openssl rand -hex 32), listen on 127.0.0.1, or pass --insecure to accept the risk`,
+      `refusing to listen on ${host} without a cluster key: anyone who can reach it could inject relays and remove peers. Give the nodes a shared key (--cluster-key-file <file> or GOSSIP_CLUSTER_KEY; make one with: openssl rand -hex 32) or certificates (--tls-cert, --tls-key, --tls-ca), listen on 127.0.0.1, or pass --insecure to accept the risk`,
     );
   }
   return `listening on ${host} without a cluster key (--insecure): anyone who can reach this port can inject relays and remove peers`;

@@ -6,6 +6,7 @@ import { type PeerAddress, parseHostPort } from '../protocol/address.js';
 import { type LinkFault, parseFaultSpec } from '../protocol/fault-spec.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../protocol/framing.js';
 import { MAX_NODE_ID, MAX_TEXT_BYTES, MAX_TEXT_BYTES_LIMIT } from '../protocol/limits.js';
+import type { TlsFiles } from '../tls/material.js';
 import { DEFAULT_FSYNC, DEFAULT_FSYNC_INTERVAL_MS, FSYNC_POLICIES, type FsyncPolicy } from './journal.js';
 import {
   DEFAULT_IDLE_TIMEOUT_MS,
@@ -53,6 +54,8 @@ export interface NodeConfig {
   clusterKey: string | undefined;
   /** Allow a non-loopback bind without a cluster key. */
   insecure: boolean;
+  /** Mutual TLS (--tls-cert, --tls-key, --tls-ca, all three or none): TLS-only server, TLS to peers. */
+  tls: TlsFiles | undefined;
   /** Take /FAULT and /PARTITION requests (start-network passes it). */
   allowFaults: boolean;
   /** The fault every link starts with (--faults), and the seed of its draws. */
@@ -89,7 +92,7 @@ const NUMBERS = {
 } as const satisfies Record<string, readonly [string, number, number, number | undefined]>;
 
 /** Text settings where an empty value means "not set". */
-const OPTIONAL_TEXTS = new Set(['clusterKeyFile', 'clusterKey']);
+const OPTIONAL_TEXTS = new Set(['clusterKeyFile', 'clusterKey', 'tlsCert', 'tlsKey', 'tlsCa']);
 
 /** Options as commander hands them over: strings from flags and GOSSIP_* variables, or numbers in tests. */
 export function parseNodeConfig(input: Record<string, unknown>): ConfigResult {
@@ -148,6 +151,14 @@ export function parseNodeConfig(input: Record<string, unknown>): ConfigResult {
     clusterKeyFile: text('clusterKeyFile', '--cluster-key-file'),
     clusterKey: text('clusterKey', 'GOSSIP_CLUSTER_KEY'),
     insecure: input.insecure === true,
+    tls: tlsFiles(
+      {
+        cert: text('tlsCert', '--tls-cert'),
+        key: text('tlsKey', '--tls-key'),
+        ca: text('tlsCa', '--tls-ca'),
+      },
+      problems,
+    ),
     allowFaults: input.allowFaults === true || input.allowFaults === 'true' || input.allowFaults === '1',
     faults: faultsOption(input.faults, problems),
     strategy: parseStrategyOptions(input, problems),
@@ -189,6 +200,22 @@ function peerList(value: unknown, problems: string[]): PeerAddress[] {
     peers.push({ id, ...hostPort });
   }
   return peers;
+}
+
+/** The three TLS files go together: a node with a certificate but no CA (or key) could not do mutual TLS. */
+function tlsFiles(
+  files: { cert: string | undefined; key: string | undefined; ca: string | undefined },
+  problems: string[],
+): TlsFiles | undefined {
+  const { cert, key, ca } = files;
+  if (cert !== undefined && key !== undefined && ca !== undefined) return { cert, key, ca };
+  const flags = { cert: '--tls-cert', key: '--tls-key', ca: '--tls-ca' } as const;
+  const missing = (['cert', 'key', 'ca'] as const).filter((name) => files[name] === undefined);
+  if (missing.length < 3)
+    problems.push(
+      `--tls-cert, --tls-key and --tls-ca go together (or GOSSIP_TLS_CERT, GOSSIP_TLS_KEY, GOSSIP_TLS_CA): ${missing.map((name) => flags[name]).join(' and ')} missing`,
+    );
+  return undefined;
 }
 
 function faultsOption(value: unknown, problems: string[]): NodeConfig['faults'] {

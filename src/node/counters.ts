@@ -31,6 +31,9 @@ export const COUNTER_NAMES = [
   'pathsDropped',
   'authAccepted',
   'peerAuthFailures',
+  // Connections a TLS node refused (plaintext, no certificate, one the cluster CA did not sign, a failed
+  // handshake); `errors` has them by reason (TLS_*).
+  'tlsRefused',
   // Cluster membership (members/): /GOSSIP lines and bytes sent, and received.
   'gossipLinesOut',
   'gossipBytesOut',

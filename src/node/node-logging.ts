@@ -42,10 +42,10 @@ export function attachNodeLogging(node: GossipNode, logger: Logger): void {
 }
 
 /** At most `perSecond` calls a second; the next one that passes carries how many were left out. */
-function throttled(
+export function throttled<Fields extends object>(
   perSecond: number,
-  write: (fields: Record<string, unknown>) => void,
-): (fields: Record<string, unknown>) => void {
+  write: (fields: Fields & { suppressed?: number }) => void,
+): (fields: Fields) => void {
   let windowStartMs = 0;
   let written = 0;
   let suppressed = 0;

@@ -8,6 +8,7 @@
 import net from 'node:net';
 import { formatHostPort, type PeerAddress } from '../protocol/address.js';
 import { LineSplitter } from '../protocol/framing.js';
+import { type DialOptions, readyEvent } from '../tls/dial.js';
 
 export type { PeerAddress };
 
@@ -28,6 +29,8 @@ export interface PeerLinkOptions {
   handshakeTimeoutMs?: number | undefined;
   /** Connect from this local address (the node's own host), so links leave from where the node lives. */
   localAddress?: string | undefined;
+  /** Opens the connection (over TLS with the node's certificate, on a TLS node); default: plain TCP. */
+  dial?: ((options: DialOptions) => net.Socket) | undefined;
   random: () => number;
   /**
    * Link faults (faults/): every line written on the link passes here and is delivered now, later or never.
@@ -154,7 +157,7 @@ export class PeerLink {
     if (this.closed) return;
     this.stateValue = 'connecting';
     const { localAddress } = this.options;
-    const socket = net.connect({
+    const socket = (this.options.dial ?? net.connect)({
       host: this.peer.host,
       port: this.peer.port,
       // A peer given by name resolves in the family of the address we send from.
@@ -168,7 +171,7 @@ export class PeerLink {
       onLine: (line) => this.hooks.reply(this.peer, line),
       onOversize: () => this.hooks.reply(this.peer, '{"error":"oversize reply","code":"LINE_TOO_LONG"}'),
     });
-    socket.on('connect', () => {
+    socket.on(readyEvent(socket), () => {
       // Now the peer checks our HELLO; a peer that never accepts is given up like one that never answers.
       socket.setTimeout(this.options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS, () => socket.destroy());
       this.congested = false;

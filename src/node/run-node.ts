@@ -7,6 +7,9 @@ import path from 'node:path';
 import { loadClusterKey } from '../cluster-key.js';
 import { createLogger, type LoggerHandle } from '../log.js';
 import { createRequestParser } from '../protocol/requests.js';
+import { dial } from '../tls/dial.js';
+import { loadTlsMaterial } from '../tls/material.js';
+import { clientTls, TLS_CONNECT_TIMEOUT_MS } from '../tls/secure-context.js';
 import { checkBind } from './bind-policy.js';
 import { ClusterAuth } from './cluster-auth.js';
 import type { NodeConfig } from './config.js';
@@ -14,7 +17,7 @@ import { dialOnce } from './dial-once.js';
 import { GossipNode, TICK_MS } from './gossip-node.js';
 import { Journal } from './journal.js';
 import { listen } from './listen.js';
-import { attachNodeLogging } from './node-logging.js';
+import { attachNodeLogging, throttled } from './node-logging.js';
 import { CONNECT_TIMEOUT_MS, RECONNECT_MAX_MS, RECONNECT_MIN_MS } from './peer-link.js';
 import { createNodeServer } from './server.js';
 
@@ -35,7 +38,16 @@ export interface RunningNode {
 export async function runNode(config: NodeConfig): Promise<RunningNode> {
   // Refused before anything is opened: no key, no bind beyond loopback unless --insecure.
   const key = loadClusterKey({ file: config.clusterKeyFile, value: config.clusterKey });
-  const bindWarning = checkBind({ host: config.host, keyed: key !== undefined, insecure: config.insecure });
+  // Certificates are checked (readable, key matches, signed by the CA, in date) before anything opens.
+  const tls = config.tls === undefined ? undefined : loadTlsMaterial(config.tls);
+  const outbound = tls === undefined ? undefined : clientTls(tls);
+  const connectTimeoutMs = tls === undefined ? CONNECT_TIMEOUT_MS : TLS_CONNECT_TIMEOUT_MS;
+  const bindWarning = checkBind({
+    host: config.host,
+    keyed: key !== undefined,
+    tls: tls !== undefined,
+    insecure: config.insecure,
+  });
   const auth = key === undefined ? undefined : new ClusterAuth({ key, self: config.id });
   const log = createLogger({ file: config.logFile, level: config.logLevel, nodeId: config.id });
   if (bindWarning !== undefined)
@@ -59,7 +71,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     strategy: config.strategy,
     faults: config.faults,
     allowFaults: config.allowFaults,
-    dial: (to, line) => dialOnce(to, line, { localAddress, timeoutMs: CONNECT_TIMEOUT_MS }),
+    dial: (to, line) => dialOnce(to, line, { localAddress, timeoutMs: connectTimeoutMs, tls: outbound }),
     membership: {
       auth,
       maxPeers: config.maxPeers,
@@ -71,8 +83,10 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
         maxQueueBytes: config.maxQueueBytes,
         backoffMinMs: RECONNECT_MIN_MS,
         backoffMaxMs: RECONNECT_MAX_MS,
-        connectTimeoutMs: CONNECT_TIMEOUT_MS,
+        connectTimeoutMs,
         localAddress,
+        // Without TLS the links dial with net.connect, as before.
+        dial: outbound === undefined ? undefined : (options) => dial(outbound, options),
         random: Math.random,
       },
     },
@@ -99,6 +113,8 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     maxLineBytes: config.maxLineBytes,
     parse: createRequestParser(limits),
     auth,
+    tls,
+    onTlsRefused: throttled(5, (refusal) => log.logger.warn(refusal, 'tls.refused')),
     limits: {
       maxConnections: config.maxConnections,
       idleTimeoutMs: config.idleTimeoutMs,
@@ -119,6 +135,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
       pid: process.pid,
       peers: config.peers.map((peer) => `${peer.id}@${peer.host}:${peer.port}`),
       clusterKey: auth !== undefined,
+      ...(tls === undefined ? {} : { tls: { subject: tls.subject, validTo: tls.validTo } }),
     },
     'node.started',
   );

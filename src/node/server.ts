@@ -4,11 +4,13 @@
 // are closed, client request rates are limited, and a connection that does not read its replies is not
 // read from until it does.
 
-import net from 'node:net';
+import type net from 'node:net';
 import { encodeError } from '../protocol/encode.js';
 import { type WireError, wireError } from '../protocol/errors.js';
 import { LineSplitter } from '../protocol/framing.js';
 import type { ParseResult } from '../protocol/request-types.js';
+import type { TlsMaterial } from '../tls/material.js';
+import type { TlsRefusal } from '../tls/refusals.js';
 import type { ClusterAuth } from './cluster-auth.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { EventFeed, MAX_SUBSCRIBERS } from './event-feed.js';
@@ -17,6 +19,7 @@ import { handleRequest, type Reply, refused } from './handle-request.js';
 import type { InboundConnection } from './inbound-links.js';
 import type { ConnectionLimits } from './limits.js';
 import { ReplyWriter } from './reply-writer.js';
+import { createListener } from './tls-listener.js';
 
 export interface ServerOptions {
   maxLineBytes: number;
@@ -25,6 +28,10 @@ export interface ServerOptions {
   parse(line: string): ParseResult;
   /** Present on a node with a cluster key. */
   auth: ClusterAuth | undefined;
+  /** Present on a node with TLS: then it takes TLS connections with a certificate of the cluster CA only. */
+  tls: TlsMaterial | undefined;
+  /** A connection refused by TLS (plaintext, no or a foreign certificate); counted before this is called. */
+  onTlsRefused(refusal: TlsRefusal & { remote: string }): void;
   onInternalError(error: unknown, line: string): void;
   /** A peer-only command refused on a connection that is no peer link (called at most once a second per connection). */
   onNotAPeer(refusal: { remote: string; peer: number | undefined; error: string; refused: number }): void;
@@ -46,8 +53,17 @@ export function createNodeServer(node: GossipNode, options: ServerOptions): Node
   const feed = new EventFeed(node);
   // Subscribers that stopped reading are closed even while no event comes to notice it.
   const sweeper = setInterval(() => feed.sweep(), 1_000).unref();
+  const listener = {
+    tls: options.tls,
+    maxConnections: options.limits.maxConnections,
+    refused: (refusal: TlsRefusal & { remote: string }) => {
+      node.counters.add('tlsRefused');
+      node.counters.addError(refusal.code);
+      options.onTlsRefused(refusal);
+    },
+  };
   // allowHalfOpen: the reference client sends /NEW without a newline and half-closes; we still answer.
-  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+  const server = createListener(listener, { allowHalfOpen: true, noDelay: true }, (socket) => {
     if (sockets.size >= options.limits.maxConnections) {
       refuseConnection(node, socket, options.limits.maxConnections);
       return;

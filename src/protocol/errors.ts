@@ -22,6 +22,12 @@ export const WIRE_ERROR_CODES = [
   'AUTH_FAILED',
   'AUTH_EXPIRED',
   'AUTH_REPLAYED',
+  // TLS (nodes started with --tls-*): a plaintext connection gets TLS_REQUIRED on the wire; the others
+  // are refused handshakes, only counted (/STATS errors).
+  'TLS_REQUIRED',
+  'TLS_NO_CERTIFICATE',
+  'TLS_BAD_CERTIFICATE',
+  'TLS_HANDSHAKE_FAILED',
   // Peer-only commands (relays, pushes, walks, syncs, digests) on a connection that is not that peer's link.
   'NOT_A_PEER',
   // Administrative commands (/LEAVE) from where they are not taken.

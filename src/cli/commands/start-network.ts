@@ -2,14 +2,18 @@
 
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { useClientTls } from '../../client/client-tls.js';
 import { loadClusterKey } from '../../cluster-key.js';
 import { GossipError } from '../../errors.js';
 import { LOG_LEVELS } from '../../log.js';
 import { homePaths, resolveHome } from '../../network/home.js';
 import { parseHosts } from '../../network/hosts.js';
+import { clientTlsFiles } from '../../network/network-tls.js';
 import { startNetwork } from '../../network/start-network.js';
 import { describeFault, formatFaultSpec } from '../../protocol/fault-spec.js';
 import { MAX_NODE_ID } from '../../protocol/limits.js';
+import { loadTlsMaterial } from '../../tls/material.js';
+import { clientTls } from '../../tls/secure-context.js';
 import {
   describeTopology,
   generateTopology,
@@ -101,6 +105,11 @@ export async function startNetworkCommand(
     logLevel,
     clusterKeyFile,
     insecure: options.insecure === true,
+    // The readiness checks and every later command dial with the CLI's certificate.
+    tls:
+      options.tls === true
+        ? (made) => useClientTls(clientTls(loadTlsMaterial(clientTlsFiles(made))))
+        : undefined,
     strategy,
     faults: startFault === undefined ? undefined : formatFaultSpec(startFault),
     metricsBasePort,
@@ -123,7 +132,12 @@ export async function startNetworkCommand(
       ? `  addresses: ${host}:${first?.port}-${last?.port}`
       : `  addresses: ${first?.host}-${last?.host}, all on port ${port}`,
     `  relays:    ${relays}`,
-    `  security:  ${describeSecurity(key !== undefined, clusterKeyFile, options.insecure === true)}`,
+    `  security:  ${describeSecurity(key !== undefined, clusterKeyFile, options.insecure === true, state.tls !== undefined)}`,
+    ...(state.tls === undefined
+      ? []
+      : [
+          `  tls:       mutual TLS, certificates of the cluster CA in ${state.tls.dir} (the CLI uses client.crt)`,
+        ]),
     `  strategy:  ${describeStrategy(strategy)}`,
     ...(startFault === undefined
       ? []
@@ -159,8 +173,14 @@ function progressPrinter(total: number): (ready: number, all: number) => void {
   };
 }
 
-function describeSecurity(keyed: boolean, keyFile: string | undefined, insecure: boolean): string {
+function describeSecurity(
+  keyed: boolean,
+  keyFile: string | undefined,
+  insecure: boolean,
+  tls: boolean,
+): string {
   if (keyed) return `cluster key from ${keyFile ?? 'GOSSIP_CLUSTER_KEY'}`;
+  if (tls) return 'no cluster key: only holders of a certificate of the cluster CA get a connection (TLS)';
   if (insecure)
     return 'no cluster key, --insecure: anyone who reaches a node can relay to it and remove its peers';
   return 'no cluster key: nodes listen on loopback only (see --cluster-key-file)';

@@ -60,6 +60,10 @@ export const COUNTER_METRICS: Partial<Record<CounterName, CounterMetric>> = {
     'gossip_peer_auth_refusals_total',
     "Times a peer refused this node's authentication.",
   ),
+  tlsRefused: counter(
+    'gossip_tls_refusals_total',
+    'Connections refused by TLS: plaintext, no certificate, one the cluster CA did not sign, a failed handshake.',
+  ),
   pushesOut: counter('gossip_pushes_sent_total', 'Strategy pushes sent.'),
   pushesIn: counter('gossip_pushes_received_total', 'Strategy pushes received.'),
   pushesUseful: counter('gossip_pushes_useful_total', 'Pushes sent that were news to the receiver.'),
@@ -82,12 +86,10 @@ export function counterMetric(name: string): CounterMetric | undefined {
   return counter(`gossip_${snake}_total`, `The node's ${name} counter (/STATS).`);
 }
 
-/**
- * Wire error codes that are authentication refusals, by mechanism. The `mechanism` label leaves room for
- * others (TLS) in the same metric.
- */
+/** Wire error codes that are authentication refusals, by mechanism: the cluster key (AUTH_*) or TLS (TLS_*). */
 export function authRefusalMechanism(code: string): string | undefined {
-  return code.startsWith('AUTH_') ? 'cluster_key' : undefined;
+  if (code.startsWith('AUTH_')) return 'cluster_key';
+  return code.startsWith('TLS_') ? 'tls' : undefined;
 }
 
 /** Seconds from 1 ms to a minute: a loaded cluster delivers in ms, a catch-up after a restart in seconds. */
