@@ -164,7 +164,7 @@ function dashboardService() {
 /**
  * The TLS overlay: each node gets its own certificate and key and the cluster CA as compose secrets, and the
  * GOSSIP_TLS_* variables that point at them (its health check, a CLI in the same container, reads them too);
- * the dashboard gets the client certificate. The cluster key stays: both together (README, TLS).
+ * the dashboard gets the client certificate. The cluster key stays: both together (docs/operations.md, TLS between nodes).
  */
 function renderTlsOverlay() {
   const services = {};

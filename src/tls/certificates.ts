@@ -1,6 +1,6 @@
 // Makes the cluster's X.509 certificates: a CA, and certificates it signs for nodes (server and client
 // use, with the names and addresses they are reached by) and for the CLI (client use only). ECDSA P-256
-// keys from Node's own crypto; @peculiar/x509 assembles and signs the certificates (see README, TLS).
+// keys from Node's own crypto; @peculiar/x509 assembles and signs the certificates (see docs/operations.md, TLS between nodes).
 
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
