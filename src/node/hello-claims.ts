@@ -1,7 +1,7 @@
 // Who a HELLO may claim to be, whatever its proof: not this node, not a linked peer at another address, not
 // a node that left (unless it joins afresh), not one a partition cuts off. And the answer to our own HELLO.
 
-import { formatHostPort } from '../protocol/address.js';
+import { formatHostPort, mayBeSameAddress } from '../protocol/address.js';
 import type { HelloFlags } from '../protocol/relay-line.js';
 import type { PeerAddress } from './peer-link.js';
 
@@ -21,7 +21,7 @@ export function claimProblem(
 ): string | undefined {
   if (from.id === self.id || sameAddress(from, self)) return 'that is this node';
   const { linked } = known;
-  if (linked !== undefined && !sameAddress(linked, from))
+  if (linked !== undefined && !mayBeSameAddress(linked, from))
     return `node ${from.id} is at ${formatHostPort(linked.host, linked.port)}`;
   if (known.left && !flags.join) return 'it left';
   if (known.cut) return 'cut off by a partition';

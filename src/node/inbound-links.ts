@@ -3,7 +3,7 @@
 // opened to us, closed when it stops being a peer.
 
 import type { EventEmitter } from 'node:events';
-import { formatHostPort, type PeerAddress } from '../protocol/address.js';
+import { formatHostPort, mayBeSameAddress, type PeerAddress } from '../protocol/address.js';
 import type { Counters } from './counters.js';
 import { Handshakes, type HelloAnswer } from './handshake.js';
 import type { ClusterMembers } from './members/cluster-members.js';
@@ -122,7 +122,7 @@ export class InboundLinks {
   private addressProblem(claim: PeerAddress): string | undefined {
     const member = this.parts.members.table.get(claim.id);
     if (member === undefined || (member.state !== 'alive' && member.state !== 'suspect')) return undefined;
-    if (member.host === claim.host && member.port === claim.port) return undefined;
+    if (mayBeSameAddress(member, claim)) return undefined;
     return `node ${claim.id} is at ${formatHostPort(member.host, member.port)}`;
   }
 
