@@ -179,7 +179,8 @@ export class Journal {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.immediate || this.inFlight !== undefined) return;
-    // setImmediate rather than a microtask: records from every callback of this loop turn share the write.
+    // Within the turn, after the current callback (all lines of one read share the write), or at the next
+    // turn, so that records from every callback of this one share it.
     this.immediate = true;
     if (withinTurn) process.nextTick(() => void this.drain());
     else setImmediate(() => void this.drain());
