@@ -51,10 +51,16 @@ export function buildSyncPage(
     const message = store.at(seq);
     if (message === undefined) break;
     next = seq + 1;
+    // On a peer's link, only what the requester sent or passed on since its last HELLO says it holds the
+    // message: a node killed right after relaying one may not have kept it, and comes back with a new HELLO.
+    // (Without a HELLO to count from, what it sent us is all there is to go by.)
     const requesterHasIt =
       requester !== undefined &&
-      (message.counts.arrivalsFrom(requester) > 0 ||
-        (seq >= helloSeq && message.paths.some((arrival) => arrival.path.includes(requester))));
+      (request.helloSeq === undefined
+        ? message.counts.arrivalsFrom(requester) > 0
+        : seq >= helloSeq &&
+          (message.counts.arrivalsFrom(requester) > 0 ||
+            message.paths.some((arrival) => arrival.path.includes(requester))));
     if (requesterHasIt) continue;
     const path = [...(message.paths[0]?.path ?? [])];
     messages.push({
