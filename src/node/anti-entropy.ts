@@ -59,10 +59,9 @@ export function buildSyncPage(
       (request.helloSeq === undefined
         ? message.counts.arrivalsFrom(requester) > 0
         : seq >= helloSeq &&
-          (message.counts.arrivalsFrom(requester) > 0 ||
-            message.paths.some((arrival) => arrival.path.includes(requester))));
+          (message.counts.arrivalsFrom(requester) > 0 || message.passedThrough(requester)));
     if (requesterHasIt) continue;
-    const path = [...(message.paths[0]?.path ?? [])];
+    const path = message.firstPath();
     messages.push({
       id: message.id,
       relays: message.relays,

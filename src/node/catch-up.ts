@@ -80,15 +80,7 @@ export class CatchUp {
     for (const message of page.messages) {
       if (store.get(message.id) !== undefined) continue;
       learned += 1;
-      delivery.deliver(
-        message.id,
-        message.path.concat(this.parts.self.id),
-        message.relays,
-        peer,
-        'catch-up',
-        now(),
-        message.clock ?? 0,
-      );
+      delivery.deliver(message.id, message.path, message.relays, peer, 'catch-up', now(), message.clock ?? 0);
     }
     cursor.intervalMs = nextSyncInterval(cursor.intervalMs, learned, page.more);
     this.parts.counters.add('messagesCaughtUp', learned);

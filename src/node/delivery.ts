@@ -1,28 +1,40 @@
 // Delivery and the relay path: how a message arrives (submitted by a client, relayed or pushed by a peer,
 // caught up, replayed from the journal), is recorded once per path, and is relayed on at once by the relay
-// rule. This is the hot path: nothing here allocates per message beyond what the message keeps.
+// rule. This is the hot path: it allocates little per arrival beyond what the message keeps (the arrival's
+// string, the relay line, the journal line).
 
 import type { EventEmitter } from 'node:events';
 import { type WireError, wireError } from '../protocol/errors.js';
 import { formatMessageId } from '../protocol/message-id.js';
-import { encodeRelay, encodeRelayLine } from '../protocol/relay-line.js';
+import { encodeRelayLine } from '../protocol/relay-line.js';
 import type { CarriedMessage } from '../protocol/strategy-lines.js';
 import type { Counters } from './counters.js';
-import type { JournalRecord } from './journal-codec.js';
+import { encodeMessageLine, encodePathLine, type JournalRecord } from './journal-codec.js';
 import type { Membership } from './membership.js';
-import type { ArrivalVia, MessageStore, StoredMessage } from './message-store.js';
+import {
+  type Arrival,
+  type ArrivalVia,
+  arrivalOf,
+  encodeArrival,
+  type MessageStore,
+  type StoredMessage,
+} from './message-store.js';
 import type { NodeEvents } from './node-events.js';
-import { applyRelayDecision, decideRelay, RelayCounts, type RelayDecision } from './relay-policy.js';
+import { RelayCounts, relayArrival } from './relay-policy.js';
 import { mergeClock, tickClock } from './strategies/digest.js';
 import type { StrategyEngine } from './strategies/strategy-engine.js';
 
-/** Round-based strategies send from their rounds: an arrival is always recorded and relayed on at once to none. */
-const HOLD: RelayDecision = { accept: true, forwardTo: [] };
+const NO_HOPS: readonly number[] = [];
 
-/** Where accepted messages and paths are persisted (the journal), if anywhere. */
+/** The text of a path that came by `hops` and ends here. */
+function ownPathText(hops: readonly number[], self: number): string {
+  return hops.length === 0 ? String(self) : `${hops.join(',')},${self}`;
+}
+
+/** Where accepted messages and paths are persisted (the journal), if anywhere: record lines (journal-codec.ts). */
 export interface Persistence {
-  append(record: JournalRecord): void;
-  appendDurable(record: JournalRecord): Promise<void>;
+  appendLine(line: string): void;
+  appendDurableLine(line: string): Promise<void>;
 }
 
 /** What delivery works on: the node's parts, held here once so the hot path reads them directly. */
@@ -50,6 +62,8 @@ export class Delivery {
   private readonly events: EventEmitter<NodeEvents>;
   private readonly persistence: Persistence | undefined;
   private readonly now: () => number;
+  /** The peers a decision relays to (reused: the hot path allocates no array per arrival). */
+  private readonly targets: number[] = [];
 
   constructor(parts: DeliveryParts) {
     this.id = parts.id;
@@ -67,14 +81,16 @@ export class Delivery {
     for (const record of records) {
       if (record.kind === 'read') this.store.markAllRead();
       else {
+        const arrival = arrivalOf(record.path, record.atMs, record.via);
         const message = this.store.get(record.id);
         if (message === undefined) {
           if (record.kind === 'message') {
             const clock = record.clock ?? 0;
-            this.addMessage(record.id, record.path, record.relays, record.atMs, record.via, clock);
+            const origin = record.path[0] ?? this.id;
+            this.addMessage(record.id, origin, record.relays, arrival, clock, new RelayCounts());
             this.clock = Math.max(this.clock, clock);
           }
-        } else this.store.addPath(message, { path: record.path, atMs: record.atMs, via: record.via });
+        } else this.store.addPath(message, arrival);
       }
     }
   }
@@ -82,43 +98,43 @@ export class Delivery {
   /** A client submitted a message: stamp it, record it, send it on; resolves once it is on disk. */
   submit(text: string, relays: number): { id: string; durable: Promise<void> } {
     const id = formatMessageId(text, this.nextOriginNs());
-    this.counters.add('messagesSubmitted');
+    this.counters.values.messagesSubmitted += 1;
     this.events.emit('message.accepted', { id, relays });
     const atMs = this.now();
-    const path = [this.id];
     this.clock = tickClock(this.clock);
     const clock = this.clock;
-    this.deliver(id, path, relays, undefined, 'origin', atMs, clock);
-    const record: JournalRecord = { kind: 'message', id, relays, path, atMs, via: 'origin', clock };
-    return { id, durable: this.persistence?.appendDurable(record) ?? Promise.resolve() };
+    const idJson = JSON.stringify(id);
+    const pathText = String(this.id);
+    this.deliver(id, NO_HOPS, relays, undefined, 'origin', atMs, clock, idJson, pathText);
+    const line = encodeMessageLine(idJson, relays, pathText, atMs, 'origin', clock);
+    return { id, durable: this.persistence?.appendDurableLine(line) ?? Promise.resolve() };
   }
 
-  /** A peer relayed a message: the path so far ends with the sender. */
+  /**
+   * A peer relayed a message: `path` is the path so far, ending with the sender; `idJson` and `pathText`
+   * are how the line spelled them (a relay line on reuses them), when it did.
+   */
   relay(
     id: string,
     path: readonly number[],
     relays: number,
     clock = 0,
-    spelled?: { idJson: string; pathText: string },
+    idJson?: string,
+    pathText?: string,
   ): WireError | undefined {
-    this.counters.add('relaysIn');
+    this.counters.values.relaysIn += 1;
     const sender = path[path.length - 1];
     if (sender === undefined) return wireError('BAD_PATH', 'path is empty');
     if (sender === this.id)
       return wireError('BAD_PATH', `the last hop of the path is this node (${this.id})`);
-    // The line on reuses the id and path as they came: no JSON made again per relay.
-    const on =
-      spelled === undefined
-        ? undefined
-        : { idJson: spelled.idJson, pathText: `${spelled.pathText},${this.id}` };
-    // concat, not spread: an exactly sized array, kept for as long as the message is (a third of the memory).
-    this.deliver(id, path.concat(this.id), relays, sender, 'relay', this.now(), clock, on);
+    const ownPathText = pathText === undefined ? undefined : `${pathText},${this.id}`;
+    this.deliver(id, path, relays, sender, 'relay', this.now(), clock, idJson, ownPathText);
     return undefined;
   }
 
   /** A peer pushed a message (a strategy round): record it; the reply tells the pusher whether it was news. */
   push(message: CarriedMessage): { useful: boolean } | WireError {
-    this.counters.add('pushesIn');
+    this.counters.values.pushesIn += 1;
     const sender = message.path[message.path.length - 1];
     if (sender === undefined || sender === this.id)
       return wireError('BAD_PATH', 'the last hop of a pushed path must be the pusher');
@@ -128,23 +144,25 @@ export class Delivery {
   /** A message a strategy brought (pushed, or sent back for a digest); returns whether it was news. */
   deliverCarried(message: CarriedMessage, sender: number, via: ArrivalVia): boolean {
     const { id, path, relays, clock } = message;
-    return this.deliver(id, path.concat(this.id), relays, sender, via, this.now(), clock);
+    return this.deliver(id, path, relays, sender, via, this.now(), clock);
   }
 
   /**
-   * Records one arrival of a message (this node included in `path`) and, for flood, relays it on as the rule
-   * says; returns whether the message was news.
+   * Records one arrival of a message from `sender` (undefined when submitted here) and, for flood, relays it
+   * on as the rule says; returns whether the message was news. `hops` is the path it came by, without this
+   * node (empty when submitted here); `idJson` and `pathText` (this node included) are made from the id and
+   * the hops when not given.
    */
   deliver(
     id: string,
-    path: number[],
+    hops: readonly number[],
     relaysAsked: number,
     sender: number | undefined,
     via: ArrivalVia,
     atMs: number,
     clockAsked: number,
-    /** The id's JSON and the path's text (this node included), when the arrival's line had them. */
-    spelled?: { idJson: string; pathText: string },
+    idJson?: string,
+    pathText?: string,
   ): boolean {
     const known = this.store.get(id);
     const counts = known?.counts ?? new RelayCounts();
@@ -153,70 +171,64 @@ export class Delivery {
     const clock = known?.clock ?? clockAsked;
     // Receiving a message is one event, however many paths it comes by: duplicates do not tick the clock.
     if (via !== 'origin' && known === undefined) this.clock = mergeClock(this.clock, clock);
+    const { counters } = this;
     // Round-based strategies send from their rounds; only flood relays on arrival.
-    const decision =
-      this.engine === undefined
-        ? decideRelay(counts, { sender, peers: this.membership.ids(), relays })
-        : HOLD;
-    if (!decision.accept) {
-      this.counters.add('relaysOverLimit');
-      if (sender !== undefined && this.events.listenerCount('relay.over-limit') > 0)
-        this.events.emit('relay.over-limit', { id, sender });
-      return false;
-    }
-    applyRelayDecision(counts, sender, decision);
+    const targets = this.targets;
+    targets.length = 0;
+    if (this.engine === undefined) {
+      if (!relayArrival(counts, sender, this.membership.ids(), relays, targets)) {
+        counters.values.relaysOverLimit += 1;
+        if (sender !== undefined && this.events.listenerCount('relay.over-limit') > 0)
+          this.events.emit('relay.over-limit', { id, sender });
+        return false;
+      }
+    } else if (sender !== undefined) counts.addArrival(sender);
+    const spelledPath = pathText ?? ownPathText(hops, this.id);
+    const spelledId = idJson ?? JSON.stringify(id);
     // Relay first: the next hop starts while this node records.
-    if (decision.forwardTo.length > 0) {
-      const tail = clock > 0 ? clock : undefined;
-      const line =
-        spelled === undefined
-          ? encodeRelay(relays, id, path, tail)
-          : encodeRelayLine(relays, spelled.idJson, spelled.pathText, tail);
-      for (const peer of decision.forwardTo) this.membership.send(peer, line);
-      this.counters.add('relaysOut', decision.forwardTo.length);
-      this.counters.add('relayBytesOut', Buffer.byteLength(line) * decision.forwardTo.length);
+    if (targets.length > 0) {
+      const line = encodeRelayLine(relays, spelledId, spelledPath, clock > 0 ? clock : undefined);
+      for (const peer of targets) this.membership.send(peer, line);
+      counters.values.relaysOut += targets.length;
+      counters.values.relayBytesOut += line.length * targets.length;
     }
-    if (via === 'relay') this.counters.add('relaysAccepted');
+    if (via === 'relay') counters.values.relaysAccepted += 1;
     const first = known === undefined;
+    const arrival = encodeArrival(spelledPath, atMs, via);
     if (first) {
-      const stored = this.addMessage(id, path, relays, atMs, via, clock, counts);
+      const stored = this.addMessage(id, hops[0] ?? this.id, relays, arrival, clock, counts);
       this.engine?.learned(stored, via);
     }
-    if (first || this.store.addPath(known, { path, atMs, via })) {
+    if (first || this.store.addPath(known, arrival)) {
       if (via !== 'origin') {
-        this.persistence?.append(
+        this.persistence?.appendLine(
           first
-            ? { kind: 'message', id, relays, path, atMs, via, clock }
-            : { kind: 'path', id, path, atMs, via },
+            ? encodeMessageLine(spelledId, relays, spelledPath, atMs, via, clock)
+            : encodePathLine(spelledId, spelledPath, atMs, via),
         );
       }
       if (this.events.listenerCount('message.delivered') > 0)
-        this.events.emit('message.delivered', { id, path, atMs, first, via });
+        this.events.emit('message.delivered', { id, path: [...hops, this.id], atMs, first, via });
     } else {
       // Still relayed on as the rule says; only the record of this path is not kept.
-      this.counters.add('pathsDropped');
+      counters.values.pathsDropped += 1;
     }
-    if (decision.forwardTo.length > 0 && this.events.listenerCount('message.relayed') > 0)
-      this.events.emit('message.relayed', { id, to: decision.forwardTo });
+    if (targets.length > 0 && this.events.listenerCount('message.relayed') > 0)
+      this.events.emit('message.relayed', { id, to: [...targets] });
     return first;
   }
 
   private addMessage(
     id: string,
-    path: readonly number[],
+    origin: number,
     relays: number,
-    atMs: number,
-    via: ArrivalVia,
+    arrival: Arrival,
     clock: number,
-    counts = new RelayCounts(),
+    counts: RelayCounts,
   ): StoredMessage {
-    const stored = this.store.add(
-      { id, origin: path[0] ?? this.id, relays, clock },
-      { path, atMs, via },
-      counts,
-    );
+    const stored = this.store.add({ id, origin, relays, clock }, arrival, counts);
     this.engine?.track(stored);
-    this.counters.add('messagesLearned');
+    this.counters.values.messagesLearned += 1;
     return stored;
   }
 

@@ -255,15 +255,16 @@ export class GossipNode {
     return this.delivery.submit(text, relays);
   }
 
-  /** A peer relayed a message: the path so far ends with the sender. */
+  /** A peer relayed a message: the path so far ends with the sender (see Delivery.relay). */
   relay(
     id: string,
     path: readonly number[],
     relays: number,
     clock = 0,
-    spelled?: { idJson: string; pathText: string },
+    idJson?: string,
+    pathText?: string,
   ): WireError | undefined {
-    return this.delivery.relay(id, path, relays, clock, spelled);
+    return this.delivery.relay(id, path, relays, clock, idJson, pathText);
   }
 
   /** A peer pushed a message (a strategy round): record it; the reply tells the pusher whether it was news. */

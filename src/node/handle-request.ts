@@ -49,7 +49,7 @@ export function handleRequest(
     case 'relay': {
       const error =
         notAPeer(node, connection, request.path.at(-1)) ??
-        node.relay(request.id, request.path, request.relays, request.clock, request);
+        node.relay(request.id, request.path, request.relays, request.clock, request.idJson, request.pathText);
       return error === undefined ? undefined : refused(node, error);
     }
     case 'push': {

@@ -57,18 +57,41 @@ interface Line {
 }
 
 /**
- * One line, newline included, built as a template (this runs per arrival). JSON.stringify escapes the id's
- * quotes, backslashes, control characters and lone surrogates; numbers print as JSON prints them.
+ * One line, newline included. JSON.stringify escapes the id's quotes, backslashes, control characters and
+ * lone surrogates; numbers print as JSON prints them.
  */
 export function encodeRecord(record: JournalRecord): string {
   switch (record.kind) {
-    case 'message':
-      return `{"k":"m","id":${JSON.stringify(record.id)},"r":${record.relays},"p":[${record.path.join(',')}],"t":${record.atMs},"v":"${record.via}"${record.clock ? `,"c":${record.clock}` : ''}}\n`;
+    case 'message': {
+      const { relays, path, atMs, via, clock } = record;
+      return encodeMessageLine(JSON.stringify(record.id), relays, path.join(','), atMs, via, clock ?? 0);
+    }
     case 'path':
-      return `{"k":"p","id":${JSON.stringify(record.id)},"p":[${record.path.join(',')}],"t":${record.atMs},"v":"${record.via}"}\n`;
+      return encodePathLine(JSON.stringify(record.id), record.path.join(','), record.atMs, record.via);
     case 'read':
       return `{"k":"r","t":${record.atMs}}\n`;
   }
+}
+
+/**
+ * A message record from the id's JSON and the path's text, as a relay line carried them (this runs per
+ * arrival: nothing is parsed or stringified again).
+ */
+export function encodeMessageLine(
+  idJson: string,
+  relays: number,
+  pathText: string,
+  atMs: number,
+  via: ArrivalVia,
+  clock: number,
+): string {
+  const tail = clock > 0 ? `,"c":${clock}}\n` : '}\n';
+  return `{"k":"m","id":${idJson},"r":${relays},"p":[${pathText}],"t":${atMs},"v":"${via}"${tail}`;
+}
+
+/** A further path's record, likewise. */
+export function encodePathLine(idJson: string, pathText: string, atMs: number, via: ArrivalVia): string {
+  return `{"k":"p","id":${idJson},"p":[${pathText}],"t":${atMs},"v":"${via}"}\n`;
 }
 
 export function decodeJournal(bytes: Buffer): DecodeResult {

@@ -14,6 +14,7 @@ import { writeSync } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { GossipError } from '../errors.js';
+import { BatchBytes } from './batch-bytes.js';
 import { type DecodeResult, decodeJournal, encodeRecord, type JournalRecord } from './journal-codec.js';
 
 /** What this Journal instance has done since it was opened (replayed records are not counted). */
@@ -52,14 +53,15 @@ export interface JournalOptions {
 }
 
 interface Batch {
-  /** Encoded only when written: a record waiting in the window is a small object, not a string tree. */
-  records: JournalRecord[];
+  /** Its records' bytes, copied in as they are appended: nothing of a waiting record stays on the heap. */
+  bytes: BatchBytes;
+  records: number;
   /** Promises (appendDurable, flush) that settle when this batch is written, and synced if durable. */
   waiters: Array<{ resolve: () => void; reject: (error: Error) => void }>;
   durable: boolean;
 }
 
-const newBatch = (): Batch => ({ records: [], waiters: [], durable: false });
+const newBatch = (bytes = new BatchBytes()): Batch => ({ bytes, records: 0, waiters: [], durable: false });
 
 export class Journal {
   private next = newBatch();
@@ -74,6 +76,8 @@ export class Journal {
   private readonly counts: JournalStats = { records: 0, bytes: 0, writes: 0, syncs: 0 };
   /** Policy `interval`: the timer of the fdatasync that follows the writes since the last one. */
   private syncTimer: NodeJS.Timeout | undefined;
+  /** A written batch's buffer, emptied, for the next batch. */
+  private spare: BatchBytes | undefined;
 
   private constructor(
     private readonly file: string,
@@ -127,8 +131,13 @@ export class Journal {
 
   /** Buffered: goes out within the coalescing window, with whatever else arrived meanwhile, without fsync. */
   append(record: JournalRecord): void {
-    this.enqueue(record);
-    if (this.coalesceMs === 0 || this.next.records.length >= MAX_BATCH_RECORDS) this.drainSoon();
+    this.appendLine(encodeRecord(record));
+  }
+
+  /** append() of a record line already encoded (journal-codec.ts), newline included. */
+  appendLine(line: string): void {
+    this.enqueue(line);
+    if (this.coalesceMs === 0 || this.next.records >= MAX_BATCH_RECORDS) this.drainSoon();
     else this.timer ??= setTimeout(() => this.drainSoon(), this.coalesceMs);
   }
 
@@ -137,7 +146,12 @@ export class Journal {
    * either failed.
    */
   appendDurable(record: JournalRecord): Promise<void> {
-    const batch = this.enqueue(record);
+    return this.appendDurableLine(encodeRecord(record));
+  }
+
+  /** appendDurable() of a record line already encoded, newline included. */
+  appendDurableLine(line: string): Promise<void> {
+    const batch = this.enqueue(line);
     batch.durable = true;
     // Without an fdatasync to wait for, the write goes out before this turn of the loop ends (after the
     // relays the same lines queued, see PeerLink): the submitter's acknowledgement does not wait behind the
@@ -148,7 +162,7 @@ export class Journal {
 
   /** Resolves once everything appended so far is written (and synced, for durable records); rejects if not. */
   flush(): Promise<void> {
-    if (this.next.records.length > 0) {
+    if (this.next.records > 0) {
       this.drainSoon();
       return waitFor(this.next);
     }
@@ -163,11 +177,12 @@ export class Journal {
     return this.closing;
   }
 
-  private enqueue(record: JournalRecord): Batch {
+  private enqueue(line: string): Batch {
     if (this.closing !== undefined) {
-      throw new Error(`cannot append a ${record.kind} record: the journal ${this.file} is closed`);
+      throw new Error(`cannot append a record (${line.slice(0, 40)}): the journal ${this.file} is closed`);
     }
-    this.next.records.push(record);
+    this.next.bytes.add(line);
+    this.next.records += 1;
     return this.next;
   }
 
@@ -188,12 +203,16 @@ export class Journal {
 
   private async drain(): Promise<void> {
     this.immediate = false;
-    while (this.next.records.length > 0) {
+    while (this.next.records > 0) {
       const batch = this.next;
-      this.next = newBatch();
+      // The batch's bytes go back for the one after next: at most two buffers live.
+      this.next = newBatch(this.spare);
+      this.spare = undefined;
       this.inFlight = batch;
       try {
         await this.commit(batch);
+        batch.bytes.clear();
+        this.spare = batch.bytes;
         for (const waiter of batch.waiters) waiter.resolve();
       } catch (thrown) {
         const error = thrown instanceof Error ? thrown : new Error(String(thrown));
@@ -210,7 +229,7 @@ export class Journal {
   }
 
   private async commit(batch: Batch): Promise<void> {
-    const data = Buffer.from(`${this.ragged ? '\n' : ''}${batch.records.map(encodeRecord).join('')}`);
+    const data = batch.bytes.take(this.ragged);
     try {
       // One write per batch; the loop only goes round again after a short write.
       let done = 0;
@@ -228,7 +247,7 @@ export class Journal {
     }
     this.ragged = false;
     this.size += data.length;
-    this.counts.records += batch.records.length;
+    this.counts.records += batch.records;
     this.counts.bytes += data.length;
     if (batch.durable && this.fsync === 'always') await this.syncNow();
     else if (this.fsync === 'interval')

@@ -14,6 +14,7 @@ import { RelayCounts } from './relay-policy.js';
  */
 export type ArrivalVia = 'origin' | 'relay' | 'catch-up' | 'push' | 'pull';
 
+/** One arrival of a message, as readers see it. */
 export interface StoredPath {
   readonly path: readonly number[];
   /** Arrival time, ms since the epoch on this machine's clock. */
@@ -21,10 +22,78 @@ export interface StoredPath {
   readonly via: ArrivalVia;
 }
 
+/**
+ * One arrival as the store keeps it: a single flat string `<via letter><atMs> <path text>`, e.g.
+ * `r1765142236123.456 1,14,12`. A message holds one per path it came by, so this replaces an object, a
+ * boxed number and an array of hops per arrival (about 150 bytes) with one string (about 48).
+ */
+export type Arrival = string;
+
+const VIA_LETTERS: Record<ArrivalVia, string> = {
+  origin: 'o',
+  relay: 'r',
+  'catch-up': 'c',
+  push: 's',
+  pull: 'l',
+};
+const VIA_OF_LETTER: Record<string, ArrivalVia> = Object.fromEntries(
+  Object.entries(VIA_LETTERS).map(([via, letter]) => [letter, via as ArrivalVia]),
+);
+const COMMA = 44;
+
+/** An arrival from a path's text (hops joined by commas, as relay lines spell them). */
+export function encodeArrival(pathText: string, atMs: number, via: ArrivalVia): Arrival {
+  // join, not a template: a template of parts is a tree of strings (and a part sliced from a line keeps the
+  // whole line alive), where join copies them into one flat string that is all the store then keeps.
+  return [VIA_LETTERS[via], atMs, ' ', pathText].join('');
+}
+
+/** An arrival from a path's hops. */
+export function arrivalOf(path: readonly number[], atMs: number, via: ArrivalVia): Arrival {
+  return encodeArrival(path.join(','), atMs, via);
+}
+
+export function decodeArrival(arrival: Arrival): StoredPath {
+  const space = arrival.indexOf(' ');
+  return {
+    path: arrivalHops(arrival),
+    atMs: Number(arrival.slice(1, space)),
+    via: VIA_OF_LETTER[arrival[0] ?? ''] ?? 'relay',
+  };
+}
+
+/** The hops of an arrival's path. */
+export function arrivalHops(arrival: Arrival): number[] {
+  const hops: number[] = [];
+  let hop = 0;
+  for (let at = arrival.indexOf(' ') + 1; at < arrival.length; at += 1) {
+    const code = arrival.charCodeAt(at);
+    if (code === COMMA) {
+      hops.push(hop);
+      hop = 0;
+    } else hop = hop * 10 + code - 48;
+  }
+  hops.push(hop);
+  return hops;
+}
+
+/** Whether node `id` is a hop of the arrival's path, read in place. */
+function arrivalPasses(arrival: Arrival, id: number): boolean {
+  let hop = 0;
+  for (let at = arrival.indexOf(' ') + 1; at <= arrival.length; at += 1) {
+    const code = at === arrival.length ? COMMA : arrival.charCodeAt(at);
+    if (code === COMMA) {
+      if (hop === id) return true;
+      hop = 0;
+    } else hop = hop * 10 + code - 48;
+  }
+  return false;
+}
+
 /** A message held. Its text and origin time are read from its id when asked for, never on the hot path. */
 export class StoredMessage {
   /** Replaced, never grown in place: an exactly sized array (a pushed one keeps room for 16 more). */
-  paths: readonly StoredPath[];
+  arrivals: readonly Arrival[];
 
   constructor(
     readonly id: string,
@@ -34,11 +103,26 @@ export class StoredMessage {
     readonly clock: number,
     /** Its place in first-arrival order (the sequence number peers sync from). */
     readonly seq: number,
-    first: StoredPath,
+    first: Arrival,
     /** The relay rule's counts for this message (kept with it: one lookup per arrival). */
     readonly counts: RelayCounts,
   ) {
-    this.paths = [first];
+    this.arrivals = [first];
+  }
+
+  /** Every arrival, decoded (for listings: this allocates). */
+  get paths(): StoredPath[] {
+    return this.arrivals.map(decodeArrival);
+  }
+
+  /** The hops of the first path it came by. */
+  firstPath(): number[] {
+    return arrivalHops(this.arrivals[0] as Arrival);
+  }
+
+  /** Whether some path it came by passed through node `id`. */
+  passedThrough(id: number): boolean {
+    return this.arrivals.some((arrival) => arrivalPasses(arrival, id));
   }
 
   /** Everything before the id's last underscore (the whole id if it has no origin time). */
@@ -89,7 +173,7 @@ export class MessageStore {
 
   add(
     message: { id: string; origin: number; relays: number; clock?: number },
-    first: StoredPath,
+    first: Arrival,
     counts = new RelayCounts(),
   ): StoredMessage {
     const { id, origin, relays, clock = 0 } = message;
@@ -100,9 +184,9 @@ export class MessageStore {
   }
 
   /** Records one more arrival path; false when the message already holds maxPaths of them. */
-  addPath(message: StoredMessage, path: StoredPath): boolean {
-    if (message.paths.length >= this.maxPaths) return false;
-    message.paths = message.paths.concat(path);
+  addPath(message: StoredMessage, arrival: Arrival): boolean {
+    if (message.arrivals.length >= this.maxPaths) return false;
+    message.arrivals = message.arrivals.concat(arrival);
     return true;
   }
 

@@ -8,6 +8,7 @@ import type { PathSelection, ReadFilter } from '../protocol/request-types.js';
 import type { Counters } from './counters.js';
 import type { Delivery, Persistence } from './delivery.js';
 import type { FaultTable } from './faults/fault-table.js';
+import { encodeRecord } from './journal-codec.js';
 import type { ClusterMembers } from './members/cluster-members.js';
 import type { Membership } from './membership.js';
 import type { MessageStore, StoredMessage } from './message-store.js';
@@ -44,7 +45,7 @@ export class NodeViews {
     const { store } = this.node;
     const listing = store.listing(filter);
     if (!peek && filter !== 'read' && store.markAllRead())
-      this.node.persistence?.append({ kind: 'read', atMs: this.node.now() });
+      this.node.persistence?.appendLine(encodeRecord({ kind: 'read', atMs: this.node.now() }));
     return mapped(listing.messages, (message) => toView(message, selection, listing.isRead(message)));
   }
 

@@ -66,10 +66,9 @@ export interface RelayDecision {
 }
 
 export function decideRelay(counts: RelayCounts, input: RelayInput): RelayDecision {
-  const { sender, peers, relays } = input;
-  if (sender !== undefined && counts.arrivalsFrom(sender) >= relays) return { accept: false, forwardTo: [] };
-  const forwardTo = peers.filter((peer) => peer !== sender && counts.sentTo(peer) < relays);
-  return { accept: true, forwardTo };
+  const forwardTo: number[] = [];
+  const accept = chooseTargets(counts, input.sender, input.peers, input.relays, forwardTo);
+  return { accept, forwardTo };
 }
 
 /** Applies a decision to the counts it was made from. */
@@ -78,7 +77,38 @@ export function applyRelayDecision(
   sender: number | undefined,
   decision: RelayDecision,
 ): void {
-  if (!decision.accept) return;
+  if (decision.accept) countTargets(counts, sender, decision.forwardTo);
+}
+
+/**
+ * decideRelay and applyRelayDecision in one, for the hot path: fills `targets` (emptied by the caller)
+ * instead of making a decision object; false when the arrival is over the limit.
+ */
+export function relayArrival(
+  counts: RelayCounts,
+  sender: number | undefined,
+  peers: readonly number[],
+  relays: number,
+  targets: number[],
+): boolean {
+  if (!chooseTargets(counts, sender, peers, relays, targets)) return false;
+  countTargets(counts, sender, targets);
+  return true;
+}
+
+function chooseTargets(
+  counts: RelayCounts,
+  sender: number | undefined,
+  peers: readonly number[],
+  relays: number,
+  targets: number[],
+): boolean {
+  if (sender !== undefined && counts.arrivalsFrom(sender) >= relays) return false;
+  for (const peer of peers) if (peer !== sender && counts.sentTo(peer) < relays) targets.push(peer);
+  return true;
+}
+
+function countTargets(counts: RelayCounts, sender: number | undefined, targets: readonly number[]): void {
   if (sender !== undefined) counts.addArrival(sender);
-  for (const peer of decision.forwardTo) counts.addSent(peer);
+  for (const peer of targets) counts.addSent(peer);
 }

@@ -7,7 +7,6 @@ import type { Persistence } from '../../src/node/delivery.js';
 import type { GossipNode } from '../../src/node/gossip-node.js';
 import { handleRequest, type Reply } from '../../src/node/handle-request.js';
 import type { InboundConnection } from '../../src/node/inbound-links.js';
-import type { JournalRecord } from '../../src/node/journal-codec.js';
 import { unstartedNode } from '../helpers/lone-node.js';
 
 const nodeWith = (persistence: Persistence): GossipNode => unstartedNode({ persistence });
@@ -23,13 +22,13 @@ const client: InboundConnection = {
 
 describe('the /NEW acknowledgement', () => {
   it('is made only once the journal kept the record', async () => {
-    const durable: JournalRecord[] = [];
+    const durable: string[] = [];
     let keep: (() => void) | undefined;
     const node = nodeWith({
-      append: () => {},
-      appendDurable: (record) => {
-        durable.push(record);
-        return new Promise((resolve) => {
+      appendLine: () => {},
+      appendDurableLine: (line) => {
+        durable.push(line);
+        return new Promise<void>((resolve) => {
           keep = resolve;
         });
       },
@@ -41,7 +40,7 @@ describe('the /NEW acknowledgement', () => {
       replied = ready;
     });
     // The record went to the journal at once, the message is held, and still no acknowledgement.
-    expect(durable.map((record) => record.kind)).toEqual(['message']);
+    expect(durable.map((line) => JSON.parse(line).k)).toEqual(['m']);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(replied).toBeUndefined();
     keep?.();
@@ -53,7 +52,10 @@ describe('the /NEW acknowledgement', () => {
   });
 
   it('says the message was relayed but not kept when the journal fails', async () => {
-    const node = nodeWith({ append: () => {}, appendDurable: () => Promise.reject(new Error('disk full')) });
+    const node = nodeWith({
+      appendLine: () => {},
+      appendDurableLine: () => Promise.reject(new Error('disk full')),
+    });
     const reply = await (handleRequest(
       node,
       { type: 'new', relays: 1, text: 'lost' },

@@ -7,7 +7,7 @@ import {
   SYNC_PAGE_BYTES,
   SYNC_PAGE_MESSAGES,
 } from '../../src/node/anti-entropy.js';
-import { MessageStore } from '../../src/node/message-store.js';
+import { arrivalOf, MessageStore } from '../../src/node/message-store.js';
 
 const BASE_NS = 1_795_426_696_500_612_060n;
 const SELF = { id: 4, epoch: 1_700_000_000_000 };
@@ -20,7 +20,7 @@ function fill(count: number, text = (i: number) => `m${i}`): MessageStore {
     const origin = 1 + (i % 3);
     store.add(
       { id: `${text(i)}_${originNs}`, origin, relays: 1 + (i % 2) },
-      { path: [origin, 7, SELF.id], atMs: 1_000 + i, via: 'relay' },
+      arrivalOf([origin, 7, SELF.id], 1_000 + i, 'relay'),
     );
   }
   return store;
@@ -46,7 +46,7 @@ describe('buildSyncPage', () => {
     const store = fill(3);
     // A later path must not replace the first one in the page.
     const first = store.get(`m0_${BASE_NS}`);
-    if (first !== undefined) store.addPath(first, { path: [9, SELF.id], atMs: 5_000, via: 'relay' });
+    if (first !== undefined) store.addPath(first, arrivalOf([9, SELF.id], 5_000, 'relay'));
     expect(page(store, 0)).toEqual({
       node: SELF.id,
       epoch: SELF.epoch,

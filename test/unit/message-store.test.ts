@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type Arrival,
+  arrivalOf,
   compareByClock,
+  decodeArrival,
   MessageStore,
   type StoredMessage,
   type StoredPath,
@@ -8,11 +11,8 @@ import {
 import { RelayCounts } from '../../src/node/relay-policy.js';
 import { formatMessageId } from '../../src/protocol/message-id.js';
 
-const at = (path: number[], atMs = 1_000, via: StoredPath['via'] = 'relay'): StoredPath => ({
-  path,
-  atMs,
-  via,
-});
+const at = (path: number[], atMs = 1_000, via: StoredPath['via'] = 'relay'): Arrival =>
+  arrivalOf(path, atMs, via);
 
 function addMessage(store: MessageStore, text: string, originNs: bigint, path = [1, 2]) {
   const id = formatMessageId(text, originNs);
@@ -21,6 +21,37 @@ function addMessage(store: MessageStore, text: string, originNs: bigint, path = 
 
 const ids = (store: MessageStore, filter: 'unread' | 'read' | 'all'): string[] =>
   store.select(filter).map((m) => m.id);
+
+describe('arrivals, one string each', () => {
+  it('keep the path, the time and the way of every arrival, as decoded', () => {
+    for (const via of ['origin', 'relay', 'catch-up', 'push', 'pull'] as const) {
+      const path = [1, 14, 12, 40_000, 9];
+      expect(decodeArrival(arrivalOf(path, 1_765_142_236_123.456, via))).toEqual({
+        path,
+        atMs: 1_765_142_236_123.456,
+        via,
+      });
+    }
+    expect(decodeArrival(arrivalOf([3], 0, 'origin'))).toEqual({ path: [3], atMs: 0, via: 'origin' });
+  });
+
+  it('answer which nodes a message passed through, hop by whole hop', () => {
+    const store = new MessageStore();
+    const message = store.add({ id: 'a_1', origin: 12, relays: 1 }, arrivalOf([12, 3, 45], 1, 'relay'));
+    store.addPath(message, arrivalOf([12, 7, 45], 2, 'relay'));
+    expect([12, 3, 7, 45].map((id) => message.passedThrough(id))).toEqual([true, true, true, true]);
+    // Not a hop: digits of a hop (1, 2, 4, 5), hops run together (123), or a node on no path.
+    expect([1, 2, 4, 5, 123, 9].map((id) => message.passedThrough(id))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(message.firstPath()).toEqual([12, 3, 45]);
+  });
+});
 
 describe('MessageStore: add and addPath', () => {
   it('starts empty', () => {
@@ -35,7 +66,14 @@ describe('MessageStore: add and addPath', () => {
     const store = new MessageStore();
     const first = at([1, 14, 10], 1234, 'relay');
     const stored = store.add({ id: 'Hi_5', origin: 1, relays: 2 }, first);
-    expect(stored).toMatchObject({ id: 'Hi_5', origin: 1, relays: 2, clock: 0, seq: 0, paths: [first] });
+    expect(stored).toMatchObject({
+      id: 'Hi_5',
+      origin: 1,
+      relays: 2,
+      clock: 0,
+      seq: 0,
+      paths: [decodeArrival(first)],
+    });
     expect(stored.counts).toEqual(new RelayCounts());
     // Text and origin time are read from the id.
     expect([stored.text, stored.originNs]).toEqual(['Hi', 5n]);

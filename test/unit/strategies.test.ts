@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CounterName } from '../../src/node/counters.js';
-import { compareByClock, MessageStore, type StoredMessage } from '../../src/node/message-store.js';
+import { arrivalOf, compareByClock, MessageStore, type StoredMessage } from '../../src/node/message-store.js';
 import { digestEntry, digestOf, lacking, mergeClock, tickClock } from '../../src/node/strategies/digest.js';
 import { applyFeedback, pickPeers, planPushes, type Rumor } from '../../src/node/strategies/rumor.js';
 import {
@@ -104,7 +104,7 @@ describe('digests and clocks', () => {
     const store = new MessageStore();
     // The origin time is the number after the id's last underscore.
     const add = (id: string, clock: number): StoredMessage =>
-      store.add({ id, origin: 1, relays: 1, clock }, { path: [1], atMs: 0, via: 'origin' });
+      store.add({ id, origin: 1, relays: 1, clock }, arrivalOf([1], 0, 'origin'));
     add('late-wall-early-clock_9', 1);
     add('b_5', 3);
     add('a_5', 3);
@@ -190,10 +190,7 @@ describe('StrategyEngine', () => {
     );
     const store = new MessageStore();
     const learn = (id: string): StoredMessage => {
-      const message = store.add(
-        { id, origin: 1, relays: 1, clock: 3 },
-        { path: [1], atMs: now, via: 'origin' },
-      );
+      const message = store.add({ id, origin: 1, relays: 1, clock: 3 }, arrivalOf([1], now, 'origin'));
       engine.track(message);
       engine.learned(message, 'origin');
       return message;

@@ -154,7 +154,7 @@ function carry(message: StoredMessage): CarriedMessage {
   return {
     id: message.id,
     relays: message.relays,
-    path: [...(message.paths[0]?.path ?? [])],
+    path: message.firstPath(),
     clock: message.clock,
   };
 }
