@@ -1,7 +1,7 @@
 // The requests that move messages: a client's `/NEW`, and what peers send each other: `/RELAY` (with its
 // fast path for the lines our nodes write), a strategy's `/PUSH` and `/PULL`, and anti-entropy's `/SYNC`.
 
-import { MAX_RELAYS } from './limits.js';
+import { CONTROL_CHARACTERS, MAX_RELAYS } from './limits.js';
 import { carriedProblem, fitsText, MAX_CLOCK, relayCountProblem, textProblem } from './message-checks.js';
 import { messageIdTextEnd } from './message-id.js';
 import { scanRelay } from './relay-scan.js';
@@ -65,13 +65,22 @@ export function scannedRelay(args: string, limits: RequestLimits): ParseResult |
   if (scan === undefined || scan.relays < 1 || scan.relays > MAX_RELAYS) return undefined;
   if (scan.clock !== undefined && scan.clock > MAX_CLOCK) return undefined;
   const textEnd = messageIdTextEnd(scan.id);
-  if (textEnd === -1) return undefined;
-  const text = scan.id.slice(0, textEnd);
-  if (!fitsText(text, limits) || textProblem(text) !== undefined) return undefined;
+  if (textEnd === -1 || !idTextFits(scan.id, textEnd, limits) || CONTROL_CHARACTERS.test(scan.id))
+    return undefined;
   const { relays, id, path, clock, idJson, pathText } = scan;
   const request: Request = { type: 'relay', relays, id, path, idJson, pathText };
   if (clock !== undefined) request.clock = clock;
   return { ok: true, request };
+}
+
+/**
+ * fitsText and textProblem on the text of a well-formed id, read in place (no slice per relay): the text is
+ * not empty (messageIdTextEnd saw to that), and its `_<digits>` suffix is ASCII and free of control characters.
+ */
+function idTextFits(id: string, textEnd: number, limits: RequestLimits): boolean {
+  return (
+    textEnd * 3 <= limits.maxTextBytes || Buffer.byteLength(id) - (id.length - textEnd) <= limits.maxTextBytes
+  );
 }
 
 /** `/PULL:<pull|exchange>|<hash>,<hash>,...`: "here is what I hold (8-hex-digit hashes of ids); send me the rest". */

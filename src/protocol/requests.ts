@@ -19,6 +19,12 @@ import { parseCarried, parseNew, parsePull, parseSync, scannedRelay } from './me
 import { fail } from './request-args.js';
 import { DEFAULT_LIMITS, type ParseResult, type RequestLimits } from './request-types.js';
 
+const RELAY_PREFIX = '/RELAY:';
+
+function parseRelay(args: string, limits: RequestLimits): ParseResult {
+  return scannedRelay(args, limits) ?? parseCarried(args, limits, 'relay');
+}
+
 /** A parser for a node's limits; `parseRequest` uses the defaults. */
 export function createRequestParser(limits: RequestLimits): (line: string) => ParseResult {
   return (line) => parseWith(line, limits);
@@ -29,6 +35,8 @@ export function parseRequest(line: string): ParseResult {
 }
 
 function parseWith(line: string, limits: RequestLimits): ParseResult {
+  // The line a busy node reads most, first, without making a string of its command.
+  if (line.startsWith(RELAY_PREFIX)) return parseRelay(line.slice(RELAY_PREFIX.length), limits);
   const colon = line.indexOf(':');
   const command = colon === -1 ? line : line.slice(0, colon);
   const args = colon === -1 ? '' : line.slice(colon + 1);
@@ -36,7 +44,7 @@ function parseWith(line: string, limits: RequestLimits): ParseResult {
     case '/NEW':
       return parseNew(args, limits);
     case '/RELAY':
-      return scannedRelay(args, limits) ?? parseCarried(args, limits, 'relay');
+      return parseRelay(args, limits);
     case '/PUSH':
       return parseCarried(args, limits, 'push');
     case '/PULL':
