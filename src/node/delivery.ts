@@ -106,7 +106,7 @@ export class Delivery {
     const idJson = JSON.stringify(id);
     const pathText = String(this.id);
     this.deliver(id, NO_HOPS, relays, undefined, 'origin', atMs, clock, idJson, pathText);
-    const line = encodeMessageLine(idJson, relays, pathText, atMs, 'origin', clock);
+    const line = encodeMessageLine(idJson, relays, pathText, String(atMs), 'origin', clock);
     return { id, durable: this.persistence?.appendDurableLine(line) ?? Promise.resolve() };
   }
 
@@ -194,7 +194,9 @@ export class Delivery {
     }
     if (via === 'relay') counters.values.relaysAccepted += 1;
     const first = known === undefined;
-    const arrival = encodeArrival(spelledPath, atMs, via);
+    // The time is printed once, for the arrival and its journal line.
+    const atText = String(atMs);
+    const arrival = encodeArrival(spelledPath, atText, via);
     if (first) {
       const stored = this.addMessage(id, hops[0] ?? this.id, relays, arrival, clock, counts);
       this.engine?.learned(stored, via);
@@ -203,8 +205,8 @@ export class Delivery {
       if (via !== 'origin') {
         this.persistence?.appendLine(
           first
-            ? encodeMessageLine(spelledId, relays, spelledPath, atMs, via, clock)
-            : encodePathLine(spelledId, spelledPath, atMs, via),
+            ? encodeMessageLine(spelledId, relays, spelledPath, atText, via, clock)
+            : encodePathLine(spelledId, spelledPath, atText, via),
         );
       }
       if (this.events.listenerCount('message.delivered') > 0)

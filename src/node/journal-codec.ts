@@ -64,34 +64,46 @@ export function encodeRecord(record: JournalRecord): string {
   switch (record.kind) {
     case 'message': {
       const { relays, path, atMs, via, clock } = record;
-      return encodeMessageLine(JSON.stringify(record.id), relays, path.join(','), atMs, via, clock ?? 0);
+      return encodeMessageLine(
+        JSON.stringify(record.id),
+        relays,
+        path.join(','),
+        String(atMs),
+        via,
+        clock ?? 0,
+      );
     }
     case 'path':
-      return encodePathLine(JSON.stringify(record.id), record.path.join(','), record.atMs, record.via);
+      return encodePathLine(
+        JSON.stringify(record.id),
+        record.path.join(','),
+        String(record.atMs),
+        record.via,
+      );
     case 'read':
       return `{"k":"r","t":${record.atMs}}\n`;
   }
 }
 
 /**
- * A message record from the id's JSON and the path's text, as a relay line carried them (this runs per
- * arrival: nothing is parsed or stringified again).
+ * A message record from the id's JSON, the path's text and the time's (`String(atMs)`), as the arrival
+ * already has them (this runs per arrival: nothing is parsed, stringified or printed again).
  */
 export function encodeMessageLine(
   idJson: string,
   relays: number,
   pathText: string,
-  atMs: number,
+  atText: string,
   via: ArrivalVia,
   clock: number,
 ): string {
   const tail = clock > 0 ? `,"c":${clock}}\n` : '}\n';
-  return `{"k":"m","id":${idJson},"r":${relays},"p":[${pathText}],"t":${atMs},"v":"${via}"${tail}`;
+  return `{"k":"m","id":${idJson},"r":${relays},"p":[${pathText}],"t":${atText},"v":"${via}"${tail}`;
 }
 
 /** A further path's record, likewise. */
-export function encodePathLine(idJson: string, pathText: string, atMs: number, via: ArrivalVia): string {
-  return `{"k":"p","id":${idJson},"p":[${pathText}],"t":${atMs},"v":"${via}"}\n`;
+export function encodePathLine(idJson: string, pathText: string, atText: string, via: ArrivalVia): string {
+  return `{"k":"p","id":${idJson},"p":[${pathText}],"t":${atText},"v":"${via}"}\n`;
 }
 
 export function decodeJournal(bytes: Buffer): DecodeResult {

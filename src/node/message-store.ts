@@ -41,16 +41,16 @@ const VIA_OF_LETTER: Record<string, ArrivalVia> = Object.fromEntries(
 );
 const COMMA = 44;
 
-/** An arrival from a path's text (hops joined by commas, as relay lines spell them). */
-export function encodeArrival(pathText: string, atMs: number, via: ArrivalVia): Arrival {
+/** An arrival from a path's text (hops joined by commas, as relay lines spell them) and its time's, String(atMs). */
+export function encodeArrival(pathText: string, atText: string, via: ArrivalVia): Arrival {
   // join, not a template: a template of parts is a tree of strings (and a part sliced from a line keeps the
   // whole line alive), where join copies them into one flat string that is all the store then keeps.
-  return [VIA_LETTERS[via], atMs, ' ', pathText].join('');
+  return [VIA_LETTERS[via], atText, ' ', pathText].join('');
 }
 
 /** An arrival from a path's hops. */
 export function arrivalOf(path: readonly number[], atMs: number, via: ArrivalVia): Arrival {
-  return encodeArrival(path.join(','), atMs, via);
+  return encodeArrival(path.join(','), String(atMs), via);
 }
 
 export function decodeArrival(arrival: Arrival): StoredPath {

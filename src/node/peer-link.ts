@@ -127,7 +127,9 @@ export class PeerLink {
       this.emit(this.socket, line);
       return;
     }
-    const bytes = Buffer.byteLength(line);
+    // Counted by length: what a queued line holds in memory (lines are ASCII but for a message's text), and
+    // no pass over a line that has not been made flat yet.
+    const bytes = line.length;
     if (
       this.queue.length >= this.options.maxQueue ||
       this.queueBytes + bytes > (this.options.maxQueueBytes ?? DEFAULT_MAX_QUEUE_BYTES)
