@@ -1,5 +1,8 @@
-// pino logger factory: NDJSON with the event name in `msg`, written straight to a file or stdout
-// (no transports, no worker threads inside daemons).
+// pino logger factory: NDJSON with the event name in `msg`, written to a file or stdout (no transports, no
+// worker threads inside daemons). The lines of one turn of the event loop are handed over together when the
+// turn ends: a line logged while a request is handled goes out after its reply (a /NEW's acknowledgement
+// does not wait behind a hand-off of its log line to the thread pool), and a busy node hands its log over
+// once a turn, not once a line.
 
 import { type Logger, pino } from 'pino';
 
@@ -30,7 +33,8 @@ export function createLogger(options: {
     warned = true;
     process.stderr.write(`warning: cannot write the log (${error.message}); the node keeps running\n`);
   });
-  const logger = pino({ level: options.level, base: { nodeId: options.nodeId } }, destination);
+  const turn = new TurnBuffer((text) => destination.write(text));
+  const logger = pino({ level: options.level, base: { nodeId: options.nodeId } }, turn);
   let closing: Promise<void> | undefined;
   return {
     logger,
@@ -40,6 +44,7 @@ export function createLogger(options: {
       closing ??= new Promise<void>((resolve) => {
         // A late event logged after this is dropped; a write to the ended stream would throw.
         logger.level = 'silent';
+        turn.flush();
         destination.once('close', () => resolve());
         destination.once('error', () => resolve());
         destination.end();
@@ -47,4 +52,29 @@ export function createLogger(options: {
       return closing;
     },
   };
+}
+
+/** Collects what is written during one turn of the event loop and passes it on in one piece when it ends. */
+class TurnBuffer {
+  private pending = '';
+  private scheduled = false;
+
+  constructor(private readonly passOn: (text: string) => void) {}
+
+  write(text: string): boolean {
+    this.pending += text;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    return true;
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    this.passOn(text);
+  }
 }

@@ -34,7 +34,8 @@ function ownPathText(hops: readonly number[], self: number): string {
 /** Where accepted messages and paths are persisted (the journal), if anywhere: record lines (journal-codec.ts). */
 export interface Persistence {
   appendLine(line: string): void;
-  appendDurableLine(line: string): Promise<void>;
+  /** Undefined when the record is already kept (see Journal.appendDurableLine), else when it will be. */
+  appendDurableLine(line: string): Promise<void> | undefined;
 }
 
 /** What delivery works on: the node's parts, held here once so the hot path reads them directly. */
@@ -95,8 +96,11 @@ export class Delivery {
     }
   }
 
-  /** A client submitted a message: stamp it, record it, send it on; resolves once it is on disk. */
-  submit(text: string, relays: number): { id: string; durable: Promise<void> } {
+  /**
+   * A client submitted a message: stamp it, record it, send it on (the relays leave when the current
+   * callback ends); `durable` is undefined when its record is already kept, else resolves once it is.
+   */
+  submit(text: string, relays: number): { id: string; durable: Promise<void> | undefined } {
     const id = formatMessageId(text, this.nextOriginNs());
     this.counters.values.messagesSubmitted += 1;
     this.events.emit('message.accepted', { id, relays });
@@ -107,7 +111,7 @@ export class Delivery {
     const pathText = String(this.id);
     this.deliver(id, NO_HOPS, relays, undefined, 'origin', atMs, clock, idJson, pathText);
     const line = encodeMessageLine(idJson, relays, pathText, String(atMs), 'origin', clock);
-    return { id, durable: this.persistence?.appendDurableLine(line) ?? Promise.resolve() };
+    return { id, durable: this.persistence?.appendDurableLine(line) };
   }
 
   /**

@@ -250,8 +250,8 @@ export class GossipNode {
     this.engine?.round();
   }
 
-  /** A client submitted a message: stamp it, record it, send it on; resolves once it is on disk. */
-  submit(text: string, relays: number): { id: string; durable: Promise<void> } {
+  /** A client submitted a message: stamp it, record it, send it on (see Delivery.submit). */
+  submit(text: string, relays: number): { id: string; durable: Promise<void> | undefined } {
     return this.delivery.submit(text, relays);
   }
 

@@ -5,12 +5,13 @@
 // a crash of the process; an fdatasync follows within the interval), `never` once it is written (the OS
 // syncs when it likes).
 // Plain records (relayed arrivals, which are never fsynced) wait up to a short window, so that the write
-// happens after a message has spread rather than on every hop of its way; a durable record (/NEW) or a
-// flush takes the batch out at the next loop turn. The write itself is synchronous: it only copies a batch
-// into the page cache (microseconds), where a thread-pool write costs a thread hand-off and one more
-// wake-up of the event loop per batch. The fdatasync that /NEW waits for runs on the thread pool.
+// happens after a message has spread rather than on every hop of its way. A durable record (/NEW) is written
+// at once with whatever waited before it (under `always`, and for a flush, the batch goes out at the next
+// loop turn). The write itself is synchronous: it only copies a batch into the page cache (microseconds),
+// where a thread-pool write costs a thread hand-off and one more wake-up of the event loop per batch. The
+// fdatasync that `always` waits for runs on the thread pool.
 
-import { writeSync } from 'node:fs';
+import { ftruncateSync, writeSync } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { GossipError } from '../errors.js';
@@ -146,16 +147,19 @@ export class Journal {
    * either failed.
    */
   appendDurable(record: JournalRecord): Promise<void> {
-    return this.appendDurableLine(encodeRecord(record));
+    return this.appendDurableLine(encodeRecord(record)) ?? Promise.resolve();
   }
 
-  /** appendDurable() of a record line already encoded, newline included. */
-  appendDurableLine(line: string): Promise<void> {
+  /**
+   * appendDurable() of a record line already encoded, newline included; undefined when the record is
+   * already kept as the policy wants it. Without an fdatasync to wait for (`interval`, `never`) it is written
+   * at once, with whatever waited before it: the caller can acknowledge it in the same breath, before the
+   * relays of this turn wake the peers (on a busy machine they would hold the CPU the submitter waits for).
+   */
+  appendDurableLine(line: string): Promise<void> | undefined {
     const batch = this.enqueue(line);
     batch.durable = true;
-    // Without an fdatasync to wait for, the write goes out before this turn of the loop ends (after the
-    // relays the same lines queued, see PeerLink): the submitter's acknowledgement does not wait behind the
-    // wake-ups of every peer the message reached meanwhile. The lines of one read still share the write.
+    if (this.fsync !== 'always' && this.inFlight === undefined) return this.writeNextNow();
     this.drainSoon(this.fsync !== 'always');
     return waitFor(batch);
   }
@@ -204,23 +208,73 @@ export class Journal {
   private async drain(): Promise<void> {
     this.immediate = false;
     while (this.next.records > 0) {
-      const batch = this.next;
-      // The batch's bytes go back for the one after next: at most two buffers live.
-      this.next = newBatch(this.spare);
-      this.spare = undefined;
+      const batch = this.takeNext();
       this.inFlight = batch;
       try {
-        await this.commit(batch);
-        batch.bytes.clear();
-        this.spare = batch.bytes;
+        this.write(batch);
+        if (batch.durable && this.fsync === 'always') await this.syncNow();
         for (const waiter of batch.waiters) waiter.resolve();
       } catch (thrown) {
-        const error = thrown instanceof Error ? thrown : new Error(String(thrown));
-        this.failure = error;
-        for (const waiter of batch.waiters) waiter.reject(error);
+        this.fail(batch, thrown);
       }
     }
     this.inFlight = undefined;
+  }
+
+  /** Writes the pending batch now (no fdatasync is awaited); undefined once written, else its rejection. */
+  private writeNextNow(): Promise<void> | undefined {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.takeNext();
+    try {
+      this.write(batch);
+    } catch (thrown) {
+      return Promise.reject(this.fail(batch, thrown));
+    }
+    for (const waiter of batch.waiters) waiter.resolve();
+    return undefined;
+  }
+
+  /** The pending batch, taken out; the next one reuses the bytes of the last batch written. */
+  private takeNext(): Batch {
+    const batch = this.next;
+    this.next = newBatch(this.spare);
+    this.spare = undefined;
+    return batch;
+  }
+
+  private fail(batch: Batch, thrown: unknown): Error {
+    const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+    this.failure = error;
+    for (const waiter of batch.waiters) waiter.reject(error);
+    return error;
+  }
+
+  /**
+   * One write per batch, at the end of the file (the loop only goes round again after a short write); a
+   * failed write is cut back off, so the next batch starts on a line boundary, and thrown.
+   */
+  private write(batch: Batch): void {
+    const data = batch.bytes.take(this.ragged);
+    try {
+      let done = 0;
+      while (done < data.length) {
+        done += this.writeAt(data, done);
+        this.counts.writes += 1;
+      }
+    } catch (error) {
+      this.ragged = !this.cutBack();
+      throw error;
+    }
+    this.ragged = false;
+    this.size += data.length;
+    this.counts.records += batch.records;
+    this.counts.bytes += data.length;
+    // The bytes are the kernel's now: the buffer serves the batch after next.
+    batch.bytes.clear();
+    this.spare = batch.bytes;
+    if (this.fsync === 'interval')
+      this.syncTimer ??= setTimeout(() => void this.syncLater(), this.fsyncIntervalMs);
   }
 
   /** Writes data from offset on at the end of the file; returns how much landed. */
@@ -228,30 +282,14 @@ export class Journal {
     return writeSync(this.handle.fd, data, offset, data.length - offset);
   }
 
-  private async commit(batch: Batch): Promise<void> {
-    const data = batch.bytes.take(this.ragged);
+  /** Cuts the file back to its last good size; false if that failed too. */
+  private cutBack(): boolean {
     try {
-      // One write per batch; the loop only goes round again after a short write.
-      let done = 0;
-      while (done < data.length) {
-        done += this.writeAt(data, done);
-        this.counts.writes += 1;
-      }
-    } catch (error) {
-      // Cut back whatever part of the batch landed, so the next batch starts on a line boundary.
-      this.ragged = await this.handle.truncate(this.size).then(
-        () => false,
-        () => true,
-      );
-      throw error;
+      ftruncateSync(this.handle.fd, this.size);
+      return true;
+    } catch {
+      return false;
     }
-    this.ragged = false;
-    this.size += data.length;
-    this.counts.records += batch.records;
-    this.counts.bytes += data.length;
-    if (batch.durable && this.fsync === 'always') await this.syncNow();
-    else if (this.fsync === 'interval')
-      this.syncTimer ??= setTimeout(() => void this.syncLater(), this.fsyncIntervalMs);
   }
 
   private async syncNow(): Promise<void> {

@@ -2,11 +2,16 @@
 // for, the reply line is not made before it resolves, and says so when it fails. A real GossipNode and the
 // real request handler; the journal is a stand-in whose promise the test settles.
 
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Persistence } from '../../src/node/delivery.js';
 import type { GossipNode } from '../../src/node/gossip-node.js';
 import { handleRequest, type Reply } from '../../src/node/handle-request.js';
 import type { InboundConnection } from '../../src/node/inbound-links.js';
+import { Journal } from '../../src/node/journal.js';
 import { unstartedNode } from '../helpers/lone-node.js';
 
 const nodeWith = (persistence: Persistence): GossipNode => unstartedNode({ persistence });
@@ -49,6 +54,25 @@ describe('the /NEW acknowledgement', () => {
       id: expect.stringMatching(/^kept first_\d+$/),
       node: 1,
     });
+  });
+
+  it('is made in the same call when the journal wrote the record at once (interval, never)', async () => {
+    for (const fsync of ['interval', 'never'] as const) {
+      const directory = await mkdtemp(path.join(os.tmpdir(), 'gossip-ack-'));
+      try {
+        const file = path.join(directory, 'journal.ndjson');
+        const { journal } = await Journal.open(file, { fsync });
+        const node = nodeWith(journal);
+        const reply = handleRequest(node, { type: 'new', relays: 1, text: `at once ${fsync}` }, client);
+        expect(reply).not.toBeInstanceOf(Promise);
+        const { id } = JSON.parse((reply as Reply).text) as { id: string };
+        // Already in the file when the acknowledgement is made.
+        expect(readFileSync(file, 'utf8')).toContain(JSON.stringify(id));
+        await journal.close();
+      } finally {
+        await rm(directory, { recursive: true, force: true });
+      }
+    }
   });
 
   it('says the message was relayed but not kept when the journal fails', async () => {
