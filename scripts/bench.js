@@ -7,8 +7,9 @@
 //   throughput 20,000 messages from 8 clients as fast as accepted; messages/s reaching all 16; loss; CPU;
 //              once on the fresh network and once more on the same, now warm network (JIT done, heap grown)
 //   cost       relay lines and bytes on the wire per message; relative message redundancy (RMR)
-//   memory     RSS per node idle and after the throughput run; bytes per stored message, from idle and over
-//              the warm run alone (the marginal cost of one more message, without one-time costs)
+//   memory     RSS per node idle (and its PSS and private part) and after the throughput run; bytes per
+//              stored message, from idle and over the warm run alone (the marginal cost of one more message,
+//              without one-time costs)
 //   start-up   start-network wall time for 16 and 256 nodes
 //   scale      last-delivery hop and latency for N = 16, 64, 256 against log2(N)
 //   per line   one node in one process: µs to split, parse and relay a line; heap bytes per stored message
@@ -220,6 +221,19 @@ async function rssKiB(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(text)?.[1] ?? Number.NaN);
 }
 
+const medianMiB = (kibs) => round(quantile(kibs, 0.5) / 1024, 1);
+
+/**
+ * A process's share of memory (KiB): PSS splits each shared page among the processes that map it (most of
+ * a node's RSS is the node binary's code, mapped once for all the nodes of a machine), private is what
+ * it alone holds (its heap above all).
+ */
+async function memoryShareKiB(pid) {
+  const text = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { pss: field('Pss'), private: field('Private_Dirty') + field('Private_Clean') };
+}
+
 /** User + system CPU time of a process so far, in ms. */
 async function cpuMs(pid) {
   const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
@@ -291,6 +305,7 @@ async function network16(variant) {
   return withNetwork(variant, args, async ({ nodes, startMs }) => {
     await sleep(500);
     const idleRss = await Promise.all(nodes.map((node) => rssKiB(node.pid)));
+    const idleShares = await Promise.all(nodes.map((node) => memoryShareKiB(node.pid)));
     const ack = await ackRun(nodes[0], ACK_MESSAGES);
     await waitAll(nodes, ACK_MESSAGES, 10_000);
     const latency = await latencyRun(nodes, LATENCY_MESSAGES);
@@ -328,6 +343,8 @@ async function network16(variant) {
       },
       memory: {
         idleRssMiBMedian: round(quantile(idleRss, 0.5) / 1024, 1),
+        idlePssMiBMedian: medianMiB(idleShares.map((share) => share.pss)),
+        idlePrivateMiBMedian: medianMiB(idleShares.map((share) => share.private)),
         busyRssMiBMedian: round(quantile(busyRss, 0.5) / 1024, 1),
         bytesPerStoredMessageMedian: round(quantile(growth, 0.5), 0),
         bytesPerMessageWarmMedian: round(quantile(marginal, 0.5), 0),
@@ -541,6 +558,8 @@ if (!TLS_ONLY) {
     ['relay bytes per message', (run) => run.cost.relayBytesPerMessage, false],
     ['RMR', (run) => run.cost.redundancyRMR, false],
     ['idle RSS per node (MiB)', (run) => run.memory.idleRssMiBMedian, false],
+    ['idle PSS per node (MiB; shared pages split)', (run) => run.memory.idlePssMiBMedian, false],
+    ['idle private memory per node (MiB)', (run) => run.memory.idlePrivateMiBMedian, false],
     ['RSS after the run (MiB)', (run) => run.memory.busyRssMiBMedian, false],
     ['RSS growth per stored message (B)', (run) => run.memory.bytesPerStoredMessageMedian, false],
     ['RSS growth per message, warm run (B)', (run) => run.memory.bytesPerMessageWarmMedian, false],
