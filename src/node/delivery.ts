@@ -5,6 +5,7 @@
 
 import type { EventEmitter } from 'node:events';
 import { type WireError, wireError } from '../protocol/errors.js';
+import { MAX_RELAYS } from '../protocol/limits.js';
 import { formatMessageId } from '../protocol/message-id.js';
 import { encodeRelayLine } from '../protocol/relay-line.js';
 import type { CarriedMessage } from '../protocol/strategy-lines.js';
@@ -88,7 +89,9 @@ export class Delivery {
           if (record.kind === 'message') {
             const clock = record.clock ?? 0;
             const origin = record.path[0] ?? this.id;
-            this.addMessage(record.id, origin, record.relays, arrival, clock, new RelayCounts());
+            // A hand-edited journal may say more relays than a line may (the counts hold up to the limit).
+            const relays = Math.min(record.relays, MAX_RELAYS);
+            this.addMessage(record.id, origin, relays, arrival, clock, new RelayCounts());
             this.clock = Math.max(this.clock, clock);
           }
         } else this.store.addPath(message, arrival);
@@ -202,7 +205,10 @@ export class Delivery {
     const atText = String(atMs);
     const arrival = encodeArrival(spelledPath, atText, via);
     if (first) {
-      const stored = this.addMessage(id, hops[0] ?? this.id, relays, arrival, clock, counts);
+      // The id as kept: a fresh copy (parsed from its JSON), where `id` is a slice of the line that brought
+      // it and would keep that whole line alive for as long as the message is held.
+      const keptId = JSON.parse(spelledId) as string;
+      const stored = this.addMessage(keptId, hops[0] ?? this.id, relays, arrival, clock, counts);
       this.engine?.learned(stored, via);
     }
     if (first || this.store.addPath(known, arrival)) {

@@ -39,17 +39,24 @@ async function pathsAt(node: StartedNode): Promise<Map<string, string[]>> {
 }
 
 async function settle(nodes: StartedNode[], total: number): Promise<Array<Map<string, string[]>>> {
-  return waitFor(
-    async () => {
-      const all = await Promise.all(nodes.map(pathsAt));
-      const count = all.reduce(
-        (sum, map) => sum + [...map.values()].reduce((s, paths) => s + paths.length, 0),
-        0,
-      );
-      return count === total ? all : undefined;
-    },
-    { timeoutMs: 20_000, what: `${total} paths on the ring` },
-  );
+  let last: Array<Map<string, string[]>> = [];
+  try {
+    return await waitFor(
+      async () => {
+        last = await Promise.all(nodes.map(pathsAt));
+        const count = last.reduce(
+          (sum, map) => sum + [...map.values()].reduce((s, paths) => s + paths.length, 0),
+          0,
+        );
+        return count === total ? last : undefined;
+      },
+      { timeoutMs: 20_000, what: `${total} paths on the ring` },
+    );
+  } catch (error) {
+    // What each node held when time ran out says which paths never came (or which came extra).
+    const held = last.map((map, index) => `${index + 1}: ${JSON.stringify([...map.values()])}`);
+    throw new Error(`${(error as Error).message}; held:\n${held.join('\n')}`);
+  }
 }
 
 describe('a 16-node ring', () => {
