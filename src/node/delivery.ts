@@ -134,8 +134,8 @@ export class Delivery {
     if (sender === undefined) return wireError('BAD_PATH', 'path is empty');
     if (sender === this.id)
       return wireError('BAD_PATH', `the last hop of the path is this node (${this.id})`);
-    const ownPathText = pathText === undefined ? undefined : `${pathText},${this.id}`;
-    this.deliver(id, path, relays, sender, 'relay', this.now(), clock, idJson, ownPathText);
+    const pathHere = pathText === undefined ? undefined : `${pathText},${this.id}`;
+    this.deliver(id, path, relays, sender, 'relay', this.now(), clock, idJson, pathHere);
     return undefined;
   }
 
