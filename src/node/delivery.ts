@@ -9,17 +9,11 @@ import { MAX_RELAYS } from '../protocol/limits.js';
 import { formatMessageId } from '../protocol/message-id.js';
 import { encodeRelayLine } from '../protocol/relay-line.js';
 import type { CarriedMessage } from '../protocol/strategy-lines.js';
+import { type Arrival, type ArrivalVia, arrivalOf, encodeArrival } from './arrival.js';
 import type { Counters } from './counters.js';
 import { encodeMessageLine, encodePathLine, type JournalRecord } from './journal-codec.js';
 import type { Membership } from './membership.js';
-import {
-  type Arrival,
-  type ArrivalVia,
-  arrivalOf,
-  encodeArrival,
-  type MessageStore,
-  type StoredMessage,
-} from './message-store.js';
+import type { MessageStore, StoredMessage } from './message-store.js';
 import type { NodeEvents } from './node-events.js';
 import { RelayCounts, relayArrival } from './relay-policy.js';
 import { mergeClock, tickClock } from './strategies/digest.js';

@@ -7,7 +7,8 @@ import {
   SYNC_PAGE_BYTES,
   SYNC_PAGE_MESSAGES,
 } from '../../src/node/anti-entropy.js';
-import { arrivalOf, MessageStore } from '../../src/node/message-store.js';
+import { arrivalOf } from '../../src/node/arrival.js';
+import { MessageStore } from '../../src/node/message-store.js';
 
 const BASE_NS = 1_795_426_696_500_612_060n;
 const SELF = { id: 4, epoch: 1_700_000_000_000 };

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type Arrival,
-  arrivalOf,
-  compareByClock,
-  decodeArrival,
-  MessageStore,
-  type StoredMessage,
-  type StoredPath,
-} from '../../src/node/message-store.js';
+import { type Arrival, arrivalOf, decodeArrival, type StoredPath } from '../../src/node/arrival.js';
+import { compareByClock, MessageStore, type StoredMessage } from '../../src/node/message-store.js';
 import { RelayCounts } from '../../src/node/relay-policy.js';
 import { formatMessageId } from '../../src/protocol/message-id.js';
 

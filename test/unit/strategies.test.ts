@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { arrivalOf } from '../../src/node/arrival.js';
 import type { CounterName } from '../../src/node/counters.js';
-import { arrivalOf, compareByClock, MessageStore, type StoredMessage } from '../../src/node/message-store.js';
+import { compareByClock, MessageStore, type StoredMessage } from '../../src/node/message-store.js';
 import { digestEntry, digestOf, lacking, mergeClock, tickClock } from '../../src/node/strategies/digest.js';
 import { applyFeedback, pickPeers, planPushes, type Rumor } from '../../src/node/strategies/rumor.js';
 import {
