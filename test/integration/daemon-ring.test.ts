@@ -8,7 +8,7 @@ import { askLine, talk } from '../helpers/raw.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 interface MessagesReply {
-  messages: Array<{ id: string; paths: Array<{ path: number[] }> }>;
+  messages: Array<{ id: string; paths: Array<{ path: number[]; via: string }> }>;
 }
 
 const pool = new DaemonPool();
@@ -34,11 +34,26 @@ function ringPaths(n: number, origin: number, target: number, relays: number): s
 async function pathsAt(node: StartedNode): Promise<Map<string, string[]>> {
   const reply = (await askLine(node.port, '/MESSAGES:all|all')) as MessagesReply;
   return new Map(
-    reply.messages.map((message) => [message.id, message.paths.map((p) => p.path.join('-')).sort()]),
+    reply.messages.map((message) => [
+      message.id,
+      // A path that did not come by a relay says how it came (catch-up would not be the relay rule's doing).
+      message.paths
+        .map((p) => p.path.join('-') + (p.via === 'relay' || p.via === 'origin' ? '' : ` (${p.via})`))
+        .sort(),
+    ]),
   );
 }
 
-async function settle(nodes: StartedNode[], total: number): Promise<Array<Map<string, string[]>>> {
+/** Whether some node holds a path that came otherwise than by a relay (anti-entropy brought it first). */
+const caughtUp = (all: Array<Map<string, string[]>>): boolean =>
+  all.some((map) => [...map.values()].some((paths) => paths.some((path) => path.endsWith(')'))));
+
+/** Waits until the nodes hold `total` paths in all (or, with `orDisturbed`, until that says stop). */
+async function settle(
+  nodes: StartedNode[],
+  total: number,
+  orDisturbed: (all: Array<Map<string, string[]>>) => boolean = () => false,
+): Promise<Array<Map<string, string[]>>> {
   let last: Array<Map<string, string[]>> = [];
   try {
     return await waitFor(
@@ -48,7 +63,7 @@ async function settle(nodes: StartedNode[], total: number): Promise<Array<Map<st
           (sum, map) => sum + [...map.values()].reduce((s, paths) => s + paths.length, 0),
           0,
         );
-        return count === total ? last : undefined;
+        return count === total || orDisturbed(last) ? last : undefined;
       },
       { timeoutMs: 20_000, what: `${total} paths on the ring` },
     );
@@ -59,19 +74,36 @@ async function settle(nodes: StartedNode[], total: number): Promise<Array<Map<st
   }
 }
 
+/** Runs the ring this many times at most while anti-entropy keeps getting somewhere before the relays. */
+const RING_ATTEMPTS = 3;
+
 describe('a 16-node ring', () => {
   it.each([1, 2])('holds exactly the paths the relay rule implies with relays=%i', async (relays) => {
     const n = 16;
-    const base = await allocatePortRange(n);
-    const nodes = await Promise.all(ringSpecs(n, base).map((spec) => pool.start(spec)));
-    await pool.waitLinksUp(nodes);
     const origin = 5;
-    await talk(base + origin, `/NEW:${relays}|round the ring`, { mode: 'half' });
-    // Each non-origin node gets 2 x relays paths; the origin gets them plus its own.
-    const all = await settle(nodes, n * 2 * relays + 1);
-    for (const [index, paths] of all.entries()) {
-      const [only] = [...paths.values()];
-      expect(only).toEqual(ringPaths(n, origin, index + 1, relays));
+    // The relay rule alone makes these paths. On a starved machine a hop can take long enough for
+    // anti-entropy (each node asks its peers every second) to bring the message to a node before the ring's
+    // relays do, and then that node's counts, and the paths after it, differ: such a run shows a catch-up
+    // path and is run again on a fresh ring.
+    for (let attempt = 1; ; attempt += 1) {
+      const base = await allocatePortRange(n);
+      const nodes = await Promise.all(ringSpecs(n, base).map((spec) => pool.start(spec)));
+      await pool.waitLinksUp(nodes);
+      await talk(base + origin, `/NEW:${relays}|round the ring`, { mode: 'half' });
+      // Each non-origin node gets 2 x relays paths; the origin gets them plus its own.
+      const all = await settle(nodes, n * 2 * relays + 1, caughtUp);
+      if (caughtUp(all) && attempt < RING_ATTEMPTS) {
+        console.log(
+          `ring relays=${relays}: anti-entropy came before the relays in attempt ${attempt}; again`,
+        );
+        await pool.cleanup();
+        continue;
+      }
+      for (const [index, paths] of all.entries()) {
+        const [only] = [...paths.values()];
+        expect(only).toEqual(ringPaths(n, origin, index + 1, relays));
+      }
+      return;
     }
   });
 });
@@ -94,7 +126,19 @@ describe('a peer that starts late', () => {
     );
     const late = await pool.start(specs[3] as (typeof specs)[number]);
     const all = await settle([...early, late], 9);
-    expect([...(all[3]?.values() ?? [])][0]).toEqual(['1-2-3-4', '1-4']);
+    // The path by node 3 may come first by the queued relay or by catch-up when the link comes up (then the
+    // relay is the second arrival from node 3, over the limit): either way the same path, and the queue drains.
+    const paths = [...(all[3]?.values() ?? [])][0]?.map((path) => path.replace(' (catch-up)', ''));
+    expect(paths).toEqual(['1-2-3-4', '1-4']);
+    await waitFor(
+      async () => {
+        const stats = (await askLine(base + 3, '/STATS:')) as {
+          peers: Array<{ id: number; queued: number }>;
+        };
+        return stats.peers.find((peer) => peer.id === 4)?.queued === 0;
+      },
+      { what: "node 3's queue for node 4 to drain" },
+    );
   });
 });
 
