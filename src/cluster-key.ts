@@ -1,7 +1,7 @@
 // Loads the cluster key that nodes and the CLI share: from a file (`--cluster-key-file`, what secrets
 // managers mount) or from GOSSIP_CLUSTER_KEY. Never from a command-line value: `ps` would show it.
 
-import { readFileSync } from 'node:fs';
+import { readArgumentFile } from './argument-file.js';
 import { GossipError } from './errors.js';
 
 /** Shortest key accepted, in bytes; `openssl rand -hex 32` makes 64. */
@@ -31,22 +31,13 @@ export function loadClusterKey(source: KeySource): Buffer | undefined {
 }
 
 function readKeyFile(file: string): string {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    throw new GossipError(
-      'GOSSIP_ERR_BAD_ARGUMENT',
-      `cannot read the cluster key file ${file}: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
-  if (bytes.length > MAX_KEY_FILE_BYTES) {
-    throw new GossipError(
-      'GOSSIP_ERR_BAD_ARGUMENT',
-      `the cluster key file ${file} is ${bytes.length} bytes; a key is one line (make one with: openssl rand -hex 32)`,
-    );
-  }
+  const bytes = readArgumentFile(
+    file,
+    'cluster key',
+    MAX_KEY_FILE_BYTES,
+    (size) =>
+      `the cluster key file ${file} is ${size} bytes; a key is one line (make one with: openssl rand -hex 32)`,
+  );
   return bytes.toString('utf8');
 }
 

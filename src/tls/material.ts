@@ -3,7 +3,7 @@
 // handshakes at every peer.
 
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readArgumentFile } from '../argument-file.js';
 import { GossipError } from '../errors.js';
 
 /** Longest certificate or key file read (a chain of a few certificates is a few KiB). */
@@ -94,20 +94,12 @@ function splitPem(bytes: Buffer): Buffer[] {
 }
 
 function readTlsFile(file: string, what: string): Buffer {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    throw new GossipError(
-      'GOSSIP_ERR_BAD_ARGUMENT',
-      `cannot read the TLS ${what} file ${file}: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
-  if (bytes.length > MAX_TLS_FILE_BYTES) {
-    throw new GossipError('GOSSIP_ERR_BAD_ARGUMENT', `the TLS ${what} file ${file} is larger than 256 KiB`);
-  }
-  return bytes;
+  return readArgumentFile(
+    file,
+    `TLS ${what}`,
+    MAX_TLS_FILE_BYTES,
+    () => `the TLS ${what} file ${file} is larger than 256 KiB`,
+  );
 }
 
 function parseCertificate(pem: Buffer, file: string): X509Certificate {
