@@ -58,21 +58,35 @@ export async function talk(port: number, data: string | Buffer, options: RawOpti
 
 /** Sends one line and resolves with the first reply line (our own commands answer one JSON line). */
 export async function askLine(port: number, line: string, host = '127.0.0.1'): Promise<unknown> {
+  const socket = net.connect({ host, port });
+  return firstReplyLine(socket, 'connect', line, `port ${port}`, 15_000);
+}
+
+/**
+ * Writes `line` once the socket is `ready` (connect, or secureConnect for TLS) and resolves with the first
+ * reply line, parsed; rejects on an error or after `timeoutMs`.
+ */
+export function firstReplyLine(
+  socket: net.Socket,
+  ready: 'connect' | 'secureConnect',
+  line: string,
+  where: string,
+  timeoutMs: number,
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let text = '';
-    const socket = net.connect({ host, port }, () => socket.write(line.endsWith('\n') ? line : `${line}\n`));
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`no reply to ${line.slice(0, 40)} from port ${port} within 15 s`));
-    }, 15_000);
+      reject(new Error(`no reply to ${line.slice(0, 40)} from ${where} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.on(ready, () => socket.write(line.endsWith('\n') ? line : `${line}\n`));
     socket.on('data', (chunk: Buffer) => {
       text += chunk.toString('utf8');
       const newline = text.indexOf('\n');
-      if (newline !== -1) {
-        clearTimeout(timer);
-        socket.destroy();
-        resolve(JSON.parse(text.slice(0, newline)));
-      }
+      if (newline === -1) return;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(JSON.parse(text.slice(0, newline)));
     });
     socket.on('error', (error) => {
       clearTimeout(timer);

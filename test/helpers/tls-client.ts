@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import type { TlsFiles } from '../../src/tls/material.js';
+import { firstReplyLine } from './raw.js';
 
 function connect(port: number, files: TlsFiles): tls.TLSSocket {
   return tls.connect({
@@ -18,27 +19,7 @@ function connect(port: number, files: TlsFiles): tls.TLSSocket {
 
 /** One request line over TLS; resolves with the first reply line, parsed. */
 export function askTls(port: number, line: string, files: TlsFiles, timeoutMs = 15_000): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, files);
-    let text = '';
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`no reply to ${line} from port ${port} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.on('secureConnect', () => socket.write(`${line}\n`));
-    socket.on('data', (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-      const newline = text.indexOf('\n');
-      if (newline === -1) return;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(JSON.parse(text.slice(0, newline)));
-    });
-    socket.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
+  return firstReplyLine(connect(port, files), 'secureConnect', line, `port ${port}`, timeoutMs);
 }
 
 /**
