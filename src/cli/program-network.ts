@@ -1,25 +1,13 @@
-// The commands that run nodes and networks: node, start-network, experiment (which starts its own),
-// stop-network.
+// The commands that run nodes and networks: node (node-command.ts), start-network, experiment (which starts
+// its own), stop-network.
 
 import type { Command } from 'commander';
 import { DEFAULT_STRATEGY } from '../node/strategies/strategy-config.js';
-import { common, examples, faultOptions, nodeOptions, strategyOptions } from './program-options.js';
+import { addNodeCommand } from './node-command.js';
+import { common, examples, faultOptions, strategyOptions } from './program-options.js';
 
 export function addNetworkCommands(program: Command): void {
-  const node = program.command('node').description('run one node in the foreground until SIGTERM/SIGINT');
-  for (const option of nodeOptions()) node.addOption(option);
-  examples(
-    node.action(async (options: Record<string, unknown>, command: Command) => {
-      const { runNodeCommand } = await import('./commands/node.js');
-      await runNodeCommand(options, (option) => command.getOptionValueSource(option));
-    }),
-    [
-      'gossip node --id 1 --port 7101 --peers 2@127.0.0.1:7102,4@127.0.0.1:7104 --log-file /tmp/node-1.log',
-      'gossip node --id 1 --host 0.0.0.0 --port 7000 --cluster-key-file /run/secrets/gossip-cluster-key',
-      'gossip node --id 1 --port 7101 --metrics-port 9101   # then: curl http://127.0.0.1:9101/metrics',
-      'gossip node --id 1 --port 7101 --tls-cert node-1.crt --tls-key node-1.key --tls-ca ca.crt',
-    ],
-  );
+  addNodeCommand(program);
 
   examples(
     common(

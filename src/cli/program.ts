@@ -1,17 +1,12 @@
 // The commander program: the root command, and the groups of commands in the order --help lists them
-// (program-*.ts). Actions are imported lazily so that `gossip node`, which the launcher starts 16 times, loads
-// only what a node needs.
+// (program-*.ts). Actions are imported lazily so that a command loads only what it needs.
 
-import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { addFaultCommands } from './program-faults.js';
 import { addMessageCommands } from './program-messages.js';
 import { addNetworkCommands } from './program-network.js';
 import { addNodeCommands } from './program-nodes.js';
-
-const VERSION = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+import { rootCommand } from './root.js';
 
 /**
  * Commands that talk to the nodes of a network: they dial with the network's client certificate when it
@@ -37,17 +32,12 @@ const DIALS_NODES_OF_A_NETWORK = new Set([
 ]);
 
 export function buildProgram(): Command {
-  const program = new Command('gossip')
-    .description('A real, networked gossip cluster: one process per node, line-delimited TCP.')
-    .version(VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride()
-    .hook('preAction', async (_program, action) => {
-      if (!DIALS_NODES_OF_A_NETWORK.has(action.name())) return;
-      const { useNetworkTls } = await import('./network-tls.js');
-      const options = action.opts();
-      await useNetworkTls({ home: options.home, via: options.via !== undefined });
-    });
+  const program = rootCommand().hook('preAction', async (_program, action) => {
+    if (!DIALS_NODES_OF_A_NETWORK.has(action.name())) return;
+    const { useNetworkTls } = await import('./network-tls.js');
+    const options = action.opts();
+    await useNetworkTls({ home: options.home, via: options.via !== undefined });
+  });
 
   addNetworkCommands(program);
   addMessageCommands(program);

@@ -4,10 +4,11 @@
 // connections that pass reach the node's line handling, which is the same for both.
 
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { encodeError } from '../protocol/encode.js';
 import { wireError } from '../protocol/errors.js';
 import type { TlsMaterial } from '../tls/material.js';
+import { nodeTls } from '../tls/node-tls.js';
 import { classifyServerTlsError, type TlsRefusal } from '../tls/refusals.js';
 import { serverTlsOptions, TLS_HANDSHAKE_TIMEOUT_MS } from '../tls/secure-context.js';
 
@@ -33,7 +34,7 @@ export function createListener(
   // Not half-open during the handshake: a client that gives up (it does not trust our certificate) is then
   // noticed at once (ECONNRESET) instead of holding the socket until the handshake timeout. Once secure, a
   // connection is half-open as asked (a client may half-close after its request and still read the reply).
-  const secure = tls.createServer(
+  const secure = nodeTls().createServer(
     { ...serverOptions, allowHalfOpen: false, ...serverTlsOptions(material) },
     (socket) => {
       socket.allowHalfOpen = serverOptions.allowHalfOpen === true;

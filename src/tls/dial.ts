@@ -2,7 +2,7 @@
 // the CLI's requests and event streams all dial through here, so none of them can forget its certificate.
 
 import net from 'node:net';
-import tls from 'node:tls';
+import { nodeTls, tlsLoaded } from './node-tls.js';
 import type { ClientTls } from './secure-context.js';
 
 export interface DialOptions {
@@ -23,10 +23,11 @@ export function dial(secure: ClientTls | undefined, options: DialOptions): net.S
   if (secure === undefined) return net.connect(where);
   // rejectUnauthorized (the default) with the cluster CA only; the default checkServerIdentity compares
   // `host` with the certificate's DNS or IP names.
-  return tls.connect({ ...where, secureContext: secure.context, rejectUnauthorized: true });
+  return nodeTls().connect({ ...where, secureContext: secure.context, rejectUnauthorized: true });
 }
 
 /** The event after which a line may be written: the TCP connect, or the end of the TLS handshake. */
 export function readyEvent(socket: net.Socket): 'connect' | 'secureConnect' {
-  return socket instanceof tls.TLSSocket ? 'secureConnect' : 'connect';
+  const tls = tlsLoaded();
+  return tls !== undefined && socket instanceof tls.TLSSocket ? 'secureConnect' : 'connect';
 }

@@ -2,8 +2,9 @@
 // cluster CA as the only trust anchor (not the system's), and on dialling, the name or address dialled
 // checked against the other side's certificate (subjectAltName).
 
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import type { TlsMaterial } from './material.js';
+import { nodeTls } from './node-tls.js';
 
 /** TLS 1.3 only: forward secrecy always, client certificates travel encrypted, no cipher list to keep. */
 export const TLS_MIN_VERSION = 'TLSv1.3';
@@ -36,7 +37,7 @@ export interface ClientTls {
 
 export function clientTls(material: TlsMaterial): ClientTls {
   return {
-    context: tls.createSecureContext({
+    context: nodeTls().createSecureContext({
       cert: material.cert,
       key: material.key,
       ca: material.ca,
