@@ -174,9 +174,14 @@ describe('the dashboard in headless Chromium', () => {
     const [a, b] = network.edges.find((edge) => !edge.includes(12)) ?? [0, 0];
     const key = `${Math.min(a, b)}-${Math.max(a, b)}`;
     expect((await gossip(['link', String(a), String(b), '--loss', '30'], network.home)).exitCode).toBe(0);
+    // Each end publishes its own direction: the label is whole once both have been heard.
     await until('the faulted link drawn', async () => {
       const link = (await graphLinks(page)).find((candidate) => candidate.key === key);
-      return link?.classes.includes('faulted') === true && link.classes.includes('fault-loss');
+      return (
+        link?.classes.includes('faulted') === true &&
+        link.classes.includes('fault-loss') &&
+        link.fault === 'loss 30%'
+      );
     });
     const faulted = (await graphLinks(page)).find((candidate) => candidate.key === key);
     expect(faulted?.fault).toBe('loss 30%');

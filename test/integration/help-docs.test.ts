@@ -82,4 +82,12 @@ describe('docs/cli.md documents the CLI', () => {
     }
     expect(missing).toEqual([]);
   });
+
+  it('`gossip node`, which runs from its own bundle, has the help of the full CLI', async () => {
+    const alone = await gossip(['node', '--help'], home);
+    const inFull = await gossip(['help', 'node'], home);
+    expect(alone.exitCode).toBe(0);
+    expect(optionsOf(alone.stdout)).toEqual(expect.arrayContaining(['--id', '--port', '--peers', '--fsync']));
+    expect(alone.stdout).toBe(inFull.stdout);
+  });
 });
