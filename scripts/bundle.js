@@ -4,7 +4,7 @@
 //   loads only its own.
 // - dist/bundle-node/node-main.cjs, `gossip node` alone (CommonJS, one file): the process the launcher starts
 //   once per node loads one file, not the CLI's twenty, and not the ES module loader. Measured on a 16-node
-//   network: each idle node holds ~5 MiB less resident memory (docs/BENCHMARKS.md). bin/gossip.js picks one.
+//   network: each idle node holds ~5.5 MiB less resident memory (docs/BENCHMARKS.md). bin/gossip.js picks one.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
