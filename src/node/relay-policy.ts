@@ -1,4 +1,4 @@
-// The reference relay rule, as a pure function: accept at most `relays` arrivals of a message from each peer,
+// The reference relay rule, with no I/O: accept at most `relays` arrivals of a message from each peer,
 // and forward it to every peer except the sender, at most `relays` times per peer.
 
 /**
@@ -59,37 +59,11 @@ const COUNT_MASK = 31;
 const ARRIVALS_SHIFT = 5;
 const PEER_SHIFT = 10;
 
-export interface RelayInput {
-  /** The peer the message came from; undefined when a client submitted it here. */
-  sender: number | undefined;
-  peers: readonly number[];
-  relays: number;
-}
-
-export interface RelayDecision {
-  /** Record this arrival (its path) or drop it as over the per-peer limit. */
-  accept: boolean;
-  forwardTo: number[];
-}
-
-export function decideRelay(counts: RelayCounts, input: RelayInput): RelayDecision {
-  const forwardTo: number[] = [];
-  const accept = chooseTargets(counts, input.sender, input.peers, input.relays, forwardTo);
-  return { accept, forwardTo };
-}
-
-/** Applies a decision to the counts it was made from. */
-export function applyRelayDecision(
-  counts: RelayCounts,
-  sender: number | undefined,
-  decision: RelayDecision,
-): void {
-  if (decision.accept) countTargets(counts, sender, decision.forwardTo);
-}
-
 /**
- * decideRelay and applyRelayDecision in one, for the hot path: fills `targets` (emptied by the caller)
- * instead of making a decision object; false when the arrival is over the limit.
+ * The relay rule for one arrival from `sender` (undefined when a client submitted it here): false when it is
+ * over the per-peer limit (then nothing is counted); else fills `targets` (emptied by the caller, reused: the
+ * hot path makes no array per arrival) with every peer but the sender still under the limit, and counts the
+ * arrival and the relays.
  */
 export function relayArrival(
   counts: RelayCounts,
@@ -98,24 +72,9 @@ export function relayArrival(
   relays: number,
   targets: number[],
 ): boolean {
-  if (!chooseTargets(counts, sender, peers, relays, targets)) return false;
-  countTargets(counts, sender, targets);
-  return true;
-}
-
-function chooseTargets(
-  counts: RelayCounts,
-  sender: number | undefined,
-  peers: readonly number[],
-  relays: number,
-  targets: number[],
-): boolean {
   if (sender !== undefined && counts.arrivalsFrom(sender) >= relays) return false;
   for (const peer of peers) if (peer !== sender && counts.sentTo(peer) < relays) targets.push(peer);
-  return true;
-}
-
-function countTargets(counts: RelayCounts, sender: number | undefined, targets: readonly number[]): void {
   if (sender !== undefined) counts.addArrival(sender);
   for (const peer of targets) counts.addSent(peer);
+  return true;
 }

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { applyRelayDecision, decideRelay, RelayCounts } from '../../src/node/relay-policy.js';
+import { RelayCounts } from '../../src/node/relay-policy.js';
 import { generateTopology } from '../../src/topology/generators.js';
 import { adjacency, degrees, type Graph, makeGraph } from '../../src/topology/graph.js';
+import { arrive } from '../helpers/relay-rule.js';
 
-/** Decides and applies one arrival at a node, as the daemon does. */
-function arrive(counts: RelayCounts, sender: number | undefined, peers: number[], relays: number) {
-  const decision = decideRelay(counts, { sender, peers, relays });
-  applyRelayDecision(counts, sender, decision);
-  return decision;
-}
-
-describe('decideRelay', () => {
+describe('relayArrival', () => {
   it('forwards an origin submission to every peer', () => {
     const counts = new RelayCounts();
     expect(arrive(counts, undefined, [2, 5, 9], 1)).toEqual({ accept: true, forwardTo: [2, 5, 9] });
@@ -57,7 +51,7 @@ describe('decideRelay', () => {
   it('does not change counts for a refused arrival', () => {
     const counts = new RelayCounts();
     counts.addArrival(5);
-    applyRelayDecision(counts, 5, { accept: false, forwardTo: [2] });
+    arrive(counts, 5, [2, 5], 1);
     expect(counts.entries()).toEqual([[5, 1, 0]]);
   });
 

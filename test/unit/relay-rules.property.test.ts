@@ -4,15 +4,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { selectPaths } from '../../src/node/path-select.js';
-import { applyRelayDecision, decideRelay, RelayCounts } from '../../src/node/relay-policy.js';
+import { RelayCounts } from '../../src/node/relay-policy.js';
 import { PATH_SELECTIONS } from '../../src/protocol/request-types.js';
 import { generateTopology } from '../../src/topology/generators.js';
 import { adjacency } from '../../src/topology/graph.js';
+import { arrive } from '../helpers/relay-rule.js';
 
 const relaysArb = fc.integer({ min: 1, max: 16 });
 const peersArb = fc.uniqueArray(fc.integer({ min: 1, max: 40 }), { minLength: 0, maxLength: 8 });
 
-describe('decideRelay: invariants over any sequence of arrivals', () => {
+describe('relayArrival: invariants over any sequence of arrivals', () => {
   it('never forwards to the sender, never exceeds `relays` per peer either way, and forwards to every eligible peer', () => {
     fc.assert(
       fc.property(
@@ -26,8 +27,7 @@ describe('decideRelay: invariants over any sequence of arrivals', () => {
             const sender = pick === undefined ? undefined : (peers[pick % (peers.length + 1)] ?? 1000 + pick);
             const arrivalsBefore = sender === undefined ? 0 : counts.arrivalsFrom(sender);
             const sentBefore = new Map(counts.entries().map(([peer, , sent]) => [peer, sent]));
-            const decision = decideRelay(counts, { sender, peers, relays });
-            applyRelayDecision(counts, sender, decision);
+            const decision = arrive(counts, sender, peers, relays);
 
             expect(decision.accept).toBe(sender === undefined || arrivalsBefore < relays);
             if (!decision.accept) expect(decision.forwardTo).toEqual([]);
@@ -95,8 +95,7 @@ function simulate(
     const mine = counts.get(node) ?? new RelayCounts();
     counts.set(node, mine);
     const peers = [...(adjacent.get(node) ?? [])];
-    const decision = decideRelay(mine, { sender, peers, relays });
-    applyRelayDecision(mine, sender, decision);
+    const decision = arrive(mine, sender, peers, relays);
     if (!decision.accept) return;
     paths.set(node, [...(paths.get(node) ?? []), path]);
     for (const peer of decision.forwardTo) inFlight.push({ to: peer, path });
