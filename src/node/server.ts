@@ -227,8 +227,10 @@ function serveConnection(
     const message = `line of ${bytes}+ bytes exceeds the ${options.maxLineBytes}-byte cap`;
     refuse(wireError('LINE_TOO_LONG', message));
   };
+  /** Whether a line must wait its turn: a reply is being held, or lines before it wait. */
+  const waiting = (): boolean => replies.holding || backlog.length > 0;
   const later = (step: () => void): void => {
-    if (replies.holding || backlog.length > 0) {
+    if (waiting()) {
       backlog.push(step);
       socket.pause();
     } else step();
@@ -236,7 +238,7 @@ function serveConnection(
   const splitter = new LineSplitter(options.maxLineBytes, {
     // Straight on when nothing waits (no closure per line on the hot path), else in turn.
     onLine: (line) => {
-      if (replies.holding || backlog.length > 0) later(() => handleLine(line));
+      if (waiting()) later(() => handleLine(line));
       else handleLine(line);
     },
     onOversize: (bytes) => later(() => handleOversize(bytes)),

@@ -122,6 +122,12 @@ describe('a 16-node ring', () => {
   });
 });
 
+/** How many lines the node on `port` holds queued for peer `peer` (its /STATS). */
+async function queuedFor(port: number, peer: number): Promise<number | undefined> {
+  const stats = (await askLine(port, '/STATS:')) as { peers: Array<{ id: number; queued: number }> };
+  return stats.peers.find((entry) => entry.id === peer)?.queued;
+}
+
 describe('a peer that starts late', () => {
   it('receives the relays that waited in its neighbours queues', async () => {
     const base = await allocatePortRange(4);
@@ -129,30 +135,18 @@ describe('a peer that starts late', () => {
     const early = await Promise.all(specs.slice(0, 3).map((spec) => pool.start(spec)));
     await talk(base + 1, '/NEW:1|queued for 4', { mode: 'half' });
     // Node 1 and node 3 hold relays for node 4 while it is down.
-    await waitFor(
-      async () => {
-        const stats = (await askLine(base + 3, '/STATS:')) as {
-          peers: Array<{ id: number; queued: number }>;
-        };
-        return stats.peers.find((peer) => peer.id === 4)?.queued === 1;
-      },
-      { what: 'node 3 to queue a relay for node 4' },
-    );
+    await waitFor(async () => (await queuedFor(base + 3, 4)) === 1, {
+      what: 'node 3 to queue a relay for node 4',
+    });
     const late = await pool.start(specs[3] as (typeof specs)[number]);
     const all = await settle([...early, late], 9);
     // The path by node 3 may come first by the queued relay or by catch-up when the link comes up (then the
     // relay is the second arrival from node 3, over the limit): either way the same path, and the queue drains.
     const paths = [...(all[3]?.values() ?? [])][0]?.map((path) => path.replace(' (catch-up)', ''));
     expect(paths).toEqual(['1-2-3-4', '1-4']);
-    await waitFor(
-      async () => {
-        const stats = (await askLine(base + 3, '/STATS:')) as {
-          peers: Array<{ id: number; queued: number }>;
-        };
-        return stats.peers.find((peer) => peer.id === 4)?.queued === 0;
-      },
-      { what: "node 3's queue for node 4 to drain" },
-    );
+    await waitFor(async () => (await queuedFor(base + 3, 4)) === 0, {
+      what: "node 3's queue for node 4 to drain",
+    });
   });
 });
 
