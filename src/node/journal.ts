@@ -4,7 +4,8 @@
 // commitlog_sync): `always` once it is written and fdatasync'd, `interval` once it is written (it survives
 // a crash of the process; an fdatasync follows within the interval), `never` once it is written (the OS
 // syncs when it likes).
-// Plain records (relayed arrivals, which are never fsynced) wait up to a short window, so that the write
+// Plain records (relayed arrivals, read marks) are never fsynced on their own: they reach the disk with the
+// next durable record's fdatasync or the OS's writeback, and wait up to a short window, so that the write
 // happens after a message has spread rather than on every hop of its way. A durable record (/NEW) is written
 // at once with whatever waited before it (under `always`, and for a flush, the batch goes out at the next
 // loop turn). The write itself is synchronous: it only copies a batch into the page cache (microseconds),
@@ -273,7 +274,9 @@ export class Journal {
     // The bytes are the kernel's now: the buffer serves the batch after next.
     batch.bytes.clear();
     this.spare = batch.bytes;
-    if (this.fsync === 'interval')
+    // Policy `interval`: a durable record is fdatasync'd within the interval (with whatever was written
+    // before it); plain records alone start no fdatasync, as under `always`.
+    if (this.fsync === 'interval' && batch.durable)
       this.syncTimer ??= setTimeout(() => void this.syncLater(), this.fsyncIntervalMs);
   }
 

@@ -53,11 +53,22 @@ describe('fsync policies', () => {
     expect(await atAcknowledgement(journal)).toEqual({ written: true, syncs: 0 });
     await waitFor(() => journal.stats.syncs === 1 || undefined, { timeoutMs: 2_000 });
     expect(performance.now() - began).toBeGreaterThanOrEqual(45);
-    // Plain records are synced by the same timer; many writes in one interval cost one fdatasync.
+  });
+
+  it('interval: plain records alone start no fdatasync; the next durable record syncs them along', async () => {
+    const journal = await open('interval', 20);
     for (let index = 0; index < 20; index += 1)
       journal.append({ ...record, kind: 'path', id: `p${index}_1` } as JournalRecord);
     await journal.flush();
-    await waitFor(() => journal.stats.syncs === 2 || undefined, { timeoutMs: 2_000 });
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(journal.stats).toMatchObject({ records: 20, syncs: 0 });
+    // Many durable records in one interval cost one fdatasync, which covers the plain ones written before.
+    await Promise.all(
+      Array.from({ length: 5 }, (_, index) => journal.appendDurable({ ...record, id: `d${index}_1` })),
+    );
+    await waitFor(() => journal.stats.syncs === 1 || undefined, { timeoutMs: 2_000 });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(journal.stats).toMatchObject({ records: 25, syncs: 1 });
   });
 
   it('never: acknowledged once written, and no fdatasync until the journal closes', async () => {
