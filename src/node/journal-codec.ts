@@ -85,10 +85,58 @@ export function encodeRecord(record: JournalRecord): string {
   }
 }
 
+/** Where writeArrivalLine puts a line's pieces: any text (as UTF-8), or text known to be ASCII. */
+export interface LineSink {
+  add(piece: string): void;
+  addAscii(piece: string): void;
+}
+
+/** A sink that gathers the pieces into one string. */
+class LineText implements LineSink {
+  line = '';
+  add(piece: string): void {
+    this.line += piece;
+  }
+  addAscii(piece: string): void {
+    this.line += piece;
+  }
+}
+
 /**
- * A message record from the id's JSON, the path's text and the time's (`String(atMs)`), as the arrival
- * already has them (this runs per arrival: nothing is parsed, stringified or printed again).
+ * An arrival's record, written piece by piece into `sink` (a journal batch's bytes: no line string is built,
+ * this runs per arrival): with `first` a message record, else a further path's. Made from the id's JSON, the
+ * path's text and the time's (`String(atMs)`) as the arrival already has them; all but the id's JSON are ASCII.
  */
+export function writeArrivalLine(
+  sink: LineSink,
+  first: boolean,
+  idJson: string,
+  relays: number,
+  pathText: string,
+  atText: string,
+  via: ArrivalVia,
+  clock: number,
+): void {
+  sink.addAscii(first ? '{"k":"m","id":' : '{"k":"p","id":');
+  sink.add(idJson);
+  if (first) {
+    sink.addAscii(',"r":');
+    sink.addAscii(String(relays));
+  }
+  sink.addAscii(',"p":[');
+  sink.addAscii(pathText);
+  sink.addAscii('],"t":');
+  sink.addAscii(atText);
+  sink.addAscii(',"v":"');
+  sink.addAscii(via);
+  if (first && clock > 0) {
+    sink.addAscii('","c":');
+    sink.addAscii(String(clock));
+    sink.addAscii('}\n');
+  } else sink.addAscii('"}\n');
+}
+
+/** A message record as one line (see writeArrivalLine). */
 export function encodeMessageLine(
   idJson: string,
   relays: number,
@@ -97,13 +145,16 @@ export function encodeMessageLine(
   via: ArrivalVia,
   clock: number,
 ): string {
-  const tail = clock > 0 ? `,"c":${clock}}\n` : '}\n';
-  return `{"k":"m","id":${idJson},"r":${relays},"p":[${pathText}],"t":${atText},"v":"${via}"${tail}`;
+  const sink = new LineText();
+  writeArrivalLine(sink, true, idJson, relays, pathText, atText, via, clock);
+  return sink.line;
 }
 
-/** A further path's record, likewise. */
+/** A further path's record as one line. */
 export function encodePathLine(idJson: string, pathText: string, atText: string, via: ArrivalVia): string {
-  return `{"k":"p","id":${idJson},"p":[${pathText}],"t":${atText},"v":"${via}"}\n`;
+  const sink = new LineText();
+  writeArrivalLine(sink, false, idJson, 0, pathText, atText, via, 0);
+  return sink.line;
 }
 
 export function decodeJournal(bytes: Buffer): DecodeResult {

@@ -17,7 +17,14 @@ import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { GossipError } from '../errors.js';
 import { BatchBytes } from './batch-bytes.js';
-import { type DecodeResult, decodeJournal, encodeRecord, type JournalRecord } from './journal-codec.js';
+import {
+  type ArrivalVia,
+  type DecodeResult,
+  decodeJournal,
+  encodeRecord,
+  type JournalRecord,
+  writeArrivalLine,
+} from './journal-codec.js';
 
 /** What this Journal instance has done since it was opened (replayed records are not counted). */
 export interface JournalStats {
@@ -139,8 +146,21 @@ export class Journal {
   /** append() of a record line already encoded (journal-codec.ts), newline included. */
   appendLine(line: string): void {
     this.enqueue(line);
-    if (this.coalesceMs === 0 || this.next.records >= MAX_BATCH_RECORDS) this.drainSoon();
-    else this.timer ??= setTimeout(() => this.drainSoon(), this.coalesceMs);
+    this.writeLater();
+  }
+
+  /** append() of an arrival's record from its parts (see writeArrivalLine): straight into the batch's bytes. */
+  appendArrival(
+    first: boolean,
+    idJson: string,
+    relays: number,
+    pathText: string,
+    atText: string,
+    via: ArrivalVia,
+    clock: number,
+  ): void {
+    writeArrivalLine(this.open(idJson).bytes, first, idJson, relays, pathText, atText, via, clock);
+    this.writeLater();
   }
 
   /**
@@ -183,12 +203,24 @@ export class Journal {
   }
 
   private enqueue(line: string): Batch {
+    const batch = this.open(line);
+    batch.bytes.add(line);
+    return batch;
+  }
+
+  /** The pending batch, counting one more record (`what` names it if the journal is closed). */
+  private open(what: string): Batch {
     if (this.closing !== undefined) {
-      throw new Error(`cannot append a record (${line.slice(0, 40)}): the journal ${this.file} is closed`);
+      throw new Error(`cannot append a record (${what.slice(0, 40)}): the journal ${this.file} is closed`);
     }
-    this.next.bytes.add(line);
     this.next.records += 1;
     return this.next;
+  }
+
+  /** Plain records wait for the coalescing window, or for the next loop turn once a batch is full. */
+  private writeLater(): void {
+    if (this.coalesceMs === 0 || this.next.records >= MAX_BATCH_RECORDS) this.drainSoon();
+    else this.timer ??= setTimeout(() => this.drainSoon(), this.coalesceMs);
   }
 
   /**

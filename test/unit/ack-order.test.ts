@@ -31,6 +31,7 @@ describe('the /NEW acknowledgement', () => {
     let keep: (() => void) | undefined;
     const node = nodeWith({
       appendLine: () => {},
+      appendArrival: () => {},
       appendDurableLine: (line) => {
         durable.push(line);
         return new Promise<void>((resolve) => {
@@ -78,6 +79,7 @@ describe('the /NEW acknowledgement', () => {
   it('says the message was relayed but not kept when the journal fails', async () => {
     const node = nodeWith({
       appendLine: () => {},
+      appendArrival: () => {},
       appendDurableLine: () => Promise.reject(new Error('disk full')),
     });
     const reply = await (handleRequest(

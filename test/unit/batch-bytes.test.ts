@@ -11,6 +11,15 @@ describe('BatchBytes', () => {
     expect(bytes.take(false).toString('utf8')).toBe('{"k":"m","id":"héllo ✓ 😀_1"}\nsecond\n');
   });
 
+  it('copies ASCII text unit by unit, between UTF-8 text, growing as it must', () => {
+    const bytes = new BatchBytes();
+    const ascii = `{"k":"p","p":[${'1,'.repeat(40_000)}2]`;
+    bytes.add('é');
+    bytes.addAscii(ascii);
+    bytes.add('✓\n');
+    expect(bytes.take(false).toString('utf8')).toBe(`é${ascii}✓\n`);
+  });
+
   it('leads with a newline when the last line of the file was left ragged', () => {
     const bytes = new BatchBytes();
     bytes.add('line\n');

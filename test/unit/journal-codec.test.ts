@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeJournal, encodeRecord, type JournalRecord } from '../../src/node/journal-codec.js';
+import { BatchBytes } from '../../src/node/batch-bytes.js';
+import {
+  decodeJournal,
+  encodeRecord,
+  type JournalRecord,
+  writeArrivalLine,
+} from '../../src/node/journal-codec.js';
 
 const TRICKY_IDS = [
   'hello_1712345678901234567',
@@ -40,6 +46,43 @@ describe('encodeRecord', () => {
       );
     }
     expect(encodeRecord({ kind: 'read', atMs: 7.5 })).toBe('{"k":"r","t":7.5}\n');
+  });
+
+  it('writes the same bytes into a batch, piece by piece, as the line it returns', () => {
+    for (const id of TRICKY_IDS) {
+      const records: JournalRecord[] = [
+        {
+          kind: 'message',
+          id,
+          relays: 2,
+          path: [1, 14],
+          atMs: 1_795_426_696_500.123,
+          via: 'relay',
+          clock: 9,
+        },
+        { kind: 'message', id, relays: 1, path: [5], atMs: 3, via: 'push' },
+        { kind: 'path', id, path: [3, 65535], atMs: 1_795_426_696_501, via: 'catch-up' },
+      ];
+      const bytes = new BatchBytes();
+      for (const record of records) {
+        if (record.kind === 'read') continue;
+        const relays = record.kind === 'message' ? record.relays : 0;
+        const clock = record.kind === 'message' ? (record.clock ?? 0) : 0;
+        const [idJson, pathText, atText] = [JSON.stringify(id), record.path.join(','), String(record.atMs)];
+        writeArrivalLine(
+          bytes,
+          record.kind === 'message',
+          idJson,
+          relays,
+          pathText,
+          atText,
+          record.via,
+          clock,
+        );
+      }
+      expect(bytes.take(false).toString('utf8')).toBe(records.map(encodeRecord).join(''));
+      expect(decodeJournal(bytes.take(false)).records).toEqual(records);
+    }
   });
 });
 
