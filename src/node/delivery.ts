@@ -11,7 +11,7 @@ import { encodeRelayLine } from '../protocol/relay-line.js';
 import type { CarriedMessage } from '../protocol/strategy-lines.js';
 import { type Arrival, type ArrivalVia, arrivalOf, encodeArrival } from './arrival.js';
 import type { Counters } from './counters.js';
-import { encodeMessageLine, encodePathLine, type JournalRecord } from './journal-codec.js';
+import { encodeMessageLine, type JournalRecord } from './journal-codec.js';
 import type { Membership } from './membership.js';
 import type { MessageStore, StoredMessage } from './message-store.js';
 import type { NodeEvents } from './node-events.js';
@@ -29,6 +29,16 @@ function ownPathText(hops: readonly number[], self: number): string {
 /** Where accepted messages and paths are persisted (the journal), if anywhere: record lines (journal-codec.ts). */
 export interface Persistence {
   appendLine(line: string): void;
+  /** A relayed (or caught-up, pushed, pulled) arrival's record, from its parts (Journal.appendArrival). */
+  appendArrival(
+    first: boolean,
+    idJson: string,
+    relays: number,
+    pathText: string,
+    atText: string,
+    via: ArrivalVia,
+    clock: number,
+  ): void;
   /** Undefined when the record is already kept (see Journal.appendDurableLine), else when it will be. */
   appendDurableLine(line: string): Promise<void> | undefined;
 }
@@ -58,7 +68,7 @@ export class Delivery {
   private readonly events: EventEmitter<NodeEvents>;
   private readonly persistence: Persistence | undefined;
   private readonly now: () => number;
-  /** The peers a decision relays to (reused: the hot path allocates no array per arrival). */
+  /** The peers a decision relays to, from index 0 (reused, never shortened: no array per arrival). */
   private readonly targets: number[] = [];
 
   constructor(parts: DeliveryParts) {
@@ -175,9 +185,10 @@ export class Delivery {
     const { counters } = this;
     // Round-based strategies send from their rounds; only flood relays on arrival.
     const targets = this.targets;
-    targets.length = 0;
+    let relayed = 0;
     if (this.engine === undefined) {
-      if (!relayArrival(counts, sender, this.membership.ids(), relays, targets)) {
+      relayed = relayArrival(counts, sender, this.membership.ids(), relays, targets);
+      if (relayed === -1) {
         counters.values.relaysOverLimit += 1;
         if (sender !== undefined && this.events.listenerCount('relay.over-limit') > 0)
           this.events.emit('relay.over-limit', { id, sender });
@@ -187,11 +198,11 @@ export class Delivery {
     const spelledPath = pathText ?? ownPathText(hops, this.id);
     const spelledId = idJson ?? JSON.stringify(id);
     // Relay first: the next hop starts while this node records.
-    if (targets.length > 0) {
+    if (relayed > 0) {
       const line = encodeRelayLine(relays, spelledId, spelledPath, clock > 0 ? clock : undefined);
-      for (const peer of targets) this.membership.send(peer, line);
-      counters.values.relaysOut += targets.length;
-      counters.values.relayBytesOut += line.length * targets.length;
+      for (let at = 0; at < relayed; at += 1) this.membership.send(targets[at] as number, line);
+      counters.values.relaysOut += relayed;
+      counters.values.relayBytesOut += line.length * relayed;
     }
     if (via === 'relay') counters.values.relaysAccepted += 1;
     const first = known === undefined;
@@ -207,11 +218,7 @@ export class Delivery {
     }
     if (first || this.store.addPath(known, arrival)) {
       if (via !== 'origin') {
-        this.persistence?.appendLine(
-          first
-            ? encodeMessageLine(spelledId, relays, spelledPath, atText, via, clock)
-            : encodePathLine(spelledId, spelledPath, atText, via),
-        );
+        this.persistence?.appendArrival(first, spelledId, relays, spelledPath, atText, via, clock);
       }
       if (this.events.listenerCount('message.delivered') > 0)
         this.events.emit('message.delivered', { id, path: [...hops, this.id], atMs, first, via });
@@ -219,8 +226,8 @@ export class Delivery {
       // Still relayed on as the rule says; only the record of this path is not kept.
       counters.values.pathsDropped += 1;
     }
-    if (targets.length > 0 && this.events.listenerCount('message.relayed') > 0)
-      this.events.emit('message.relayed', { id, to: [...targets] });
+    if (relayed > 0 && this.events.listenerCount('message.relayed') > 0)
+      this.events.emit('message.relayed', { id, to: targets.slice(0, relayed) });
     return first;
   }
 

@@ -29,6 +29,22 @@ export class RelayCounts {
     this.bump(peer, 1);
   }
 
+  isEmpty(): boolean {
+    return this.packed.length === 0;
+  }
+
+  /**
+   * A message's first counts, made in one exactly sized array: one arrival from `sender` (undefined:
+   * submitted here) and one relay to each of the first `count` of `targets` (never the sender).
+   */
+  start(sender: number | undefined, targets: readonly number[], count: number): void {
+    const first = sender === undefined ? 0 : 1;
+    const packed = targets.slice(0, count + first);
+    if (sender !== undefined) packed[0] = (sender << PEER_SHIFT) + (1 << ARRIVALS_SHIFT);
+    for (let at = 0; at < count; at += 1) packed[at + first] = ((targets[at] as number) << PEER_SHIFT) + 1;
+    this.packed = packed;
+  }
+
   /** [peer, arrivals, sent] for every peer counted, for reports and tests. */
   entries(): Array<[number, number, number]> {
     return this.packed.map((entry) => [
@@ -60,10 +76,10 @@ const ARRIVALS_SHIFT = 5;
 const PEER_SHIFT = 10;
 
 /**
- * The relay rule for one arrival from `sender` (undefined when a client submitted it here): false when it is
- * over the per-peer limit (then nothing is counted); else fills `targets` (emptied by the caller, reused: the
- * hot path makes no array per arrival) with every peer but the sender still under the limit, and counts the
- * arrival and the relays.
+ * The relay rule for one arrival from `sender` (undefined when a client submitted it here): -1 when it is over
+ * the per-peer limit (then nothing is counted); else writes every peer but the sender still under the limit
+ * into `targets` from index 0 and returns how many, and counts the arrival and the relays. `targets` is the
+ * caller's, reused arrival after arrival, and never shortened (that would free its room).
  */
 export function relayArrival(
   counts: RelayCounts,
@@ -71,10 +87,19 @@ export function relayArrival(
   peers: readonly number[],
   relays: number,
   targets: number[],
-): boolean {
-  if (sender !== undefined && counts.arrivalsFrom(sender) >= relays) return false;
-  for (const peer of peers) if (peer !== sender && counts.sentTo(peer) < relays) targets.push(peer);
+): number {
+  if (sender !== undefined && counts.arrivalsFrom(sender) >= relays) return -1;
+  let found = 0;
+  for (const peer of peers) {
+    if (peer === sender || counts.sentTo(peer) >= relays) continue;
+    targets[found] = peer;
+    found += 1;
+  }
+  if (counts.isEmpty()) {
+    counts.start(sender, targets, found);
+    return found;
+  }
   if (sender !== undefined) counts.addArrival(sender);
-  for (const peer of targets) counts.addSent(peer);
-  return true;
+  for (let at = 0; at < found; at += 1) counts.addSent(targets[at] as number);
+  return found;
 }

@@ -25,6 +25,7 @@ const OPEN = 91;
 const CLOSE = 93;
 const ZERO = 48;
 const NINE = 57;
+const HOPS: number[] = [];
 
 /**
  * Scans the arguments of a /RELAY line (after `/RELAY:`); undefined when they are not in the compact form
@@ -46,7 +47,9 @@ export function scanRelay(args: string): ScannedRelay | undefined {
   if (args.charCodeAt(at + 1) !== COMMA || args.charCodeAt(at + 2) !== OPEN) return undefined;
   const idJson = args.slice(idStart, at + 1);
   const pathStart = at + 3;
-  const path: number[] = [];
+  // Hops gather in one array reused line after line (never shortened: that would free its room); the path
+  // handed on is an exact copy (a new array pushed to would carry room for 16 more hops).
+  let hops = 0;
   let hop = 0;
   let digits = 0;
   for (at = pathStart; at < args.length; at += 1) {
@@ -57,8 +60,9 @@ export function scanRelay(args: string): ScannedRelay | undefined {
       hop = hop * 10 + (code - ZERO);
       digits += 1;
     } else if (code === COMMA || code === CLOSE) {
-      if (digits === 0 || hop > MAX_NODE_ID || path.length === MAX_PATH_LENGTH) return undefined;
-      path.push(hop);
+      if (digits === 0 || hop > MAX_NODE_ID || hops === MAX_PATH_LENGTH) return undefined;
+      HOPS[hops] = hop;
+      hops += 1;
       hop = 0;
       digits = 0;
       if (code === CLOSE) break;
@@ -73,7 +77,7 @@ export function scanRelay(args: string): ScannedRelay | undefined {
     if (clock === undefined) return undefined;
   } else if (rest !== args.length - 1) return undefined;
   if (args.charCodeAt(args.length - 1) !== CLOSE) return undefined;
-  return { relays, idJson, id: idJson.slice(1, -1), path, pathText, clock };
+  return { relays, idJson, id: idJson.slice(1, -1), path: HOPS.slice(0, hops), pathText, clock };
 }
 
 /** The value of 1..16 decimal digits from `start` to `end` with no leading zero (but "0"), else undefined. */

@@ -13,7 +13,7 @@ export function arrive(
   peers: readonly number[],
   relays: number,
 ): Decision {
-  const forwardTo: number[] = [];
-  const accept = relayArrival(counts, sender, peers, relays, forwardTo);
-  return { accept, forwardTo };
+  const targets: number[] = [];
+  const found = relayArrival(counts, sender, peers, relays, targets);
+  return { accept: found >= 0, forwardTo: targets.slice(0, Math.max(found, 0)) };
 }
