@@ -20,11 +20,13 @@ const makeNode = (peers) =>
   new GossipNode({
     self: { id: 5, host: '127.0.0.1', port: 1 },
     peers: peers.map((id) => ({ id, host: '127.0.0.1', port: id })),
-    // Both shapes: the journal took records before it took lines (a BENCH_BASELINE build may be older).
+    // Every shape: the journal took records, then lines, then an arrival's parts (a BENCH_BASELINE build may
+    // be older).
     persistence: {
       append() {},
       appendDurable: () => Promise.resolve(),
       appendLine() {},
+      appendArrival() {},
       appendDurableLine: () => Promise.resolve(),
     },
     membership: {
