@@ -39,6 +39,8 @@ export class RelayCounts {
    */
   start(sender: number | undefined, targets: readonly number[], count: number): void {
     const first = sender === undefined ? 0 : 1;
+    // A copy of the targets array is already the right size (it holds a stale entry past `count`, or one
+    // more is appended); every entry is written below.
     const packed = targets.slice(0, count + first);
     if (sender !== undefined) packed[0] = (sender << PEER_SHIFT) + (1 << ARRIVALS_SHIFT);
     for (let at = 0; at < count; at += 1) packed[at + first] = ((targets[at] as number) << PEER_SHIFT) + 1;
