@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: measures real clusters started through the CLI (16 nodes, relays=1, random 3-regular) and
 // prints a table; writes bench-results.json. Delivery times are taken by the nodes themselves
-// (performance.timeOrigin + performance.now() at delivery, on the machine's one clock) and collected
+// (wallClock() at delivery, src/node/wall-clock.ts: the machine's one clock) and collected
 // afterwards with /MESSAGES, never by polling during a run.
 //   latency    submit -> first arrival at the LAST node, 200 sequential messages from varied origins
 //   throughput 20,000 messages from 8 clients as fast as accepted; messages/s reaching all 16; loss; CPU;

@@ -7,6 +7,7 @@
 // Node.js implementation of the rule can, so the bench prints it next to gossip's numbers.
 // Usage: floor-node.js <id> <port> <peer-id>:<peer-port>[,...]   (loopback only; prints "ready" when linked)
 import net from 'node:net';
+import { wallClock } from '../dist/node/wall-clock.js';
 
 const [ownId, portText, peerList = ''] = process.argv.slice(2);
 const peers = peerList
@@ -20,7 +21,8 @@ const peerIndex = new Map(peers.map((peer, index) => [peer.id, index]));
 /** id -> { firstAtMs, paths: string[], sent: bitmask of peers it went to or came from } */
 const messages = new Map();
 let sequence = 0;
-const now = () => performance.timeOrigin + performance.now();
+// The clock gossip's nodes use (src/node/wall-clock.ts): performance.timeOrigin can be skewed for life.
+const now = wallClock;
 
 function send(index, line) {
   const peer = peers[index];

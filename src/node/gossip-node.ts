@@ -41,6 +41,7 @@ import { NodeViews } from './node-views.js';
 import { DEFAULT_MAX_QUEUE_BYTES } from './peer-link.js';
 import { DEFAULT_STRATEGY, type StrategyConfig } from './strategies/strategy-config.js';
 import { StrategyEngine } from './strategies/strategy-engine.js';
+import { wallClock } from './wall-clock.js';
 
 export interface GossipNodeOptions {
   self: PeerAddress;
@@ -106,7 +107,7 @@ export class GossipNode {
   constructor(options: GossipNodeOptions) {
     this.id = options.self.id;
     this.address = formatHostPort(options.self.host, options.self.port);
-    this.now = options.now ?? (() => performance.timeOrigin + performance.now());
+    this.now = options.now ?? wallClock;
     this.startedAtMs = this.now();
     this.epoch = Math.round(this.startedAtMs);
     this.store = new MessageStore(options.maxPaths ?? DEFAULT_MAX_PATHS);

@@ -176,7 +176,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
 function startRounds(node: GossipNode, roundMs: number): { stop(): void } {
   let timer: NodeJS.Timeout | undefined;
   const schedule = (): void => {
-    const now = performance.timeOrigin + performance.now();
+    const now = node.now();
     timer = setTimeout(
       () => {
         node.round();

@@ -7,7 +7,7 @@ import { MEMBER_STATES } from './member-lines.js';
 
 export const pathViewSchema = z.object({
   path: z.array(z.number().int()),
-  /** When this path arrived, ms since the epoch on the node's clock (performance.timeOrigin + now()). */
+  /** When this path arrived, ms since the epoch on the node's clock (node/wall-clock.ts). */
   atMs: z.number(),
   /**
    * How it arrived: submitted there, relayed by a peer, pulled from a peer by catch-up, or by a strategy's
