@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // The machine floor for `npm run bench`: the least a Node.js process can do per line and still follow the
 // reference relay rule (relays=1). It records each message's first arrival time and every arrival path in
-// memory, relays each message once over every link it did not come in on, and answers the few requests the
-// bench sends (/NEW, /STATS, /MESSAGES:all|all) in the shapes gossip uses. No validation, no journal, no
-// limits, no failure detection, no catch-up: what 16 such processes achieve on a machine bounds what any
-// Node.js implementation of the rule can, so the bench prints it next to gossip's numbers.
+// memory, takes at most one arrival per link, and forwards each arrival to every peer but the one it came
+// from that the message was not sent to yet: every link carries each message once each way (2 x edges relays
+// per message, one path per neighbour at every node, as in the reference and in gossip). It answers the few
+// requests the bench sends (/NEW, /STATS, /MESSAGES:all|all) in the shapes gossip uses. No validation, no
+// journal, no limits, no failure detection, no catch-up: what 16 such processes achieve on a machine bounds
+// what any Node.js implementation of the rule can, so the bench prints it next to gossip's numbers.
 // Usage: floor-node.js <id> <port> <peer-id>:<peer-port>[,...]   (loopback only; prints "ready" when linked)
 import net from 'node:net';
 import { wallClock } from '../dist/node/wall-clock.js';
@@ -18,7 +20,7 @@ const peers = peerList
     return { id, port: Number(port), socket: undefined, corked: false };
   });
 const peerIndex = new Map(peers.map((peer, index) => [peer.id, index]));
-/** id -> { firstAtMs, paths: string[], sent: bitmask of peers it went to or came from } */
+/** id -> { firstAtMs, paths: string[], arrived: bitmask of peers it came from, sent: of peers it went to } */
 const messages = new Map();
 let sequence = 0;
 // The clock gossip's nodes use (src/node/wall-clock.ts): performance.timeOrigin can be skewed for life.
@@ -37,18 +39,21 @@ function send(index, line) {
   peer.socket.write(line);
 }
 
-/** The relay rule: record the path, then relay once on every link not yet used by this message. */
+/** The relay rule: one arrival per peer; record the path, then send to every other peer not yet sent to. */
 function arrive(id, path, from) {
   let message = messages.get(id);
   if (message === undefined) {
-    message = { firstAtMs: now(), paths: [], sent: 0 };
+    message = { firstAtMs: now(), paths: [], arrived: 0, sent: 0 };
     messages.set(id, message);
+  }
+  if (from !== undefined) {
+    if (message.arrived & (1 << from)) return;
+    message.arrived |= 1 << from;
   }
   const fullPath = path === '' ? ownId : `${path},${ownId}`;
   message.paths.push(fullPath);
-  if (from !== undefined) message.sent |= 1 << from;
   for (let index = 0; index < peers.length; index += 1) {
-    if (message.sent & (1 << index)) continue;
+    if (index === from || message.sent & (1 << index)) continue;
     message.sent |= 1 << index;
     send(index, `/RELAY:1|["${id}",[${fullPath}]]\n`);
   }
