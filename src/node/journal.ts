@@ -159,7 +159,7 @@ export class Journal {
     via: ArrivalVia,
     clock: number,
   ): void {
-    writeArrivalLine(this.open(idJson).bytes, first, idJson, relays, pathText, atText, via, clock);
+    writeArrivalLine(this.pendingBatch(idJson).bytes, first, idJson, relays, pathText, atText, via, clock);
     this.writeLater();
   }
 
@@ -203,13 +203,13 @@ export class Journal {
   }
 
   private enqueue(line: string): Batch {
-    const batch = this.open(line);
+    const batch = this.pendingBatch(line);
     batch.bytes.add(line);
     return batch;
   }
 
   /** The pending batch, counting one more record (`what` names it if the journal is closed). */
-  private open(what: string): Batch {
+  private pendingBatch(what: string): Batch {
     if (this.closing !== undefined) {
       throw new Error(`cannot append a record (${what.slice(0, 40)}): the journal ${this.file} is closed`);
     }
