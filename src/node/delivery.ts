@@ -11,7 +11,7 @@ import { encodeRelayLine } from '../protocol/relay-line.js';
 import type { CarriedMessage } from '../protocol/strategy-lines.js';
 import { type Arrival, type ArrivalVia, arrivalOf, encodeArrival } from './arrival.js';
 import type { Counters } from './counters.js';
-import { encodeMessageLine, type JournalRecord } from './journal-codec.js';
+import { type AppendArrival, encodeArrivalLine, type JournalRecord } from './journal-codec.js';
 import type { Membership } from './membership.js';
 import type { MessageStore, StoredMessage } from './message-store.js';
 import type { NodeEvents } from './node-events.js';
@@ -30,15 +30,7 @@ function ownPathText(hops: readonly number[], self: number): string {
 export interface Persistence {
   appendLine(line: string): void;
   /** A relayed (or caught-up, pushed, pulled) arrival's record, from its parts (Journal.appendArrival). */
-  appendArrival(
-    first: boolean,
-    idJson: string,
-    relays: number,
-    pathText: string,
-    atText: string,
-    via: ArrivalVia,
-    clock: number,
-  ): void;
+  appendArrival: AppendArrival;
   /** Undefined when the record is already kept (see Journal.appendDurableLine), else when it will be. */
   appendDurableLine(line: string): Promise<void> | undefined;
 }
@@ -117,7 +109,7 @@ export class Delivery {
     const idJson = JSON.stringify(id);
     const pathText = String(this.id);
     this.deliver(id, NO_HOPS, relays, undefined, 'origin', atMs, clock, idJson, pathText);
-    const line = encodeMessageLine(idJson, relays, pathText, String(atMs), 'origin', clock);
+    const line = encodeArrivalLine(true, idJson, relays, pathText, String(atMs), 'origin', clock);
     return { id, durable: this.persistence?.appendDurableLine(line) };
   }
 

@@ -61,28 +61,10 @@ interface Line {
  * lone surrogates; numbers print as JSON prints them.
  */
 export function encodeRecord(record: JournalRecord): string {
-  switch (record.kind) {
-    case 'message': {
-      const { relays, path, atMs, via, clock } = record;
-      return encodeMessageLine(
-        JSON.stringify(record.id),
-        relays,
-        path.join(','),
-        String(atMs),
-        via,
-        clock ?? 0,
-      );
-    }
-    case 'path':
-      return encodePathLine(
-        JSON.stringify(record.id),
-        record.path.join(','),
-        String(record.atMs),
-        record.via,
-      );
-    case 'read':
-      return `{"k":"r","t":${record.atMs}}\n`;
-  }
+  if (record.kind === 'read') return `{"k":"r","t":${record.atMs}}\n`;
+  const { relays = 0, clock = 0 } = record.kind === 'message' ? record : {};
+  const [idJson, pathText, atText] = [JSON.stringify(record.id), record.path.join(','), String(record.atMs)];
+  return encodeArrivalLine(record.kind === 'message', idJson, relays, pathText, atText, record.via, clock);
 }
 
 /** Where writeArrivalLine puts a line's pieces: any text (as UTF-8), or text known to be ASCII. */
@@ -103,12 +85,10 @@ class LineText implements LineSink {
 }
 
 /**
- * An arrival's record, written piece by piece into `sink` (a journal batch's bytes: no line string is built,
- * this runs per arrival): with `first` a message record, else a further path's. Made from the id's JSON, the
- * path's text and the time's (`String(atMs)`) as the arrival already has them; all but the id's JSON are ASCII.
+ * An arrival's record as the arrival already has it: with `first` a message record, else a further path's;
+ * the id's JSON, the path's text and the time's (`String(atMs)`). All but the id's JSON are ASCII.
  */
-export function writeArrivalLine(
-  sink: LineSink,
+export type ArrivalParts = [
   first: boolean,
   idJson: string,
   relays: number,
@@ -116,7 +96,25 @@ export function writeArrivalLine(
   atText: string,
   via: ArrivalVia,
   clock: number,
-): void {
+];
+
+/** Takes an arrival's record from its parts (the journal's appendArrival). */
+export type AppendArrival = (...parts: ArrivalParts) => void;
+
+/**
+ * An arrival's record, written piece by piece into `sink` (a journal batch's bytes: no line string is built,
+ * this runs per arrival). Typed through ArrivalParts, but with plain parameters: no rest array per call.
+ */
+export const writeArrivalLine: (sink: LineSink, ...parts: ArrivalParts) => void = (
+  sink,
+  first,
+  idJson,
+  relays,
+  pathText,
+  atText,
+  via,
+  clock,
+) => {
   sink.addAscii(first ? '{"k":"m","id":' : '{"k":"p","id":');
   sink.add(idJson);
   if (first) {
@@ -134,26 +132,12 @@ export function writeArrivalLine(
     sink.addAscii(String(clock));
     sink.addAscii('}\n');
   } else sink.addAscii('"}\n');
-}
+};
 
-/** A message record as one line (see writeArrivalLine). */
-export function encodeMessageLine(
-  idJson: string,
-  relays: number,
-  pathText: string,
-  atText: string,
-  via: ArrivalVia,
-  clock: number,
-): string {
+/** The same record as one line, newline included (for /NEW's durable record and encodeRecord). */
+export function encodeArrivalLine(...parts: ArrivalParts): string {
   const sink = new LineText();
-  writeArrivalLine(sink, true, idJson, relays, pathText, atText, via, clock);
-  return sink.line;
-}
-
-/** A further path's record as one line. */
-export function encodePathLine(idJson: string, pathText: string, atText: string, via: ArrivalVia): string {
-  const sink = new LineText();
-  writeArrivalLine(sink, false, idJson, 0, pathText, atText, via, 0);
+  writeArrivalLine(sink, ...parts);
   return sink.line;
 }
 

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { GossipError } from '../errors.js';
 import { BatchBytes } from './batch-bytes.js';
 import {
-  type ArrivalVia,
+  type AppendArrival,
   type DecodeResult,
   decodeJournal,
   encodeRecord,
@@ -150,18 +150,10 @@ export class Journal {
   }
 
   /** append() of an arrival's record from its parts (see writeArrivalLine): straight into the batch's bytes. */
-  appendArrival(
-    first: boolean,
-    idJson: string,
-    relays: number,
-    pathText: string,
-    atText: string,
-    via: ArrivalVia,
-    clock: number,
-  ): void {
+  readonly appendArrival: AppendArrival = (first, idJson, relays, pathText, atText, via, clock) => {
     writeArrivalLine(this.pendingBatch(idJson).bytes, first, idJson, relays, pathText, atText, via, clock);
     this.writeLater();
-  }
+  };
 
   /**
    * Resolves once a batch holding the record was written, and (policy `always`) fdatasync'd; rejects if
